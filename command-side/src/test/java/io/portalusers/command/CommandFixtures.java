@@ -1,0 +1,67 @@
+package io.portalusers.command;
+
+import io.portalusers.api.OrganizationId;
+import io.portalusers.api.UserId;
+import io.portalusers.api.user.Membership;
+import io.portalusers.api.user.Role;
+import io.portalusers.api.user.UserSource;
+import io.portalusers.command.actor.ActorInterceptor;
+import io.portalusers.platform.actor.Actor;
+import io.portalusers.platform.web.RequestMetadata;
+import io.portalusers.platform.problem.RuleViolationException;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.hamcrest.FeatureMatcher;
+import org.hamcrest.Matcher;
+import org.hamcrest.Matchers;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What every aggregate fixture shares: the actors its commands come from (the state the
+ * actor lookup would hold, given to the interceptor production uses), and how a refusal by
+ * a rule is recognized.
+ */
+public final class CommandFixtures {
+
+    public static final Actor PORTAL_ADMIN = actor(Role.PORTAL_ADMIN, List.of());
+    public static final Actor API_OWNER = actor(Role.API_OWNER, List.of());
+    public static final OrganizationId ACME = OrganizationId.random();
+    public static final Actor ORG_ADMIN = actor(Role.ORG_ADMIN, List.of(new Membership(ACME, Role.ORG_ADMIN)));
+    public static final Actor DEVELOPER = actor(Role.DEVELOPER, List.of(new Membership(ACME, Role.DEVELOPER)));
+    public static final Actor DISABLED_PORTAL_ADMIN =
+            new Actor(UserId.random(), Role.PORTAL_ADMIN, UserSource.PORTAL, false, List.of());
+
+    private final Map<UserId, Actor> actors = new HashMap<>();
+
+    private CommandFixtures(Actor... known) {
+        for (Actor actor : known) {
+            actors.put(actor.userId(), actor);
+        }
+    }
+
+    public static void register(AggregateTestFixture<?> fixture) {
+        CommandFixtures all = new CommandFixtures(PORTAL_ADMIN, API_OWNER, ORG_ADMIN, DEVELOPER, DISABLED_PORTAL_ADMIN);
+        fixture.registerCommandHandlerInterceptor(new ActorInterceptor(id -> Optional.ofNullable(all.actors.get(id))));
+    }
+
+    public static Map<String, Object> by(Actor actor) {
+        return Map.of(RequestMetadata.ACTOR_ID, actor.userId().toString());
+    }
+
+    /** The command was refused by the rule with this id. */
+    public static Matcher<RuleViolationException> refusedBy(String ruleId) {
+        return new FeatureMatcher<>(Matchers.equalTo(ruleId), "a refusal by", "rule") {
+            @Override
+            protected String featureValueOf(RuleViolationException actual) {
+                return actual.ruleId();
+            }
+        };
+    }
+
+    private static Actor actor(Role role, List<Membership> memberships) {
+        return new Actor(UserId.random(), role, UserSource.PORTAL, true, memberships);
+    }
+}

@@ -1,0 +1,117 @@
+package io.portalusers.platform.axon;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
+import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
+import org.axonframework.common.jdbc.PersistenceExceptionResolver;
+import org.axonframework.config.EventProcessingConfigurer;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.messaging.correlation.CorrelationDataProvider;
+import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.axonframework.modelling.saga.repository.jdbc.PostgresSagaSqlSchema;
+import org.axonframework.modelling.saga.repository.jdbc.SagaSqlSchema;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.http.converter.json.Jackson2ObjectMapperBuilder;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import static io.portalusers.platform.web.RequestMetadata.ACTOR_ID;
+import static io.portalusers.platform.web.RequestMetadata.CORRELATION_ID;
+import static io.portalusers.platform.web.RequestMetadata.REASON;
+
+@Configuration(proxyBeanMethods = false)
+public class AxonConfiguration {
+
+    /** Segments split a projection's work across threads and nodes; more than the cores buys nothing here. */
+    static final int PROJECTION_SEGMENTS = 4;
+    /** Events per projection transaction: large enough for fast replays, small enough for short transactions. */
+    static final int PROJECTION_BATCH_SIZE = 100;
+
+    /** The web's mapper: strict, as spring.jackson.* says. */
+    @Bean
+    @Primary
+    ObjectMapper objectMapper(Jackson2ObjectMapperBuilder builder) {
+        return builder.createXmlMapper(false).build();
+    }
+
+    /**
+     * The event log's mapper: a tolerant reader, so that an event stored before a field was
+     * removed still reads. Axon picks it by this bean name.
+     */
+    @Bean("defaultAxonObjectMapper")
+    ObjectMapper defaultAxonObjectMapper() {
+        return JsonMapper.builder()
+                .findAndAddModules()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .build();
+    }
+
+    /** Copies who, why and which request from each command onto the events it causes. */
+    @Bean
+    CorrelationDataProvider requestMetadataProvider() {
+        return new SimpleCorrelationDataProvider(ACTOR_ID, CORRELATION_ID, REASON);
+    }
+
+    @Bean
+    PersistenceExceptionResolver persistenceExceptionResolver() {
+        return new PostgresDuplicateKeyResolver();
+    }
+
+    @Bean
+    SagaSqlSchema sagaSqlSchema() {
+        return new PostgresSagaSqlSchema();
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    ScheduledExecutorService commandRetryExecutor() {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "command-retry");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Two nodes may append to one aggregate at once; the event store refuses the loser with a
+     * ConcurrencyException, which is retried (AXON-NOTES trap 9). A stale If-Match
+     * (ConflictingAggregateVersionException) and every other failure are final.
+     */
+    @Bean
+    CommandGateway commandGateway(CommandBus commandBus,
+                                  @Qualifier("commandRetryExecutor") ScheduledExecutorService commandRetryExecutor) {
+        return DefaultCommandGateway.builder()
+                .commandBus(commandBus)
+                .dispatchInterceptors(new RequestMetadataInterceptor())
+                .retryScheduler(IntervalRetryScheduler.builder()
+                        .retryExecutor(commandRetryExecutor)
+                        .retryInterval(25)
+                        .maxRetryCount(5)
+                        .nonTransientFailurePredicate(failure -> failure.getClass() != ConcurrencyException.class)
+                        .build())
+                .build();
+    }
+
+    /**
+     * A handler that fails must never be skipped: subscribing handlers roll the command back
+     * (AXON-NOTES trap 1), streaming processors retry the batch.
+     */
+    @Autowired
+    void propagateHandlerErrors(EventProcessingConfigurer processing) {
+        processing.registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
+        processing.usingPooledStreamingEventProcessors((configuration, builder) -> builder
+                .initialSegmentCount(PROJECTION_SEGMENTS)
+                .batchSize(PROJECTION_BATCH_SIZE));
+    }
+}

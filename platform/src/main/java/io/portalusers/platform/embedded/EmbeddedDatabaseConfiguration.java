@@ -1,0 +1,48 @@
+package io.portalusers.platform.embedded;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.portalusers.platform.PlatformEnvironment;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The embedded default: a real PostgreSQL (binaries from Maven Central) whose data lives in
+ * {@code <data-dir>/postgres} and survives restarts. Only when no datasource is configured.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = PlatformEnvironment.EMBEDDED, havingValue = "true")
+public class EmbeddedDatabaseConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabaseConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    EmbeddedPostgres embeddedPostgres(@Value("${portal.embedded.data-dir}") Path dataDir) throws IOException {
+        Path data = dataDir.resolve("postgres").toAbsolutePath();
+        Files.createDirectories(data);
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(data)
+                .setCleanDataDirectory(false)
+                .start();
+        log.info("Embedded PostgreSQL on port {} with its data in {}", postgres.getPort(), data);
+        return postgres;
+    }
+
+    @Bean
+    @ConfigurationProperties("spring.datasource.hikari")
+    HikariDataSource dataSource(EmbeddedPostgres postgres) {
+        HikariDataSource dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
+        dataSource.setUsername("postgres");
+        return dataSource;
+    }
+}

@@ -1,0 +1,55 @@
+package io.portalusers.platform.embedded;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import io.portalusers.platform.PlatformEnvironment;
+import io.portalusers.platform.security.AnonymousEndpoints;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * In the embedded default the service trusts its own local key, so that a newcomer can call
+ * the API at once. Outside it, tokens come from the configured issuer only and none of this
+ * exists (neither the key nor the token endpoint).
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = PlatformEnvironment.EMBEDDED, havingValue = "true")
+public class LocalTokenConfiguration {
+
+    @Bean
+    RSAKey localSigningKey(@Value("${portal.embedded.data-dir}") Path dataDir) {
+        return LocalSigningKey.loadOrCreate(dataDir.resolve("jwt-signing-key.json"));
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(RSAKey localSigningKey) throws JOSEException {
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(localSigningKey.toRSAPublicKey()).build();
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                JwtValidators.createDefaultWithIssuer(LocalTokens.ISSUER)));
+        return decoder;
+    }
+
+    @Bean
+    LocalTokens localTokens(RSAKey localSigningKey, @Value("${portal.embedded.token-ttl}") Duration ttl) {
+        return new LocalTokens(new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(localSigningKey))), ttl,
+                Clock.systemUTC());
+    }
+
+    @Bean
+    AnonymousEndpoints localTokenEndpoint() {
+        return AnonymousEndpoints.of(LocalTokenController.PATH);
+    }
+}

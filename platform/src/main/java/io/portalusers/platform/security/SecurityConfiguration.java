@@ -1,0 +1,48 @@
+package io.portalusers.platform.security;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Callers present a JWT bearer token whose subject is their user id. What they may do is
+ * decided from this service's own state (see {@link ActorAuthenticationConverter}).
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfiguration {
+
+    private static final String[] OPERATIONS = {
+            "/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus",
+            "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/error"};
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, ActorAuthenticationConverter actors, ProblemSecurityHandlers problems,
+                            ObjectProvider<AnonymousEndpoints> anonymous) throws Exception {
+        String[] open = anonymous.orderedStream()
+                .flatMap(endpoints -> endpoints.patterns().stream())
+                .toArray(String[]::new);
+        http.csrf(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(a -> {
+                    a.requestMatchers(OPERATIONS).permitAll();
+                    if (open.length > 0) {
+                        a.requestMatchers(open).permitAll();
+                    }
+                    a.anyRequest().authenticated();
+                })
+                .oauth2ResourceServer(o -> o
+                        .jwt(jwt -> jwt.jwtAuthenticationConverter(actors))
+                        .authenticationEntryPoint(problems)
+                        .accessDeniedHandler(problems))
+                .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems));
+        return http.build();
+    }
+}

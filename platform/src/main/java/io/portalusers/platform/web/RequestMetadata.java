@@ -1,0 +1,61 @@
+package io.portalusers.platform.web;
+
+import io.portalusers.api.InvalidValueException;
+import io.portalusers.api.Text;
+import org.slf4j.MDC;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What every command and event carries besides its payload: who asked (the actor), the
+ * correlation id that ties a request to its events, and the reason the caller gave.
+ */
+public final class RequestMetadata {
+
+    public static final String ACTOR_ID = "actorId";
+    public static final String CORRELATION_ID = "correlationId";
+    public static final String REASON = "reason";
+
+    public static final String CORRELATION_ID_HEADER = "X-Correlation-Id";
+    /** Optional; percent-encode what is not ASCII. */
+    public static final String REASON_HEADER = "X-Reason";
+    public static final int MAX_REASON_LENGTH = 500;
+
+    /** The actor of work the service does on its own (the bootstrap admin, scheduled work). */
+    public static final String SYSTEM_ACTOR = "system";
+
+    private static final Pattern CORRELATION_ID_FORMAT = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+    private RequestMetadata() {
+    }
+
+    static boolean isAcceptableCorrelationId(String candidate) {
+        return candidate != null && CORRELATION_ID_FORMAT.matcher(candidate).matches();
+    }
+
+    public static String currentCorrelationId() {
+        return MDC.get(CORRELATION_ID);
+    }
+
+    /** The reason the caller gave in {@value #REASON_HEADER}, validated; empty when none. */
+    public static Optional<String> currentReason() {
+        RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
+        Object raw = attributes == null ? null : attributes.getAttribute(REASON_HEADER, RequestAttributes.SCOPE_REQUEST);
+        if (raw == null || raw.toString().isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            String decoded = URLDecoder.decode(raw.toString().replace("+", "%2B"), StandardCharsets.UTF_8);
+            return Optional.of(Text.singleLine(decoded, MAX_REASON_LENGTH));
+        } catch (InvalidValueException e) {
+            throw e.inField(REASON_HEADER);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidValueException(REASON_HEADER, "is not valid percent-encoded UTF-8");
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.portalusers.query.organizations;
+
+import io.portalusers.api.OrganizationId;
+import io.portalusers.api.UserId;
+import io.portalusers.platform.actor.Actor;
+import io.portalusers.platform.actor.ActorDirectory;
+import io.portalusers.platform.problem.NotFoundException;
+import io.portalusers.platform.web.Page;
+import io.portalusers.platform.web.Versions;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Organizations as the projection has them. A Portal Admin sees every organization; anyone
+ * else sees those they are a member of.
+ */
+@RestController
+class OrganizationsQueryController {
+
+    private final JdbcClient jdbc;
+    private final ActorDirectory actors;
+
+    OrganizationsQueryController(JdbcClient jdbc, ActorDirectory actors) {
+        this.jdbc = jdbc;
+        this.actors = actors;
+    }
+
+    record OrganizationView(UUID id, String name, String accountPlan, Instant createdAt, Instant updatedAt,
+                            long version) {
+    }
+
+    @GetMapping(path = "/api/organizations", produces = MediaType.APPLICATION_JSON_VALUE)
+    Page<OrganizationView> list(@AuthenticationPrincipal Jwt caller,
+                                @RequestParam(defaultValue = "0") int page,
+                                @RequestParam(defaultValue = "20") int size) {
+        Page.Request request = Page.request(page, size);
+        Actor actor = actor(caller);
+        String visible = actor.isPortalAdmin() ? "true"
+                : "organization_id in (select organization_id from actor_membership where user_id = :actor)";
+        var items = jdbc.sql("select * from organization_view where " + visible
+                        + " order by lower(name), organization_id limit :limit offset :offset")
+                .param("actor", actor.userId().value())
+                .param("limit", request.size())
+                .param("offset", request.offset())
+                .query(OrganizationsQueryController::row)
+                .list();
+        long total = jdbc.sql("select count(*) from organization_view where " + visible)
+                .param("actor", actor.userId().value())
+                .query(Long.class)
+                .single();
+        return request.of(items, total);
+    }
+
+    @GetMapping(path = "/api/organizations/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<OrganizationView> get(@AuthenticationPrincipal Jwt caller, @PathVariable UUID id) {
+        Actor actor = actor(caller);
+        OrganizationId organization = new OrganizationId(id);
+        boolean visible = actor.isPortalAdmin()
+                || actor.memberships().stream().anyMatch(m -> m.organizationId().equals(organization));
+        OrganizationView view = jdbc.sql("select * from organization_view where organization_id = ?")
+                .param(id)
+                .query(OrganizationsQueryController::row)
+                .optional()
+                .filter(v -> visible)
+                .orElseThrow(() -> new NotFoundException("no such organization"));
+        return ResponseEntity.ok().eTag(Versions.etag(view.version())).body(view);
+    }
+
+    private Actor actor(Jwt caller) {
+        return actors.find(UserId.of(caller.getSubject())).orElseThrow();
+    }
+
+    private static OrganizationView row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new OrganizationView(rs.getObject("organization_id", UUID.class), rs.getString("name"),
+                rs.getString("account_plan"), rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant(), rs.getLong("version"));
+    }
+}

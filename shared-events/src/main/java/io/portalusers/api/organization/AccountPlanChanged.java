@@ -1,0 +1,6 @@
+package io.portalusers.api.organization;
+
+import io.portalusers.api.OrganizationId;
+
+public record AccountPlanChanged(OrganizationId organizationId, AccountPlan accountPlan) {
+}

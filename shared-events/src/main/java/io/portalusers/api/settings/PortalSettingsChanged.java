@@ -1,0 +1,4 @@
+package io.portalusers.api.settings;
+
+public record PortalSettingsChanged(String settingsId, PortalSettings settings) {
+}

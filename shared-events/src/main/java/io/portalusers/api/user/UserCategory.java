@@ -1,0 +1,6 @@
+package io.portalusers.api.user;
+
+public enum UserCategory {
+    GLOBAL_PUBLISHER,
+    ORG_USER
+}

@@ -1,0 +1,106 @@
+package io.portalusers.standalone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/** A plain HTTP client for the service, as a caller outside sees it. */
+public final class Api {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String base;
+
+    public Api(int port) {
+        this.base = "http://localhost:" + port;
+    }
+
+    public Call get(String path) {
+        return new Call(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    public Call post(String path, String json) {
+        return withBody("POST", path, json);
+    }
+
+    public Call put(String path, String json) {
+        return withBody("PUT", path, json);
+    }
+
+    private Call withBody(String method, String path, String json) {
+        return new Call(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public static final class Call {
+
+        private final HttpRequest.Builder request;
+
+        private Call(HttpRequest.Builder request) {
+            this.request = request.timeout(Duration.ofSeconds(30));
+        }
+
+        public Call token(String token) {
+            return header("Authorization", "Bearer " + token);
+        }
+
+        public Call header(String name, String value) {
+            request.setHeader(name, value);
+            return this;
+        }
+
+        public Response send() {
+            try {
+                HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                return new Response(response);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    public record Response(HttpResponse<String> raw) {
+
+        public int status() {
+            return raw.statusCode();
+        }
+
+        public String body() {
+            return raw.body();
+        }
+
+        public JsonNode json() {
+            try {
+                return JSON.readTree(raw.body());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        public Optional<String> header(String name) {
+            return raw.headers().firstValue(name);
+        }
+
+        public String contentType() {
+            return header("Content-Type").orElse("");
+        }
+
+        @Override
+        public String toString() {
+            return raw.statusCode() + " " + raw.body();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.portalusers.standalone;
+
+import io.portalusers.api.UserId;
+import io.portalusers.api.user.EmailAddress;
+import io.portalusers.api.user.Language;
+import io.portalusers.api.user.Membership;
+import io.portalusers.api.user.PersonName;
+import io.portalusers.api.user.Role;
+import io.portalusers.api.user.UserCreated;
+import io.portalusers.api.user.UserSource;
+import io.portalusers.api.user.Username;
+import io.portalusers.platform.embedded.LocalTokens;
+import io.portalusers.platform.web.RequestMetadata;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.MetaData;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Tests through HTTP against the whole service on its embedded default: a real PostgreSQL
+ * (one per test JVM, in a fresh folder), the real event store, real tokens.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class ApiTest {
+
+    static final Path DATA_DIR = freshFolder();
+
+    @DynamicPropertySource
+    static void embeddedDefaults(DynamicPropertyRegistry registry) {
+        registry.add("portal.embedded.data-dir", DATA_DIR::toString);
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    protected LocalTokens tokens;
+    @Autowired
+    protected JdbcClient jdbc;
+    @Autowired
+    private EventStore eventStore;
+    @Autowired
+    private TransactionTemplate transactions;
+    @Value("${portal.bootstrap-admin.id}")
+    private String bootstrapAdminId;
+
+    protected Api api;
+    protected String admin;
+
+    @BeforeEach
+    void connect() {
+        api = new Api(port);
+        admin = tokenFor(UserId.of(bootstrapAdminId));
+    }
+
+    protected String tokenFor(UserId user) {
+        return tokens.issue(user).token();
+    }
+
+    /**
+     * A user that exists as of its creation event, appended to the real event store with
+     * the same lookups a created user gets. Stands in for the user-creation API until the
+     * tests need that API itself.
+     */
+    protected UserId givenUser(Role role, Membership... memberships) {
+        UserId id = UserId.random();
+        String unique = id.toString().substring(0, 13);
+        UserCreated created = new UserCreated(id, Username.of("user-" + unique), EmailAddress.of(unique + "@example.com"),
+                new PersonName("Test", "User"), Language.ENGLISH, role, List.of(memberships), UserSource.PORTAL, false);
+        transactions.executeWithoutResult(status -> eventStore.publish(new GenericDomainEventMessage<>(
+                "User", id.toString(), 0, created, MetaData.with(RequestMetadata.ACTOR_ID, RequestMetadata.SYSTEM_ACTOR))));
+        return id;
+    }
+
+    protected long eventCount() {
+        return jdbc.sql("select count(*) from domainevententry").query(Long.class).single();
+    }
+
+    protected long eventCount(String aggregateId) {
+        return jdbc.sql("select count(*) from domainevententry where aggregateidentifier = ?")
+                .param(aggregateId).query(Long.class).single();
+    }
+
+    private static Path freshFolder() {
+        try {
+            return Files.createTempDirectory("portal-users-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

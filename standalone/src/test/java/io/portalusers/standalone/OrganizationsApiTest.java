@@ -1,0 +1,164 @@
+package io.portalusers.standalone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.portalusers.api.OrganizationId;
+import io.portalusers.api.UserId;
+import io.portalusers.api.user.Membership;
+import io.portalusers.api.user.Role;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class OrganizationsApiTest extends ApiTest {
+
+    private String unique(String prefix) {
+        return prefix + " " + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private Api.Response create(String token, String name, String plan) {
+        return api.post("/api/organizations", """
+                {"name": "%s", "accountPlan": "%s"}""".formatted(name, plan)).token(token).send();
+    }
+
+    private JsonNode awaitOrganization(String id) {
+        return await().atMost(Duration.ofSeconds(10)).until(
+                () -> api.get("/api/organizations/" + id).token(admin).send(),
+                response -> response.status() == 200).json();
+    }
+
+    @Test
+    void R_ORG_1_an_organization_created_by_a_portal_admin_is_visible_on_the_query_side() {
+        String name = unique("Acme");
+        Api.Response created = create(admin, name, "Gold");
+
+        assertThat(created.status()).isEqualTo(201);
+        String id = created.json().get("id").asText();
+        assertThat(created.header("Location")).contains("/api/organizations/" + id);
+        assertThat(created.header("ETag")).contains("\"0\"");
+        JsonNode view = awaitOrganization(id);
+        assertThat(view.get("name").asText()).isEqualTo(name);
+        assertThat(view.get("accountPlan").asText()).isEqualTo("Gold");
+    }
+
+    @Test
+    void R_ORG_1_a_name_taken_in_another_case_is_refused_and_appends_nothing() {
+        String name = unique("Globex");
+        assertThat(create(admin, name, "Gold").status()).isEqualTo(201);
+        long events = eventCount();
+
+        Api.Response again = create(admin, name.toUpperCase(Locale.ROOT), "Silver");
+
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.contentType()).startsWith("application/problem+json");
+        assertThat(again.json().get("code").asText()).isEqualTo("R-ORG-1");
+        assertThat(again.json().at("/errors/0/field").asText()).isEqualTo("name");
+        assertThat(eventCount()).isEqualTo(events);
+    }
+
+    @Test
+    void R_ORG_1_twenty_concurrent_creates_of_one_name_make_exactly_one_organization() throws Exception {
+        String name = unique("Initech");
+        int callers = 20;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        List<Future<Api.Response>> responses = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            String variant = i % 2 == 0 ? name : name.toLowerCase(Locale.ROOT);
+            responses.add(pool.submit(() -> {
+                start.await();
+                return create(admin, variant, "Gold");
+            }));
+        }
+        start.countDown();
+        List<Integer> statuses = new ArrayList<>();
+        for (Future<Api.Response> response : responses) {
+            statuses.add(response.get().status());
+        }
+        pool.shutdown();
+
+        assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
+        assertThat(statuses).filteredOn(s -> s == 409).hasSize(callers - 1);
+        long stored = jdbc.sql("""
+                        select count(*) from domainevententry
+                        where payloadtype = 'io.portalusers.api.organization.OrganizationCreated'
+                          and lower(convert_from(payload, 'UTF8')::jsonb ->> 'name') = lower(?)""")
+                .param(name).query(Long.class).single();
+        assertThat(stored).isEqualTo(1);
+    }
+
+    @Test
+    void R_ORG_1_only_a_portal_admin_manages_organizations() {
+        UserId apiOwner = givenUser(Role.API_OWNER);
+        long events = eventCount();
+
+        Api.Response refused = create(tokenFor(apiOwner), unique("Umbrella"), "Gold");
+
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.json().get("code").asText()).isEqualTo("R-ORG-1");
+        assertThat(eventCount()).isEqualTo(events);
+    }
+
+    @Test
+    void the_account_plan_changes_with_the_version_read_and_a_stale_version_is_a_conflict() {
+        String id = create(admin, unique("Hooli"), "Gold").json().get("id").asText();
+
+        Api.Response changed = api.put("/api/organizations/" + id + "/plan", """
+                {"accountPlan": "Platinum"}""").token(admin).header("If-Match", "\"0\"").send();
+        Api.Response stale = api.put("/api/organizations/" + id + "/plan", """
+                {"accountPlan": "Bronze"}""").token(admin).header("If-Match", "\"0\"").send();
+
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(changed.header("ETag")).contains("\"1\"");
+        assertThat(stale.status()).isEqualTo(409);
+        assertThat(stale.json().get("code").asText()).isEqualTo("stale-version");
+        assertThat(eventCount(id)).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(10)).until(
+                () -> awaitOrganization(id).get("accountPlan").asText().equals("Platinum"));
+    }
+
+    @Test
+    void changing_the_plan_of_an_unknown_organization_is_not_found() {
+        Api.Response response = api.put("/api/organizations/" + UUID.randomUUID() + "/plan", """
+                {"accountPlan": "Gold"}""").token(admin).send();
+
+        assertThat(response.status()).isEqualTo(404);
+    }
+
+    @Test
+    void members_see_only_their_organizations_and_admins_see_all() {
+        String mine = create(admin, unique("Mine"), "Gold").json().get("id").asText();
+        String other = create(admin, unique("Other"), "Gold").json().get("id").asText();
+        awaitOrganization(mine);
+        awaitOrganization(other);
+        UserId developer = givenUser(Role.DEVELOPER, new Membership(OrganizationId.of(mine), Role.DEVELOPER));
+        String token = tokenFor(developer);
+
+        JsonNode listed = api.get("/api/organizations?size=100").token(token).send().json();
+
+        assertThat(listed.get("total").asLong()).isEqualTo(1);
+        assertThat(listed.at("/items/0/id").asText()).isEqualTo(mine);
+        assertThat(api.get("/api/organizations/" + other).token(token).send().status()).isEqualTo(404);
+        assertThat(api.get("/api/organizations?size=1").token(admin).send().json().get("total").asLong())
+                .isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void lists_are_paged_with_a_bounded_size() {
+        assertThat(api.get("/api/organizations?size=101").token(admin).send().status()).isEqualTo(400);
+        assertThat(api.get("/api/organizations?page=-1").token(admin).send().status()).isEqualTo(400);
+        JsonNode page = api.get("/api/organizations?page=0&size=1").token(admin).send().json();
+        assertThat(page.get("size").asInt()).isEqualTo(1);
+        assertThat(page.get("items").size()).isLessThanOrEqualTo(1);
+    }
+}

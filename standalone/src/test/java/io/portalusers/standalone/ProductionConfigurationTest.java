@@ -1,0 +1,141 @@
+package io.portalusers.standalone;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import io.portalusers.command.CommandSideApplication;
+import io.portalusers.platform.embedded.LocalTokens;
+import io.portalusers.query.QuerySideApplication;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Outside the embedded default: each side alone against an external PostgreSQL, tokens from
+ * a configured key, no local token endpoint, and two command-side nodes that started together
+ * leave one bootstrap admin (R-SET-2).
+ */
+class ProductionConfigurationTest {
+
+    private static final String BOOTSTRAP_ADMIN = "00000000-0000-4000-8000-000000000001";
+
+    @TempDir
+    static Path keys;
+    private static EmbeddedPostgres postgres;
+    private static RSAKey issuerKey;
+    private static final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
+    private static ConfigurableApplicationContext commandNode;
+    private static ConfigurableApplicationContext queryNode;
+
+    @BeforeAll
+    static void startTwoCommandNodesAndAQueryNode() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        issuerKey = new RSAKeyGenerator(2048).generate();
+        Path publicKey = keys.resolve("issuer.pem");
+        Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(issuerKey.toRSAPublicKey().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n");
+        String[] production = {
+                "--server.port=0",
+                "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
+                "--spring.datasource.username=postgres",
+                "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + publicKey};
+        var first = CompletableFuture.supplyAsync(() -> new SpringApplicationBuilder(CommandSideApplication.class)
+                .run(production));
+        var second = CompletableFuture.supplyAsync(() -> new SpringApplicationBuilder(CommandSideApplication.class)
+                .run(production));
+        var query = CompletableFuture.supplyAsync(() -> new SpringApplicationBuilder(QuerySideApplication.class)
+                .run(production));
+        commandNode = first.get();
+        nodes.add(commandNode);
+        nodes.add(second.get());
+        queryNode = query.get();
+        nodes.add(queryNode);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        nodes.forEach(ConfigurableApplicationContext::close);
+        postgres.close();
+    }
+
+    private static String token(String subject) throws Exception {
+        JwtClaimsSet claims = JwtClaimsSet.builder().subject(subject)
+                .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(600)).build();
+        return new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(issuerKey)))
+                .encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).build(), claims))
+                .getTokenValue();
+    }
+
+    private static Api api(ConfigurableApplicationContext node) {
+        return new Api(Integer.parseInt(node.getEnvironment().getProperty("local.server.port")));
+    }
+
+    @Test
+    void R_SET_2_two_command_nodes_started_together_leave_one_bootstrap_admin() {
+        long created = commandNode.getBean(JdbcClient.class).sql("""
+                        select count(*) from domainevententry
+                        where aggregateidentifier = ? and payloadtype = 'io.portalusers.api.user.UserCreated'""")
+                .param(BOOTSTRAP_ADMIN).query(Long.class).single();
+
+        assertThat(created).isEqualTo(1);
+    }
+
+    @Test
+    void each_side_runs_alone_and_a_command_on_one_is_read_on_the_other() throws Exception {
+        String admin = token(BOOTSTRAP_ADMIN);
+
+        Api.Response created = api(commandNode).post("/api/organizations", """
+                {"name": "Separate Sides Ltd", "accountPlan": "Gold"}""").token(admin).send();
+
+        assertThat(created.status()).isEqualTo(201);
+        String id = created.json().get("id").asText();
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> api(queryNode).get("/api/organizations/" + id).token(admin).send().status() == 200);
+    }
+
+    @Test
+    void there_is_no_local_signing_key_and_no_token_endpoint() throws Exception {
+        for (ConfigurableApplicationContext node : nodes) {
+            assertThat(node.getBeanNamesForType(LocalTokens.class)).isEmpty();
+            assertThat(api(node).get("/api/dev/token?username=admin").send().status()).isEqualTo(401);
+            assertThat(api(node).get("/api/dev/token?username=admin").token(token(BOOTSTRAP_ADMIN)).send().status())
+                    .isEqualTo(404);
+        }
+    }
+
+    @Test
+    void a_token_from_the_configured_issuer_works_and_others_do_not() throws Exception {
+        RSAKey stranger = new RSAKeyGenerator(2048).generate();
+        String forged = new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(stranger)))
+                .encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).build(),
+                        JwtClaimsSet.builder().subject(BOOTSTRAP_ADMIN).expiresAt(Instant.now().plusSeconds(600)).build()))
+                .getTokenValue();
+
+        assertThat(api(queryNode).get("/api/settings").token(token(BOOTSTRAP_ADMIN)).send().status()).isEqualTo(200);
+        assertThat(api(queryNode).get("/api/settings").token(forged).send().status()).isEqualTo(401);
+    }
+}

@@ -1,0 +1,65 @@
+package io.portalusers.standalone;
+
+import io.portalusers.platform.embedded.LocalTokens;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The embedded default keeps its data in its folder: a restart finds everything as it was. */
+class RestartTest {
+
+    private static final String BOOTSTRAP_ADMIN = "00000000-0000-4000-8000-000000000001";
+
+    @TempDir
+    Path dataDir;
+
+    private ConfigurableApplicationContext start() {
+        return new SpringApplicationBuilder(PortalUsersApplication.class)
+                .run("--server.port=0", "--portal.embedded.data-dir=" + dataDir);
+    }
+
+    private static Api api(ConfigurableApplicationContext context) {
+        return new Api(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
+    }
+
+    private static long bootstrapAdminCreations(ConfigurableApplicationContext context) {
+        return context.getBean(JdbcClient.class).sql("""
+                        select count(*) from domainevententry
+                        where aggregateidentifier = ? and payloadtype = 'io.portalusers.api.user.UserCreated'""")
+                .param(BOOTSTRAP_ADMIN).query(Long.class).single();
+    }
+
+    @Test
+    void R_SET_2_a_restart_on_the_same_data_keeps_the_state_and_creates_no_second_admin() {
+        String token;
+        String organization;
+        try (ConfigurableApplicationContext first = start()) {
+            token = first.getBean(LocalTokens.class).issue(io.portalusers.api.UserId.of(BOOTSTRAP_ADMIN)).token();
+            Api.Response created = api(first).post("/api/organizations", """
+                    {"name": "Survivor Inc", "accountPlan": "Gold"}""").token(token).send();
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            organization = created.json().get("id").asText();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> api(first).get("/api/organizations/" + organization).token(token).send().status() == 200);
+            assertThat(bootstrapAdminCreations(first)).isEqualTo(1);
+        }
+
+        try (ConfigurableApplicationContext second = start()) {
+            Api api = api(second);
+            assertThat(bootstrapAdminCreations(second)).isEqualTo(1);
+            Api.Response survivor = api.get("/api/organizations/" + organization).token(token).send();
+            assertThat(survivor.status()).as("the token signed before the restart still verifies").isEqualTo(200);
+            assertThat(survivor.json().get("name").asText()).isEqualTo("Survivor Inc");
+            assertThat(api.post("/api/organizations", """
+                    {"name": "SURVIVOR INC", "accountPlan": "Gold"}""").token(token).send().status()).isEqualTo(409);
+        }
+    }
+}
