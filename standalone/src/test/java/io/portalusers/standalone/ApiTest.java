@@ -79,7 +79,7 @@ public abstract class ApiTest {
         UserId id = UserId.random();
         String unique = id.toString().substring(0, 13);
         UserCreated created = new UserCreated(id, Username.of("user-" + unique), EmailAddress.of(unique + "@example.com"),
-                new PersonName("Test", "User"), Language.ENGLISH, role, List.of(memberships), UserSource.PORTAL, false);
+                new PersonName("Test", "User"), Language.ENGLISH, role, List.of(memberships), UserSource.PORTAL, null, false);
         transactions.executeWithoutResult(status -> eventStore.publish(new GenericDomainEventMessage<>(
                 "User", id.toString(), 0, created, MetaData.with(RequestMetadata.ACTOR_ID, RequestMetadata.SYSTEM_ACTOR))));
         return id;

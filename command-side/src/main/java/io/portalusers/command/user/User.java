@@ -28,7 +28,7 @@ public class User {
     @CommandHandler
     public User(BootstrapPortalAdmin command) {
         apply(new UserCreated(command.userId(), command.username(), command.email(), command.name(),
-                command.language(), Role.PORTAL_ADMIN, List.of(), UserSource.PORTAL, false));
+                command.language(), Role.PORTAL_ADMIN, List.of(), UserSource.PORTAL, null, false));
     }
 
     @EventSourcingHandler

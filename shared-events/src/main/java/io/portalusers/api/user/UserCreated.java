@@ -1,12 +1,14 @@
 package io.portalusers.api.user;
 
+import io.portalusers.api.SchemeId;
 import io.portalusers.api.UserId;
 
 import java.util.List;
 
 /**
  * A user account came to be. It is pending activation (R-ADD-7); {@code notifyUser} records
- * whether the admin asked for the invitation to be sent.
+ * whether the admin asked for the invitation to be sent. {@code schemeId} names the
+ * authentication scheme of an external IdP user (source IDP), and is null otherwise.
  */
 public record UserCreated(
         UserId userId,
@@ -17,6 +19,7 @@ public record UserCreated(
         Role accountRole,
         List<Membership> memberships,
         UserSource source,
+        SchemeId schemeId,
         boolean notifyUser) {
 
     public UserCreated {

@@ -1,0 +1,11 @@
+package io.portalusers.api.user;
+
+import io.portalusers.api.UserId;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+import org.axonframework.modelling.command.TargetAggregateVersion;
+
+/** R-STATE-1. */
+public record DisableUser(
+        @TargetAggregateIdentifier UserId userId,
+        @TargetAggregateVersion Long expectedVersion) {
+}

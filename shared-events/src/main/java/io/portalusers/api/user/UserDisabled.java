@@ -1,0 +1,6 @@
+package io.portalusers.api.user;
+
+import io.portalusers.api.UserId;
+
+public record UserDisabled(UserId userId) {
+}
