@@ -30,7 +30,10 @@ public final class CommandFixtures {
     public static final Actor API_OWNER = actor(Role.API_OWNER, List.of());
     public static final OrganizationId ACME = OrganizationId.random();
     public static final Actor ORG_ADMIN = actor(Role.ORG_ADMIN, List.of(new Membership(ACME, Role.ORG_ADMIN)));
+    public static final OrganizationId GLOBEX = OrganizationId.random();
     public static final Actor DEVELOPER = actor(Role.DEVELOPER, List.of(new Membership(ACME, Role.DEVELOPER)));
+    public static final Actor ORG_PUBLISHER = actor(Role.ORG_PUBLISHER, List.of(new Membership(ACME, Role.ORG_PUBLISHER)));
+    public static final Actor GLOBEX_ADMIN = actor(Role.ORG_ADMIN, List.of(new Membership(GLOBEX, Role.ORG_ADMIN)));
     public static final Actor DISABLED_PORTAL_ADMIN =
             new Actor(UserId.random(), Role.PORTAL_ADMIN, UserSource.PORTAL, false, List.of());
 
@@ -43,7 +46,8 @@ public final class CommandFixtures {
     }
 
     public static void register(AggregateTestFixture<?> fixture) {
-        CommandFixtures all = new CommandFixtures(PORTAL_ADMIN, API_OWNER, ORG_ADMIN, DEVELOPER, DISABLED_PORTAL_ADMIN);
+        CommandFixtures all = new CommandFixtures(PORTAL_ADMIN, API_OWNER, ORG_ADMIN, DEVELOPER, ORG_PUBLISHER,
+                GLOBEX_ADMIN, DISABLED_PORTAL_ADMIN);
         fixture.registerCommandHandlerInterceptor(new ActorInterceptor(id -> Optional.ofNullable(all.actors.get(id))));
     }
 

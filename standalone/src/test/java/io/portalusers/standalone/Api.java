@@ -36,6 +36,10 @@ public final class Api {
         return withBody("PUT", path, json);
     }
 
+    public Call patch(String path, String json) {
+        return withBody("PATCH", path, json);
+    }
+
     private Call withBody(String method, String path, String json) {
         return new Call(HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/json")

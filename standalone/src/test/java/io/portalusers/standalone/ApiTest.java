@@ -28,7 +28,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Tests through HTTP against the whole service on its embedded default: a real PostgreSQL
@@ -99,6 +104,36 @@ public abstract class ApiTest {
             return Files.createTempDirectory("portal-users-test");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One of several callers of {@link #concurrently}, told which one it is. */
+    @FunctionalInterface
+    protected interface Caller<T> {
+        T call(int index) throws Exception;
+    }
+
+    /** Runs {@code call} from {@code callers} threads released at the same instant; results by caller index. */
+    protected static <T> List<T> concurrently(int callers, Caller<T> call) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                int index = i;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return call.call(index);
+                }));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get());
+            }
+            return results;
+        } finally {
+            pool.shutdown();
         }
     }
 }

@@ -8,14 +8,9 @@ import io.portalusers.api.user.Role;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -70,22 +65,8 @@ class OrganizationsApiTest extends ApiTest {
     void R_ORG_1_twenty_concurrent_creates_of_one_name_make_exactly_one_organization() throws Exception {
         String name = unique("Initech");
         int callers = 20;
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(callers);
-        List<Future<Api.Response>> responses = new ArrayList<>();
-        for (int i = 0; i < callers; i++) {
-            String variant = i % 2 == 0 ? name : name.toLowerCase(Locale.ROOT);
-            responses.add(pool.submit(() -> {
-                start.await();
-                return create(admin, variant, "Gold");
-            }));
-        }
-        start.countDown();
-        List<Integer> statuses = new ArrayList<>();
-        for (Future<Api.Response> response : responses) {
-            statuses.add(response.get().status());
-        }
-        pool.shutdown();
+        List<Integer> statuses = concurrently(callers,
+                i -> create(admin, i % 2 == 0 ? name : name.toLowerCase(Locale.ROOT), "Gold").status());
 
         assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
         assertThat(statuses).filteredOn(s -> s == 409).hasSize(callers - 1);

@@ -2,10 +2,14 @@ package io.portalusers.command.organization;
 
 import io.portalusers.api.OrganizationId;
 import io.portalusers.api.organization.OrganizationCreated;
+import io.portalusers.api.organization.OrganizationName;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Organization names, case-folded, under a unique constraint (R-ORG-1). Written in the
@@ -26,6 +30,13 @@ public class OrganizationLookup {
                 .param(organizationId.value())
                 .query(Integer.class)
                 .single() > 0;
+    }
+
+    public Optional<OrganizationId> findByName(OrganizationName name) {
+        return jdbc.sql("select organization_id from organization_lookup where name_key = ?")
+                .param(name.key())
+                .query((rs, n) -> new OrganizationId(rs.getObject(1, UUID.class)))
+                .optional();
     }
 
     @EventHandler

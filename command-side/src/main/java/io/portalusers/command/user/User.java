@@ -1,25 +1,72 @@
 package io.portalusers.command.user;
 
+import io.portalusers.api.OrganizationId;
+import io.portalusers.api.SchemeId;
 import io.portalusers.api.UserId;
+import io.portalusers.api.authscheme.AuthorizationType;
 import io.portalusers.api.user.BootstrapPortalAdmin;
+import io.portalusers.api.user.ChangeMemberships;
+import io.portalusers.api.user.ChangePublisherRole;
+import io.portalusers.api.user.ChangeUserDetails;
+import io.portalusers.api.user.CreateUser;
+import io.portalusers.api.user.DisableUser;
+import io.portalusers.api.user.EmailAddress;
+import io.portalusers.api.user.EnableUser;
+import io.portalusers.api.user.Language;
+import io.portalusers.api.user.Membership;
+import io.portalusers.api.user.MembershipsChanged;
+import io.portalusers.api.user.PersonName;
+import io.portalusers.api.user.PublisherRoleChanged;
 import io.portalusers.api.user.Role;
+import io.portalusers.api.user.UserCategory;
 import io.portalusers.api.user.UserCreated;
+import io.portalusers.api.user.UserDisabled;
+import io.portalusers.api.user.UserEmailChanged;
+import io.portalusers.api.user.UserEnabled;
+import io.portalusers.api.user.UserLanguageChanged;
+import io.portalusers.api.user.UserNameChanged;
 import io.portalusers.api.user.UserSource;
+import io.portalusers.platform.actor.Actor;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.AggregateLifecycle;
 import org.axonframework.spring.stereotype.Aggregate;
 
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
+import static io.portalusers.platform.problem.RuleViolationException.forbidden;
+import static io.portalusers.platform.problem.RuleViolationException.unprocessable;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
-/** A user account. Its username and email are unique (R-ADD-6), enforced by {@link UserLookups}. */
+/**
+ * A user account and every rule of the seed about adding, editing, enabling and disabling
+ * it. Who may act is decided against the actor's own state and the portal's, both read in
+ * this command's transaction. Username and email are unique (R-ADD-6), enforced by
+ * {@link UserLookups} in the same transaction.
+ */
 @Aggregate
 public class User {
 
+    /** What an Org Admin may grant (R-ADD-3): Developers and Org Admins, nothing else. */
+    private static final Set<Role> ORG_ADMIN_GRANTABLE = Set.of(Role.DEVELOPER, Role.ORG_ADMIN);
+
     @AggregateIdentifier
     private UserId userId;
+    private Role accountRole;
+    private List<Membership> memberships;
+    private UserSource source;
+    private SchemeId schemeId;
+    private boolean enabled;
+    private PersonName name;
+    private EmailAddress email;
+    private Language language;
 
     protected User() {
     }
@@ -31,8 +78,288 @@ public class User {
                 command.language(), Role.PORTAL_ADMIN, List.of(), UserSource.PORTAL, null, false));
     }
 
+    @CommandHandler
+    public User(CreateUser command, Actor actor, PortalState portal) {
+        Role role = command.accountRole();
+        List<Membership> requested = command.memberships();
+        if (actor.isPortalAdmin()) {
+            requireSsoDisabled(portal);
+        } else if (!actor.administeredOrganizations().isEmpty()) {
+            if (!ORG_ADMIN_GRANTABLE.contains(role)) {
+                throw forbidden("R-ADD-3", "an Org Admin adds Developers and Org Admins only");
+            }
+            requireGrantableBy(actor, requested, "R-ADD-3");
+        } else {
+            throw forbidden("R-ADD-1", "only Portal Admins and Org Admins add users");
+        }
+        requireValidMemberships(role, requested, portal);
+        apply(new UserCreated(command.userId(), command.username(), command.email(), command.name(),
+                command.language(), role, requested, UserSource.PORTAL, null, command.notifyUser()));
+    }
+
+    /** An external IdP user's first sign-in through its scheme (R-AUTH-1); the scheme has checked the actor. */
+    User(ProvisionedUser provisioned, PortalState portal) {
+        requireValidMemberships(provisioned.accountRole(), provisioned.memberships(), portal);
+        apply(new UserCreated(provisioned.userId(), provisioned.username(), provisioned.email(), provisioned.name(),
+                provisioned.language(), provisioned.accountRole(), provisioned.memberships(), UserSource.IDP,
+                provisioned.schemeId(), false));
+    }
+
+    @CommandHandler
+    public long handle(ChangeUserDetails command, Actor actor, PortalState portal) {
+        requireNotSelf(actor);
+        if (actor.isPortalAdmin()) {
+            requireSsoDisabled(portal);
+            if (source == UserSource.IDP) {
+                throw forbidden("R-EDIT-3", "an external IdP user's details are not editable here");
+            }
+        } else {
+            requireOrgAdminOfPortalManagedUser(actor, "R-EDIT-4");
+        }
+        if (command.name() != null && !command.name().equals(name)) {
+            apply(new UserNameChanged(userId, command.name()));
+        }
+        if (command.email() != null && !command.email().equals(email)) {
+            apply(new UserEmailChanged(userId, command.email()));
+        }
+        if (command.language() != null && !command.language().equals(language)) {
+            apply(new UserLanguageChanged(userId, command.language()));
+        }
+        return AggregateLifecycle.getVersion();
+    }
+
+    @CommandHandler
+    public long handle(ChangePublisherRole command, Actor actor, PortalState portal) {
+        requireNotSelf(actor);
+        if (!actor.isPortalAdmin()) {
+            throw forbidden("R-EDIT-4", "only a Portal Admin edits a Global Publisher");
+        }
+        requireSsoDisabled(portal);
+        if (source == UserSource.IDP) {
+            throw forbidden("R-EDIT-3", "an external IdP publisher is not editable here");
+        }
+        if (accountRole.category() != UserCategory.GLOBAL_PUBLISHER) {
+            throw unprocessable("R-EDIT-2", "role", "only a Global Publisher's role is edited");
+        }
+        if (command.role().category() != UserCategory.GLOBAL_PUBLISHER) {
+            throw unprocessable("R-EDIT-5", "role", "a Global Publisher never becomes an Org User");
+        }
+        if (command.role() != accountRole) {
+            if (accountRole == Role.PORTAL_ADMIN) {
+                requireAnotherEnabledPortalAdmin(portal);
+            }
+            apply(new PublisherRoleChanged(userId, command.role()));
+        }
+        return AggregateLifecycle.getVersion();
+    }
+
+    @CommandHandler
+    public long handle(ChangeMemberships command, Actor actor, PortalState portal) {
+        requireNotSelf(actor);
+        List<Membership> requested = command.memberships();
+        if (actor.isPortalAdmin()) {
+            requireSsoDisabled(portal);
+            if (source == UserSource.IDP && portal.authorizationTypeOf(schemeId).orElse(null) != AuthorizationType.PORTAL) {
+                throw forbidden("R-EDIT-3", "this IdP user's organizations and roles follow its identity provider");
+            }
+        } else {
+            requireOrgAdminOfPortalManagedUser(actor, "R-EDIT-4");
+            requireGrantableBy(actor, changedMemberships(requested), "R-EDIT-4");
+        }
+        if (accountRole.category() != UserCategory.ORG_USER) {
+            throw unprocessable("R-EDIT-5", "memberships", "a Global Publisher never becomes an Org User");
+        }
+        if (accountRole != Role.DEVELOPER) {
+            throw unprocessable("R-EDIT-2", "memberships", "only a Developer's organizations and roles are edited");
+        }
+        requireValidMemberships(accountRole, requested, portal);
+        if (!Set.copyOf(requested).equals(Set.copyOf(memberships))) {
+            apply(new MembershipsChanged(userId, sorted(requested)));
+        }
+        return AggregateLifecycle.getVersion();
+    }
+
+    @CommandHandler
+    public long handle(EnableUser command, Actor actor, PortalState portal) {
+        requireMayChangeState(actor, portal);
+        if (!enabled) {
+            apply(new UserEnabled(userId));
+        }
+        return AggregateLifecycle.getVersion();
+    }
+
+    @CommandHandler
+    public long handle(DisableUser command, Actor actor, PortalState portal) {
+        requireMayChangeState(actor, portal);
+        if (enabled) {
+            if (accountRole == Role.PORTAL_ADMIN) {
+                requireAnotherEnabledPortalAdmin(portal);
+            }
+            apply(new UserDisabled(userId));
+        }
+        return AggregateLifecycle.getVersion();
+    }
+
+    /** R-AUTH-1: an IDP scheme's user follows its identity provider's attributes on each sign-in. */
+    void followIdentityProvider(Role role, List<Membership> asserted, PortalState portal) {
+        if (role.category() != accountRole.category()) {
+            throw unprocessable("R-EDIT-5", "attributes", "a Global Publisher never becomes an Org User, nor the reverse");
+        }
+        requireValidMemberships(role, asserted, portal);
+        if (role != accountRole) {
+            if (accountRole == Role.PORTAL_ADMIN && enabled) {
+                requireAnotherEnabledPortalAdmin(portal);
+            }
+            apply(new PublisherRoleChanged(userId, role));
+        }
+        if (!Set.copyOf(asserted).equals(Set.copyOf(memberships))) {
+            apply(new MembershipsChanged(userId, sorted(asserted)));
+        }
+    }
+
+    UserId userId() {
+        return userId;
+    }
+
+    private void requireMayChangeState(Actor actor, PortalState portal) {
+        requireNotSelf(actor);
+        if (actor.isPortalAdmin()) {
+            requireSsoDisabled(portal);
+        } else {
+            requireOrgAdminOfPortalManagedUser(actor, "R-STATE-1");
+        }
+    }
+
+    private void requireNotSelf(Actor actor) {
+        if (actor.userId().equals(userId)) {
+            throw forbidden("R-EDIT-1", "nobody edits, enables or disables their own account here");
+        }
+    }
+
+    private static void requireSsoDisabled(PortalState portal) {
+        if (portal.ssoEnabled()) {
+            throw forbidden("R-ADD-2", "Portal Admins manage users here only while single sign-on is disabled");
+        }
+    }
+
+    /** R-EDIT-4, R-STATE-1: an Org Admin acts on portal-managed users of an organization it administers. */
+    private void requireOrgAdminOfPortalManagedUser(Actor actor, String ruleId) {
+        Set<OrganizationId> administered = actor.administeredOrganizations();
+        boolean member = memberships.stream().anyMatch(m -> administered.contains(m.organizationId()));
+        if (administered.isEmpty() || source != UserSource.PORTAL || !member) {
+            throw forbidden(ruleId, "an Org Admin manages only portal-managed users of the organizations it administers");
+        }
+    }
+
+    private static void requireGrantableBy(Actor actor, List<Membership> granted, String ruleId) {
+        Set<OrganizationId> administered = actor.administeredOrganizations();
+        for (Membership membership : granted) {
+            if (!administered.contains(membership.organizationId())) {
+                throw forbidden(ruleId, "an Org Admin assigns only organizations it administers");
+            }
+            if (!ORG_ADMIN_GRANTABLE.contains(membership.role())) {
+                throw forbidden(ruleId, "an Org Admin grants the Developer and Org Admin roles only");
+            }
+        }
+    }
+
+    /** The memberships added, removed or given another role by a change to {@code requested}. */
+    private List<Membership> changedMemberships(List<Membership> requested) {
+        Set<Membership> before = new HashSet<>(memberships);
+        Set<Membership> after = new HashSet<>(requested);
+        return Stream.concat(
+                        requested.stream().filter(m -> !before.contains(m)),
+                        memberships.stream().filter(m -> !after.contains(m)))
+                .toList();
+    }
+
+    /** R-ADD-1, R-ADD-4, R-ADD-5: the memberships an account of this kind may have. */
+    private static void requireValidMemberships(Role role, List<Membership> requested, PortalState portal) {
+        if (role.category() == UserCategory.GLOBAL_PUBLISHER) {
+            if (!requested.isEmpty()) {
+                throw unprocessable("R-ADD-1", "memberships", "a Global Publisher belongs to no organization");
+            }
+            return;
+        }
+        if (requested.isEmpty()) {
+            throw unprocessable("R-ADD-4", "memberships", "an Org User belongs to at least one organization");
+        }
+        Map<OrganizationId, Long> perOrganization = requested.stream()
+                .collect(Collectors.groupingBy(Membership::organizationId, Collectors.counting()));
+        if (perOrganization.size() != requested.size()) {
+            throw unprocessable("R-ADD-4", "memberships", "an organization appears more than once");
+        }
+        if (role != Role.DEVELOPER && (requested.size() != 1 || requested.get(0).role() != role)) {
+            throw unprocessable("R-ADD-5", "memberships",
+                    "an Org Admin or Org Publisher account has exactly one membership, in its own role; "
+                            + "only Developers belong to several organizations");
+        }
+        for (Membership membership : requested) {
+            if (!portal.organizationExists(membership.organizationId())) {
+                throw unprocessable("R-ADD-4", "memberships", "organization " + membership.organizationId() + " does not exist");
+            }
+        }
+    }
+
+    private void requireAnotherEnabledPortalAdmin(PortalState portal) {
+        Set<UserId> enabledAdmins = portal.lockEnabledPortalAdmins();
+        enabledAdmins.remove(userId);
+        if (enabledAdmins.isEmpty()) {
+            throw forbidden("R-STATE-2", "the last enabled Portal Admin cannot be disabled or demoted");
+        }
+    }
+
+    private static List<Membership> sorted(List<Membership> memberships) {
+        return memberships.stream()
+                .sorted(Comparator.comparing(m -> m.organizationId().value()))
+                .toList();
+    }
+
     @EventSourcingHandler
     void on(UserCreated event) {
         userId = event.userId();
+        accountRole = event.accountRole();
+        memberships = event.memberships();
+        source = event.source();
+        schemeId = event.schemeId();
+        enabled = true;
+        name = event.name();
+        email = event.email();
+        language = event.language();
+    }
+
+    @EventSourcingHandler
+    void on(UserNameChanged event) {
+        name = event.name();
+    }
+
+    @EventSourcingHandler
+    void on(UserEmailChanged event) {
+        email = event.email();
+    }
+
+    @EventSourcingHandler
+    void on(UserLanguageChanged event) {
+        language = event.language();
+    }
+
+    @EventSourcingHandler
+    void on(PublisherRoleChanged event) {
+        accountRole = event.role();
+    }
+
+    @EventSourcingHandler
+    void on(MembershipsChanged event) {
+        memberships = event.memberships();
+    }
+
+    @EventSourcingHandler
+    void on(UserEnabled event) {
+        enabled = true;
+    }
+
+    @EventSourcingHandler
+    void on(UserDisabled event) {
+        enabled = false;
     }
 }

@@ -1,11 +1,19 @@
 package io.portalusers.command.user;
 
+import io.portalusers.api.UserId;
 import io.portalusers.api.user.Membership;
+import io.portalusers.api.user.MembershipsChanged;
+import io.portalusers.api.user.PublisherRoleChanged;
 import io.portalusers.api.user.UserCreated;
+import io.portalusers.api.user.UserDisabled;
+import io.portalusers.api.user.UserEmailChanged;
+import io.portalusers.api.user.UserEnabled;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+
+import java.util.List;
 
 /**
  * Usernames and emails under unique constraints (R-ADD-6), and the actor table every
@@ -30,9 +38,45 @@ class UserLookups {
                 .params(id, event.email().key()).update();
         jdbc.sql("insert into actor (user_id, account_role, source, enabled) values (?, ?, ?, true)")
                 .params(id, event.accountRole().name(), event.source().name()).update();
-        for (Membership membership : event.memberships()) {
+        insertMemberships(event.userId(), event.memberships());
+    }
+
+    @EventHandler
+    void on(UserEmailChanged event) {
+        jdbc.sql("update email_lookup set email_key = ? where user_id = ?")
+                .params(event.email().key(), event.userId().value()).update();
+    }
+
+    @EventHandler
+    void on(PublisherRoleChanged event) {
+        jdbc.sql("update actor set account_role = ? where user_id = ?")
+                .params(event.role().name(), event.userId().value()).update();
+    }
+
+    @EventHandler
+    void on(MembershipsChanged event) {
+        jdbc.sql("delete from actor_membership where user_id = ?").param(event.userId().value()).update();
+        insertMemberships(event.userId(), event.memberships());
+    }
+
+    @EventHandler
+    void on(UserEnabled event) {
+        setEnabled(event.userId(), true);
+    }
+
+    @EventHandler
+    void on(UserDisabled event) {
+        setEnabled(event.userId(), false);
+    }
+
+    private void setEnabled(UserId user, boolean enabled) {
+        jdbc.sql("update actor set enabled = ? where user_id = ?").params(enabled, user.value()).update();
+    }
+
+    private void insertMemberships(UserId user, List<Membership> memberships) {
+        for (Membership membership : memberships) {
             jdbc.sql("insert into actor_membership (user_id, organization_id, org_role) values (?, ?, ?)")
-                    .params(id, membership.organizationId().value(), membership.role().name()).update();
+                    .params(user.value(), membership.organizationId().value(), membership.role().name()).update();
         }
     }
 }

@@ -23,7 +23,7 @@ public final class FieldErrors {
             }
             return parser.apply(raw);
         } catch (InvalidValueException e) {
-            add(e.field() == null ? field : field + "." + e.field(), e.getMessage());
+            add(e.field() == null ? field : field.isEmpty() ? e.field() : field + "." + e.field(), e.getMessage());
         } catch (IllegalArgumentException e) {
             add(field, "is not valid");
         }

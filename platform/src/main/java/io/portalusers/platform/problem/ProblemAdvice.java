@@ -45,7 +45,9 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
             "organization_name_taken",
             new ConflictException("R-ORG-1", "name", "an organization with this name exists"),
             "username_taken", new ConflictException("R-ADD-6", "username", "this username is taken"),
-            "email_taken", new ConflictException("R-ADD-6", "email", "this email address is in use"));
+            "email_taken", new ConflictException("R-ADD-6", "email", "this email address is in use"),
+            "scheme_name_taken",
+            new ConflictException("R-AUTH-1", "name", "an authentication scheme with this name exists"));
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> handleTypeMismatch(MethodArgumentTypeMismatchException e) {
@@ -108,7 +110,10 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     private ResponseEntity<Object> respond(Throwable e) {
         if (e instanceof RuleViolationException rule) {
             log.info("Refused by {}: {}", rule.ruleId(), rule.getMessage());
-            return problem(HttpStatus.FORBIDDEN, rule.ruleId(), rule.getMessage(), Map.of());
+            return rule.isForbidden()
+                    ? problem(HttpStatus.FORBIDDEN, rule.ruleId(), rule.getMessage(), Map.of())
+                    : problem(HttpStatus.UNPROCESSABLE_ENTITY, rule.ruleId(), rule.getMessage(),
+                            Map.of("errors", List.of(fieldError(rule.field(), rule.getMessage()))));
         }
         if (e instanceof ConflictException conflict) {
             return conflict(conflict);

@@ -1,16 +1,43 @@
 package io.portalusers.platform.problem;
 
-/** A rule of DESIGN.md refuses the request: 403 with the rule id as its code. */
+/**
+ * A rule of DESIGN.md refuses the request, with the rule id as the problem's code. A rule
+ * about who may do what answers 403; a rule about what a request may ask for (an Org User
+ * without a membership, a publisher turned Org User) answers 422 and names the field.
+ */
 public class RuleViolationException extends RuntimeException {
 
     private final String ruleId;
+    private final String field;
 
-    public RuleViolationException(String ruleId, String message) {
+    private RuleViolationException(String ruleId, String field, String message) {
         super(message);
         this.ruleId = ruleId;
+        this.field = field;
+    }
+
+    public RuleViolationException(String ruleId, String message) {
+        this(ruleId, null, message);
+    }
+
+    public static RuleViolationException forbidden(String ruleId, String message) {
+        return new RuleViolationException(ruleId, null, message);
+    }
+
+    public static RuleViolationException unprocessable(String ruleId, String field, String message) {
+        return new RuleViolationException(ruleId, java.util.Objects.requireNonNull(field, "field"), message);
     }
 
     public String ruleId() {
         return ruleId;
+    }
+
+    /** The request field the rule refuses, for a 422; null for a 403. */
+    public String field() {
+        return field;
+    }
+
+    public boolean isForbidden() {
+        return field == null;
     }
 }
