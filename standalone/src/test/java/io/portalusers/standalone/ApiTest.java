@@ -85,9 +85,24 @@ public abstract class ApiTest {
         String unique = id.toString().substring(0, 13);
         UserCreated created = new UserCreated(id, Username.of("user-" + unique), EmailAddress.of(unique + "@example.com"),
                 new PersonName("Test", "User"), Language.ENGLISH, role, List.of(memberships), UserSource.PORTAL, null, false);
-        transactions.executeWithoutResult(status -> eventStore.publish(new GenericDomainEventMessage<>(
-                "User", id.toString(), 0, created, MetaData.with(RequestMetadata.ACTOR_ID, RequestMetadata.SYSTEM_ACTOR))));
+        givenEvent(id, created);
         return id;
+    }
+
+    /**
+     * Appends an event to a user's history at its next sequence number, as the user aggregate
+     * would, in a transaction of its own; returns that sequence number.
+     */
+    protected long givenEvent(UserId user, Object event) {
+        return transactions.execute(status -> {
+            long next = jdbc.sql("""
+                            select coalesce(max(sequencenumber) + 1, 0) from domainevententry
+                            where aggregateidentifier = ?""")
+                    .param(user.toString()).query(Long.class).single();
+            eventStore.publish(new GenericDomainEventMessage<>("User", user.toString(), next, event,
+                    MetaData.with(RequestMetadata.ACTOR_ID, RequestMetadata.SYSTEM_ACTOR)));
+            return next;
+        });
     }
 
     protected long eventCount() {

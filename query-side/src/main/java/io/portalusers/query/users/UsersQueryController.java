@@ -1,0 +1,96 @@
+package io.portalusers.query.users;
+
+import io.portalusers.api.OrganizationId;
+import io.portalusers.api.UserId;
+import io.portalusers.api.user.Membership;
+import io.portalusers.api.user.Role;
+import io.portalusers.api.user.UserCategory;
+import io.portalusers.api.user.UserSource;
+import io.portalusers.platform.actor.Actor;
+import io.portalusers.platform.actor.ActorDirectory;
+import io.portalusers.platform.problem.NotFoundException;
+import io.portalusers.platform.web.Versions;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One user as the projection has it. Who may read it follows R-SEARCH-4: a Portal Admin
+ * reads everyone, an Org Admin the users of the organizations it administers, and anyone
+ * their own account. Any other user is answered as if it did not exist.
+ */
+@RestController
+class UsersQueryController {
+
+    private final JdbcClient jdbc;
+    private final ActorDirectory actors;
+
+    UsersQueryController(JdbcClient jdbc, ActorDirectory actors) {
+        this.jdbc = jdbc;
+        this.actors = actors;
+    }
+
+    record UserView(UUID id, String username, String email, String firstName, String lastName, String language,
+                    UserCategory category, Role role, List<Membership> memberships, boolean enabled,
+                    String activation, UserSource source, UUID schemeId, Instant createdAt, Instant updatedAt,
+                    long version) {
+    }
+
+    @GetMapping(path = "/api/users/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<UserView> get(@AuthenticationPrincipal Jwt caller, @PathVariable UUID id) {
+        Actor actor = actors.find(UserId.of(caller.getSubject())).orElseThrow();
+        // One statement, so that the memberships are those of the version read.
+        UserView view = jdbc.sql("""
+                        select u.*, m.organization_id, m.org_role
+                        from user_view u left join user_membership_view m on m.user_id = u.user_id
+                        where u.user_id = ? order by m.organization_id""")
+                .param(id)
+                .query(UsersQueryController::user)
+                .filter(user -> mayRead(actor, user))
+                .orElseThrow(() -> new NotFoundException("no such user"));
+        return ResponseEntity.ok().eTag(Versions.etag(view.version())).body(view);
+    }
+
+    private static boolean mayRead(Actor actor, UserView user) {
+        if (actor.isPortalAdmin() || actor.userId().value().equals(user.id())) {
+            return true;
+        }
+        Set<OrganizationId> administered = actor.administeredOrganizations();
+        return user.memberships().stream().anyMatch(m -> administered.contains(m.organizationId()));
+    }
+
+    private static Optional<UserView> user(ResultSet rs) throws SQLException {
+        UserView user = null;
+        List<Membership> memberships = new ArrayList<>();
+        while (rs.next()) {
+            if (user == null) {
+                user = new UserView(rs.getObject("user_id", UUID.class), rs.getString("username"),
+                        rs.getString("email"), rs.getString("first_name"), rs.getString("last_name"),
+                        rs.getString("language"), UserCategory.valueOf(rs.getString("category")),
+                        Role.valueOf(rs.getString("account_role")), memberships, rs.getBoolean("enabled"),
+                        rs.getString("activation"), UserSource.valueOf(rs.getString("source")),
+                        rs.getObject("scheme_id", UUID.class), rs.getTimestamp("created_at").toInstant(),
+                        rs.getTimestamp("updated_at").toInstant(), rs.getLong("version"));
+            }
+            UUID organization = rs.getObject("organization_id", UUID.class);
+            if (organization != null) {
+                memberships.add(new Membership(new OrganizationId(organization), Role.valueOf(rs.getString("org_role"))));
+            }
+        }
+        return Optional.ofNullable(user);
+    }
+}
