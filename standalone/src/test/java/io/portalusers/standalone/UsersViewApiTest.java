@@ -102,7 +102,7 @@ class UsersViewApiTest extends ApiTest {
         UserId id = UserId.random();
         UserCreated created = created(id, Role.DEVELOPER, UserSource.PORTAL, null,
                 new Membership(first, Role.DEVELOPER), new Membership(second, Role.DEVELOPER));
-        Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
         givenEvent(id, created);
 
