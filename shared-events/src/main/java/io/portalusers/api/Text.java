@@ -34,10 +34,14 @@ public final class Text {
      * The key under which two texts count as the same: compatibility-normalized (so that
      * width variants and ligatures meet) and case-folded. Look-alikes from other scripts
      * (Cyrillic a, Greek o) stay different, as they are different characters.
+     * <p>
+     * Java has no full case folding; lower, upper, lower again comes closest. Lower-casing
+     * first is what makes capital sharp s meet the others: ẞ becomes ß, and upper-casing
+     * then spells ẞ, ß and SS alike.
      */
     public static String foldCase(String text) {
         String compatible = Normalizer.normalize(text, Normalizer.Form.NFKC);
-        String folded = compatible.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+        String folded = compatible.toLowerCase(Locale.ROOT).toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
         return Normalizer.normalize(folded, Normalizer.Form.NFKC);
     }
 

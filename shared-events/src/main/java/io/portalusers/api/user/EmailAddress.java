@@ -66,7 +66,8 @@ public record EmailAddress(String value) {
         }
         String domain = asciiDomain(text.substring(at + 1));
         String address = local + "@" + domain;
-        if (address.length() > MAX_LENGTH) {
+        // Characters, as for the local part: a letter beyond the 16-bit range counts once.
+        if (address.codePointCount(0, address.length()) > MAX_LENGTH) {
             throw new InvalidValueException("must be at most " + MAX_LENGTH + " characters");
         }
         return address;

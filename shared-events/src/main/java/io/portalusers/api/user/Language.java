@@ -15,10 +15,13 @@ public record Language(String tag) {
     public static final Language ENGLISH = new Language("en");
 
     public Language {
-        if (tag == null || !TAG.matcher(tag).matches()) {
+        String canonical = tag != null && TAG.matcher(tag).matches() ? Locale.forLanguageTag(tag).toLanguageTag() : "";
+        // The canonical form is checked too: grandfathered tags turn into private-use ones
+        // (en-GB-oed into en-GB-x-oed) that this pattern refuses, so a stored tag could not be read back.
+        if (!TAG.matcher(canonical).matches()) {
             throw new InvalidValueException("must be a language tag such as en or de-CH");
         }
-        tag = Locale.forLanguageTag(tag).toLanguageTag();
+        tag = canonical;
     }
 
     @JsonCreator
