@@ -17,6 +17,7 @@ import org.axonframework.messaging.MetaData;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -37,9 +38,11 @@ import java.util.concurrent.Future;
 
 /**
  * Tests through HTTP against the whole service on its embedded default: a real PostgreSQL
- * (one per test JVM, in a fresh folder), the real event store, real tokens.
+ * (one per test JVM, in a fresh folder), the real event store, real tokens. Every subclass
+ * shares this one context: a second context on the same folder could not lock it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureObservability(tracing = false)
 public abstract class ApiTest {
 
     static final Path DATA_DIR = freshFolder();

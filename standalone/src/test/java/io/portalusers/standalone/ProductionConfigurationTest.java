@@ -118,6 +118,29 @@ class ProductionConfigurationTest {
     }
 
     @Test
+    void edits_of_one_user_racing_on_two_command_nodes_are_retried_and_all_land_in_order() throws Exception {
+        String admin = token(BOOTSTRAP_ADMIN);
+        String user = api(commandNode).post("/api/users", """
+                {"username": "racer", "email": "racer@example.com", "firstName": "Race", "lastName": "Condition",
+                 "role": "API_OWNER"}""").token(admin).send().json().get("id").asText();
+        List<Api> nodeApis = List.of(api(nodes.get(0)), api(nodes.get(1)));
+
+        List<Integer> statuses = ApiTest.concurrently(16, i -> nodeApis.get(i % 2)
+                .patch("/api/users/" + user, """
+                        {"firstName": "Racer%d", "lastName": "Condition"}""".formatted(i))
+                .token(admin).send().status());
+
+        assertThat(statuses).containsOnly(200);
+        List<Long> sequence = commandNode.getBean(JdbcClient.class)
+                .sql("select sequencenumber from domainevententry where aggregateidentifier = ? order by sequencenumber")
+                .param(user).query(Long.class).list();
+        assertThat(sequence).hasSize(17);
+        for (int i = 0; i < sequence.size(); i++) {
+            assertThat(sequence.get(i)).isEqualTo(i);
+        }
+    }
+
+    @Test
     void there_is_no_local_signing_key_and_no_token_endpoint() throws Exception {
         for (ConfigurableApplicationContext node : nodes) {
             assertThat(node.getBeanNamesForType(LocalTokens.class)).isEmpty();

@@ -189,6 +189,28 @@ class UsersApiTest extends ApiTest {
     }
 
     @Test
+    void a_repeated_creation_with_the_client_supplied_id_returns_the_first_result() {
+        String org = organization();
+        String id = UUID.randomUUID().toString();
+        String body = """
+                {"id": "%s", "username": "same-%s", "email": "same-%s@example.com", "firstName": "Sam", "lastName": "Same",
+                 "role": "DEVELOPER", "memberships": [{"organizationId": "%s", "role": "DEVELOPER"}]}"""
+                .formatted(id, id.substring(0, 8), id.substring(0, 8), org);
+
+        Api.Response first = api.post("/api/users", body).token(admin).send();
+        Api.Response again = api.post("/api/users", body).token(admin).send();
+        Api.Response other = api.post("/api/users", body.replace("same-" + id.substring(0, 8), "else-" + id.substring(0, 8)))
+                .token(admin).send();
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.json()).isEqualTo(first.json());
+        assertThat(other.status()).isEqualTo(409);
+        assertThat(other.json().get("code").asText()).isEqualTo("already-exists");
+        assertThat(eventCount(id)).isEqualTo(1);
+    }
+
+    @Test
     void bad_user_input_is_a_400_naming_every_field() {
         Api.Response response = api.post("/api/users", """
                 {"username": "a", "email": "not-an-email", "firstName": "", "lastName": "L\\u0000",

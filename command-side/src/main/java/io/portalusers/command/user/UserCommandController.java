@@ -18,6 +18,7 @@ import io.portalusers.api.user.Username;
 import io.portalusers.platform.problem.FieldErrors;
 import io.portalusers.platform.web.Versions;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -42,9 +43,11 @@ class UserCommandController {
     private static final String MERGE_PATCH = "application/merge-patch+json";
 
     private final CommandGateway commands;
+    private final UserLookups lookups;
 
-    UserCommandController(CommandGateway commands) {
+    UserCommandController(CommandGateway commands, UserLookups lookups) {
         this.commands = commands;
+        this.lookups = lookups;
     }
 
     record MembershipRequest(String organizationId, String role) {
@@ -83,7 +86,14 @@ class UserCommandController {
         errors.throwIfAny();
         UserId id = body.id() == null ? UserId.random() : new UserId(body.id());
         boolean notify = body.notifyUser() == null || body.notifyUser();
-        commands.sendAndWait(new CreateUser(id, username, email, name, language, role, memberships, notify));
+        try {
+            commands.sendAndWait(new CreateUser(id, username, email, name, language, role, memberships, notify));
+        } catch (AggregateStreamCreationException e) {
+            // the same id again: a retry of a creation that happened answers as it did then
+            if (!lookups.createdAs(id, username, email)) {
+                throw e;
+            }
+        }
         return ResponseEntity.created(URI.create("/api/users/" + id))
                 .eTag(Versions.etag(0))
                 .body(Map.of("id", id.toString(), "version", 0));

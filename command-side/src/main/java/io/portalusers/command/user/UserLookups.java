@@ -1,6 +1,7 @@
 package io.portalusers.command.user;
 
 import io.portalusers.api.UserId;
+import io.portalusers.api.user.EmailAddress;
 import io.portalusers.api.user.Membership;
 import io.portalusers.api.user.MembershipsChanged;
 import io.portalusers.api.user.PublisherRoleChanged;
@@ -8,6 +9,7 @@ import io.portalusers.api.user.UserCreated;
 import io.portalusers.api.user.UserDisabled;
 import io.portalusers.api.user.UserEmailChanged;
 import io.portalusers.api.user.UserEnabled;
+import io.portalusers.api.user.Username;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -27,6 +29,15 @@ class UserLookups {
 
     UserLookups(JdbcClient jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /** Whether this user exists with this username and email: a repeated creation, not a conflict. */
+    boolean createdAs(UserId user, Username username, EmailAddress email) {
+        return jdbc.sql("""
+                        select count(*) from username_lookup u join email_lookup e using (user_id)
+                        where u.user_id = ? and u.username_key = ? and e.email_key = ?""")
+                .params(user.value(), username.key(), email.key())
+                .query(Integer.class).single() == 1;
     }
 
     @EventHandler

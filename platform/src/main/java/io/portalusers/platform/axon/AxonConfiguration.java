@@ -23,6 +23,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.http.converter.json.Jackson2ObjectMapperBuilder;
 
+import java.sql.SQLException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -98,9 +99,17 @@ public class AxonConfiguration {
                         .retryExecutor(commandRetryExecutor)
                         .retryInterval(25)
                         .maxRetryCount(5)
-                        .nonTransientFailurePredicate(failure -> failure.getClass() != ConcurrencyException.class)
+                        .nonTransientFailurePredicate(AxonConfiguration::isFinal)
                         .build())
                 .build();
+    }
+
+    /**
+     * Axon asks this of the failure and of each of its causes; only an append that lost a race
+     * (and the driver's exception beneath it) is worth another try.
+     */
+    private static boolean isFinal(Throwable failure) {
+        return !(failure.getClass() == ConcurrencyException.class || failure instanceof SQLException);
     }
 
     /**

@@ -1,0 +1,64 @@
+package io.portalusers.standalone;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Health with the database, Prometheus metrics of Axon's buses and processors, the OpenAPI document. */
+class OperabilityTest extends ApiTest {
+
+    @Test
+    void health_includes_the_database() {
+        Api.Response health = api.get("/actuator/health").send();
+
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().at("/components/db/status").asText()).isEqualTo("UP");
+        assertThat(health.body()).doesNotContain("postgres");
+    }
+
+    @Test
+    void prometheus_shows_axon_metrics_per_processor() {
+        api.get("/api/settings").token(admin).send();
+        api.put("/api/settings", """
+                {"ssoEnabled": false, "thirdPartyRegistrationEnabled": false, "registrationWorkflowEnabled": false}""")
+                .token(admin).send();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api.get("/actuator/prometheus").send().body())
+                .contains("commandBus_successCounter_total")
+                .containsPattern("eventProcessor_\\w+\\{[^}]*processorName=\"command-lookups\"")
+                .containsPattern("eventProcessor_\\w+\\{[^}]*processorName=\"settings\""));
+    }
+
+    @Test
+    void the_openapi_document_and_swagger_ui_are_served() {
+        Api.Response document = api.get("/v3/api-docs").send();
+
+        assertThat(document.status()).isEqualTo(200);
+        assertThat(document.json().at("/paths").has("/api/users")).isTrue();
+        assertThat(document.json().at("/paths").has("/api/organizations")).isTrue();
+        assertThat(api.get("/swagger-ui/index.html").send().status()).isEqualTo(200);
+    }
+
+    @Test
+    void a_ten_megabyte_body_is_refused_before_it_is_read() throws Exception {
+        HttpRequest huge = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/organizations"))
+                .header("Authorization", "Bearer " + admin)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + "x".repeat(10 * 1024 * 1024) + "\"}"))
+                .build();
+        long events = eventCount();
+
+        HttpResponse<String> response = HttpClient.newHttpClient().send(huge, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("\"code\":\"payload-too-large\"");
+        assertThat(eventCount()).isEqualTo(events);
+    }
+}
