@@ -22,6 +22,7 @@ import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Idempotency-Key on POST: at most one effect per caller and key, and the first answer again on a repeat. */
 class IdempotencyKeyApiTest extends ApiTest {
@@ -79,6 +81,12 @@ class IdempotencyKeyApiTest extends ApiTest {
     private long records(String key) {
         return jdbc.sql("select count(*) from idempotency_key where idempotency_key = ?")
                 .param(key).query(Long.class).single();
+    }
+
+    /** Makes the key's record older than the default retention (24 h). */
+    private void expire(String key) {
+        jdbc.sql("update idempotency_key set created_at = now() - interval '24 hours 1 second' where idempotency_key = ?")
+                .param(key).update();
     }
 
     private static void assertReplayOf(Api.Response first, Api.Response again) {
@@ -255,19 +263,24 @@ class IdempotencyKeyApiTest extends ApiTest {
         String fresh = newKey();
         assertThat(create(admin, expired, name).status()).isEqualTo(201);
         assertThat(create(admin, fresh, unique("Fresh")).status()).isEqualTo(201);
-        jdbc.sql("update idempotency_key set created_at = now() - interval '24 hours 1 second' where idempotency_key = ?")
-                .param(expired).update();
+        expire(expired);
 
         Api.Response afterExpiry = create(admin, expired, name);
 
         assertThat(afterExpiry.status()).as("run again, so refused by R-ORG-1").isEqualTo(409);
         assertThat(afterExpiry.header(REPLAYED)).isEmpty();
-        jdbc.sql("update idempotency_key set created_at = now() - interval '24 hours 1 second' where idempotency_key = ?")
-                .param(expired).update();
+        expire(expired);
 
         assertThat(keys.purgeExpired(Instant.now())).isGreaterThanOrEqualTo(1);
         assertThat(records(expired)).isZero();
         assertThat(records(fresh)).isEqualTo(1);
+    }
+
+    @Test
+    void the_purge_is_scheduled_in_the_database() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql(
+                        "select count(*) from scheduled_tasks where task_name = 'idempotency-key-purge'")
+                .query(Long.class).single() == 1);
     }
 
     /** The filter itself, with a stand-in endpoint: no real endpoint fails with a 5xx on demand. */
