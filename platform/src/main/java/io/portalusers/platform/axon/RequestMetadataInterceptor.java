@@ -4,9 +4,6 @@ import io.portalusers.platform.web.RequestMetadata;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.messaging.MessageDispatchInterceptor;
 import org.axonframework.messaging.MetaData;
-import org.springframework.security.authentication.AnonymousAuthenticationToken;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
 
 import java.util.HashMap;
 import java.util.List;
@@ -28,11 +25,7 @@ class RequestMetadataInterceptor implements MessageDispatchInterceptor<CommandMe
     private static Map<String, Object> missingFrom(MetaData present) {
         Map<String, Object> added = new HashMap<>();
         if (!present.containsKey(RequestMetadata.ACTOR_ID)) {
-            Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-            if (authentication != null && authentication.isAuthenticated()
-                    && !(authentication instanceof AnonymousAuthenticationToken)) {
-                added.put(RequestMetadata.ACTOR_ID, authentication.getName());
-            }
+            RequestMetadata.currentActorId().ifPresent(actor -> added.put(RequestMetadata.ACTOR_ID, actor));
         }
         if (!present.containsKey(RequestMetadata.CORRELATION_ID)) {
             String correlationId = RequestMetadata.currentCorrelationId();

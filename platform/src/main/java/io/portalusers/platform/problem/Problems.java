@@ -1,9 +1,13 @@
 package io.portalusers.platform.problem;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portalusers.platform.web.RequestMetadata;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 
+import java.io.IOException;
 import java.net.URI;
 
 /** The one shape of every error body, for MVC and for the security filters alike. */
@@ -22,5 +26,12 @@ public final class Problems {
             body.setProperty("correlationId", correlationId);
         }
         return body;
+    }
+
+    /** For servlet filters, which answer before (or instead of) MVC. */
+    public static void write(HttpServletResponse response, ObjectMapper json, ProblemDetail body) throws IOException {
+        response.setStatus(body.getStatus());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), body);
     }
 }

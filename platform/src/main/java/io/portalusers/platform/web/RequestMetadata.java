@@ -3,6 +3,9 @@ package io.portalusers.platform.web;
 import io.portalusers.api.InvalidValueException;
 import io.portalusers.api.Text;
 import org.slf4j.MDC;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 
@@ -36,6 +39,16 @@ public final class RequestMetadata {
 
     static boolean isAcceptableCorrelationId(String candidate) {
         return candidate != null && CORRELATION_ID_FORMAT.matcher(candidate).matches();
+    }
+
+    /** The user id of the request's authenticated caller; empty for anonymous requests. */
+    public static Optional<String> currentActorId() {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication == null || !authentication.isAuthenticated()
+                || authentication instanceof AnonymousAuthenticationToken) {
+            return Optional.empty();
+        }
+        return Optional.of(authentication.getName());
     }
 
     public static String currentCorrelationId() {
