@@ -37,11 +37,7 @@ class UserCreationTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(User.class);
-        fixture.registerInjectableResource(portal);
-        CommandFixtures.register(fixture);
-        portal.organizations.add(ACME);
-        portal.organizations.add(GLOBEX);
+        fixture = Users.fixture(portal);
     }
 
     private static CreateUser create(Role role, Membership... memberships) {

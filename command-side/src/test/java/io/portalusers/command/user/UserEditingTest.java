@@ -56,14 +56,9 @@ class UserEditingTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(User.class);
-        fixture.registerInjectableResource(portal);
-        CommandFixtures.register(fixture);
-        portal.organizations.add(ACME);
-        portal.organizations.add(GLOBEX);
+        fixture = Users.fixture(portal);
         portal.schemes.put(PORTAL_SCHEME, AuthorizationType.PORTAL);
         portal.schemes.put(IDP_SCHEME, AuthorizationType.IDP);
-        portal.enabledPortalAdmins.add(CommandFixtures.PORTAL_ADMIN.userId());
     }
 
     private static ChangeUserDetails details() {

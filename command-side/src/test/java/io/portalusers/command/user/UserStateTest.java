@@ -39,11 +39,7 @@ class UserStateTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(User.class);
-        fixture.registerInjectableResource(portal);
-        CommandFixtures.register(fixture);
-        portal.organizations.add(ACME);
-        portal.enabledPortalAdmins.add(CommandFixtures.PORTAL_ADMIN.userId());
+        fixture = Users.fixture(portal);
     }
 
     static Stream<UserCreated> anyAccount() {

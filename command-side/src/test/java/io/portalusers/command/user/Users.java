@@ -11,6 +11,8 @@ import io.portalusers.api.user.Role;
 import io.portalusers.api.user.UserCreated;
 import io.portalusers.api.user.UserSource;
 import io.portalusers.api.user.Username;
+import io.portalusers.command.CommandFixtures;
+import org.axonframework.test.aggregate.AggregateTestFixture;
 
 import java.util.List;
 
@@ -23,6 +25,17 @@ final class Users {
     static final PersonName NAME = new PersonName("Robert", "Smith");
 
     private Users() {
+    }
+
+    /** A User fixture in a portal with organizations ACME and GLOBEX, the fixture actors, and {@code portal}. */
+    static AggregateTestFixture<User> fixture(FixturePortal portal) {
+        AggregateTestFixture<User> fixture = new AggregateTestFixture<>(User.class);
+        fixture.registerInjectableResource(portal);
+        CommandFixtures.register(fixture);
+        portal.organizations.add(CommandFixtures.ACME);
+        portal.organizations.add(CommandFixtures.GLOBEX);
+        portal.enabledPortalAdmins.add(CommandFixtures.PORTAL_ADMIN.userId());
+        return fixture;
     }
 
     static Membership member(OrganizationId organization, Role role) {

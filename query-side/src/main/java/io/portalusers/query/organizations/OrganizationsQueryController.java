@@ -1,17 +1,13 @@
 package io.portalusers.query.organizations;
 
 import io.portalusers.api.OrganizationId;
-import io.portalusers.api.UserId;
 import io.portalusers.platform.actor.Actor;
-import io.portalusers.platform.actor.ActorDirectory;
 import io.portalusers.platform.problem.NotFoundException;
 import io.portalusers.platform.web.Page;
 import io.portalusers.platform.web.Versions;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -28,11 +24,9 @@ import java.util.UUID;
 class OrganizationsQueryController {
 
     private final JdbcClient jdbc;
-    private final ActorDirectory actors;
 
-    OrganizationsQueryController(JdbcClient jdbc, ActorDirectory actors) {
+    OrganizationsQueryController(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.actors = actors;
     }
 
     record OrganizationView(UUID id, String name, String accountPlan, Instant createdAt, Instant updatedAt,
@@ -40,11 +34,10 @@ class OrganizationsQueryController {
     }
 
     @GetMapping(path = "/api/organizations", produces = MediaType.APPLICATION_JSON_VALUE)
-    Page<OrganizationView> list(@AuthenticationPrincipal Jwt caller,
+    Page<OrganizationView> list(Actor actor,
                                 @RequestParam(defaultValue = "0") int page,
                                 @RequestParam(defaultValue = "20") int size) {
         Page.Request request = Page.request(page, size);
-        Actor actor = actor(caller);
         String visible = actor.isPortalAdmin() ? "true"
                 : "organization_id in (select organization_id from actor_membership where user_id = :actor)";
         var items = jdbc.sql("select * from organization_view where " + visible
@@ -62,8 +55,7 @@ class OrganizationsQueryController {
     }
 
     @GetMapping(path = "/api/organizations/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<OrganizationView> get(@AuthenticationPrincipal Jwt caller, @PathVariable UUID id) {
-        Actor actor = actor(caller);
+    ResponseEntity<OrganizationView> get(Actor actor, @PathVariable UUID id) {
         OrganizationId organization = new OrganizationId(id);
         boolean visible = actor.isPortalAdmin()
                 || actor.memberships().stream().anyMatch(m -> m.organizationId().equals(organization));
@@ -76,9 +68,6 @@ class OrganizationsQueryController {
         return ResponseEntity.ok().eTag(Versions.etag(view.version())).body(view);
     }
 
-    private Actor actor(Jwt caller) {
-        return actors.find(UserId.of(caller.getSubject())).orElseThrow();
-    }
 
     private static OrganizationView row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
         return new OrganizationView(rs.getObject("organization_id", UUID.class), rs.getString("name"),

@@ -1,20 +1,16 @@
 package io.portalusers.query.users;
 
 import io.portalusers.api.OrganizationId;
-import io.portalusers.api.UserId;
 import io.portalusers.api.user.Membership;
 import io.portalusers.api.user.Role;
 import io.portalusers.api.user.UserCategory;
 import io.portalusers.api.user.UserSource;
 import io.portalusers.platform.actor.Actor;
-import io.portalusers.platform.actor.ActorDirectory;
 import io.portalusers.platform.problem.NotFoundException;
 import io.portalusers.platform.web.Versions;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -37,11 +33,9 @@ import java.util.UUID;
 class UsersQueryController {
 
     private final JdbcClient jdbc;
-    private final ActorDirectory actors;
 
-    UsersQueryController(JdbcClient jdbc, ActorDirectory actors) {
+    UsersQueryController(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.actors = actors;
     }
 
     record UserView(UUID id, String username, String email, String firstName, String lastName, String language,
@@ -51,8 +45,7 @@ class UsersQueryController {
     }
 
     @GetMapping(path = "/api/users/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<UserView> get(@AuthenticationPrincipal Jwt caller, @PathVariable UUID id) {
-        Actor actor = actors.find(UserId.of(caller.getSubject())).orElseThrow();
+    ResponseEntity<UserView> get(Actor actor, @PathVariable UUID id) {
         // One statement, so that the memberships are those of the version read.
         UserView view = jdbc.sql("""
                         select u.*, m.organization_id, m.org_role
