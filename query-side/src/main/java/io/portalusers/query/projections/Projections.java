@@ -1,0 +1,89 @@
+package io.portalusers.query.projections;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+
+/**
+ * The read models as their streaming processors see them: where each stands against the
+ * head of the event log, and a rebuild that replays the log into them from the start
+ * (R-AUD-3). A processor's token commits with its rows, so a rebuild interrupted at any
+ * point simply continues from where its token stands.
+ */
+@Component
+class Projections {
+
+    private final EventProcessingConfiguration processing;
+    private final JdbcClient jdbc;
+
+    Projections(EventProcessingConfiguration processing, JdbcClient jdbc) {
+        this.processing = processing;
+        this.jdbc = jdbc;
+    }
+
+    record Status(String name, boolean running, boolean replaying, boolean caughtUp, long head,
+                  Map<Integer, Long> positions, boolean error) {
+
+        /** The lowest segment position over the head; 1.0 when every segment has reached it. */
+        @JsonProperty
+        public double progress() {
+            long lowest = positions.values().stream().mapToLong(Long::longValue).min().orElse(0);
+            return head == 0 ? 1.0 : Math.min(1.0, (double) lowest / head);
+        }
+    }
+
+    List<String> names() {
+        return processing.eventProcessors().entrySet().stream()
+                .filter(e -> e.getValue() instanceof StreamingEventProcessor)
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
+    }
+
+    Optional<Status> status(String name) {
+        return processor(name).map(processor -> {
+            Map<Integer, Long> positions = new TreeMap<>();
+            boolean error = false;
+            for (Map.Entry<Integer, EventTrackerStatus> segment : processor.processingStatus().entrySet()) {
+                OptionalLong position = segment.getValue().getCurrentPosition();
+                positions.put(segment.getKey(), position.orElse(0));
+                error |= segment.getValue().isErrorState();
+            }
+            boolean caughtUp = !positions.isEmpty()
+                    && processor.processingStatus().values().stream().allMatch(EventTrackerStatus::isCaughtUp);
+            return new Status(name, processor.isRunning(), processor.isReplaying(), caughtUp, head(), positions, error);
+        });
+    }
+
+    /**
+     * Stops the processor, moves its tokens back to the start of the log and starts it again;
+     * its reset handler empties the read model first. With several query nodes the processor
+     * must be stopped on all of them first (AXON-NOTES trap 9).
+     */
+    synchronized Optional<Status> rebuild(String name) {
+        Optional<StreamingEventProcessor> found = processor(name);
+        found.ifPresent(processor -> {
+            processor.shutDown();
+            processor.resetTokens();
+            processor.start();
+        });
+        return found.flatMap(processor -> status(name));
+    }
+
+    private Optional<StreamingEventProcessor> processor(String name) {
+        return processing.eventProcessor(name, StreamingEventProcessor.class);
+    }
+
+    private long head() {
+        return jdbc.sql("select coalesce(max(globalindex), 0) from domainevententry").query(Long.class).single();
+    }
+}

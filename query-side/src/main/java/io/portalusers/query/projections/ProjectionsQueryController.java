@@ -1,0 +1,51 @@
+package io.portalusers.query.projections;
+
+import io.portalusers.platform.actor.Actor;
+import io.portalusers.platform.problem.NotFoundException;
+import io.portalusers.platform.problem.RuleViolationException;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.net.URI;
+import java.util.List;
+
+/** Portal Admins see where each read model stands and rebuild one from the event log (R-AUD-3). */
+@RestController
+class ProjectionsQueryController {
+
+    private final Projections projections;
+
+    ProjectionsQueryController(Projections projections) {
+        this.projections = projections;
+    }
+
+    @GetMapping(path = "/api/admin/projections", produces = MediaType.APPLICATION_JSON_VALUE)
+    List<Projections.Status> list(Actor actor) {
+        requirePortalAdmin(actor);
+        return projections.names().stream().flatMap(name -> projections.status(name).stream()).toList();
+    }
+
+    @GetMapping(path = "/api/admin/projections/{name}", produces = MediaType.APPLICATION_JSON_VALUE)
+    Projections.Status status(Actor actor, @PathVariable String name) {
+        requirePortalAdmin(actor);
+        return projections.status(name).orElseThrow(() -> new NotFoundException("no such projection"));
+    }
+
+    /** 202: the rebuild runs on; follow it at the Location. */
+    @PostMapping(path = "/api/admin/projections/{name}/rebuild", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Projections.Status> rebuild(Actor actor, @PathVariable String name) {
+        requirePortalAdmin(actor);
+        Projections.Status status = projections.rebuild(name).orElseThrow(() -> new NotFoundException("no such projection"));
+        return ResponseEntity.accepted().location(URI.create("/api/admin/projections/" + name)).body(status);
+    }
+
+    private static void requirePortalAdmin(Actor actor) {
+        if (!actor.isPortalAdmin()) {
+            throw RuleViolationException.forbidden("R-AUD-3", "only a Portal Admin sees and rebuilds read models");
+        }
+    }
+}

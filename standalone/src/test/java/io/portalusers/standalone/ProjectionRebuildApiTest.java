@@ -1,0 +1,89 @@
+package io.portalusers.standalone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.portalusers.api.user.Role;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** R-AUD-3 and RELIABILITY U2: a read model rebuilt from the event log ends identical, twice. */
+class ProjectionRebuildApiTest extends ApiTest {
+
+    private static final List<String> PROJECTIONS = List.of("organizations", "users", "settings");
+
+    private String checksum() {
+        return jdbc.sql("""
+                        select md5(concat_ws('#',
+                            (select string_agg(o::text, '|' order by organization_id) from organization_view o),
+                            (select string_agg(u::text, '|' order by user_id) from user_view u),
+                            (select string_agg(m::text, '|' order by user_id, organization_id) from user_membership_view m),
+                            (select string_agg(s::text, '|' order by settings_id) from settings_view s)))""")
+                .query(String.class).single();
+    }
+
+    private void awaitCaughtUp(String name) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonNode status = api.get("/api/admin/projections/" + name).token(admin).send().json();
+            return status.get("caughtUp").asBoolean() && !status.get("replaying").asBoolean()
+                    && status.get("progress").asDouble() >= 1.0;
+        });
+    }
+
+    private void someHistory() {
+        String unique = UUID.randomUUID().toString().substring(0, 8);
+        String org = api.post("/api/organizations", """
+                {"name": "Rebuilt %s", "accountPlan": "Gold"}""".formatted(unique)).token(admin).send().json().get("id").asText();
+        String user = api.post("/api/users", """
+                {"username": "rebuilt-%s", "email": "rebuilt-%s@example.com", "firstName": "Re", "lastName": "Built",
+                 "role": "DEVELOPER", "memberships": [{"organizationId": "%s", "role": "DEVELOPER"}]}"""
+                .formatted(unique, unique, org)).token(admin).send().json().get("id").asText();
+        api.patch("/api/users/" + user, """
+                {"firstName": "Rebuilt", "lastName": "Again"}""").token(admin).send();
+        api.post("/api/users/" + user + "/disable", "").token(admin).send();
+        api.put("/api/organizations/" + org + "/plan", """
+                {"accountPlan": "Silver"}""").token(admin).send();
+    }
+
+    @Test
+    void R_AUD_3_every_read_model_rebuilt_from_the_log_ends_identical_and_twice_the_same() {
+        someHistory();
+        PROJECTIONS.forEach(this::awaitCaughtUp);
+        String before = checksum();
+
+        for (int rebuild = 1; rebuild <= 2; rebuild++) {
+            // damage the read models, so that only a real replay gives the checksum back
+            jdbc.sql("update user_view set first_name = 'tampered'").update();
+            jdbc.sql("update organization_view set account_plan = 'tampered'").update();
+            assertThat(checksum()).isNotEqualTo(before);
+            for (String name : PROJECTIONS) {
+                Api.Response started = api.post("/api/admin/projections/" + name + "/rebuild", "").token(admin).send();
+                assertThat(started.status()).as(started.body()).isEqualTo(202);
+                assertThat(started.header("Location")).contains("/api/admin/projections/" + name);
+            }
+            PROJECTIONS.forEach(this::awaitCaughtUp);
+
+            assertThat(checksum()).as("after rebuild %d", rebuild).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void R_AUD_3_only_a_portal_admin_sees_or_rebuilds_read_models() {
+        String developer = tokenFor(givenUser(Role.API_OWNER));
+
+        Api.Response refused = api.post("/api/admin/projections/users/rebuild", "").token(developer).send();
+
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.json().get("code").asText()).isEqualTo("R-AUD-3");
+        assertThat(api.get("/api/admin/projections").token(developer).send().status()).isEqualTo(403);
+        assertThat(api.get("/api/admin/projections").token(admin).send().json().findValuesAsText("name"))
+                .containsAll(PROJECTIONS);
+        assertThat(api.post("/api/admin/projections/command-lookups/rebuild", "").token(admin).send().status())
+                .as("the command side's lookups are no read model").isEqualTo(404);
+        assertThat(api.get("/api/admin/projections/nothing").token(admin).send().status()).isEqualTo(404);
+    }
+}
