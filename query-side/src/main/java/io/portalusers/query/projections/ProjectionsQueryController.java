@@ -3,14 +3,17 @@ package io.portalusers.query.projections;
 import io.portalusers.platform.actor.Actor;
 import io.portalusers.platform.problem.NotFoundException;
 import io.portalusers.platform.problem.RuleViolationException;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 
 /** Portal Admins see where each read model stands and rebuild one from the event log (R-AUD-3). */
@@ -18,9 +21,14 @@ import java.util.List;
 class ProjectionsQueryController {
 
     private final Projections projections;
+    private final Reconciliation reconciliation;
+    private final Duration settle;
 
-    ProjectionsQueryController(Projections projections) {
+    ProjectionsQueryController(Projections projections, Reconciliation reconciliation,
+                               @Value("${portal.reconciliation.settle}") Duration settle) {
         this.projections = projections;
+        this.reconciliation = reconciliation;
+        this.settle = settle;
     }
 
     @GetMapping(path = "/api/admin/projections", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -41,6 +49,18 @@ class ProjectionsQueryController {
         requirePortalAdmin(actor);
         Projections.Status status = projections.rebuild(name).orElseThrow(() -> new NotFoundException("no such projection"));
         return ResponseEntity.accepted().location(URI.create("/api/admin/projections/" + name)).body(status);
+    }
+
+    /**
+     * Aggregates whose view row is behind the event log although their last event settled
+     * {@code settledFor} ago (default: longer than Axon's gap timeout).
+     */
+    @GetMapping(path = "/api/admin/projections/{name}/reconciliation", produces = MediaType.APPLICATION_JSON_VALUE)
+    Reconciliation.Report reconcile(Actor actor, @PathVariable String name,
+                                    @RequestParam(required = false) Duration settledFor) {
+        requirePortalAdmin(actor);
+        return reconciliation.check(name, settledFor == null ? settle : settledFor)
+                .orElseThrow(() -> new NotFoundException("no reconciliation for this projection"));
     }
 
     private static void requirePortalAdmin(Actor actor) {

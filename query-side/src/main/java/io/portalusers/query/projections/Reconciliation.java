@@ -1,0 +1,64 @@
+package io.portalusers.query.projections;
+
+import org.axonframework.common.DateTimeUtils;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * AXON-NOTES trap 4: an append that stays open longer than the gap timeout leaves a gap the
+ * processors stop waiting for, and its event is never projected, silently. This compares
+ * each aggregate's last sequence number in the event log with the version its view row
+ * carries, for aggregates whose last event has settled (is older than the gap timeout): a
+ * view row behind the log, or missing, is an event the projection did not see. It reads the
+ * whole log: an admin's check, not a health probe.
+ */
+@Component
+class Reconciliation {
+
+    /** The read models that keep the aggregate's version, and how to find their rows. */
+    private static final Map<String, View> VIEWS = Map.of(
+            "users", new View("User", "user_view", "user_id"),
+            "organizations", new View("Organization", "organization_view", "organization_id"));
+    private static final int SAMPLE = 20;
+
+    private final JdbcClient jdbc;
+
+    Reconciliation(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    private record View(String aggregateType, String table, String idColumn) {
+    }
+
+    record Report(String projection, Instant settledBefore, long behind, List<String> sample) {
+    }
+
+    Optional<Report> check(String projection, Duration settle) {
+        View view = VIEWS.get(projection);
+        if (view == null) {
+            return Optional.empty();
+        }
+        // the log keeps event times as text in Axon's fixed-width format, which sorts as time
+        Instant settledBefore = Instant.now().minus(settle);
+        String lagging = """
+                select e.aggregateidentifier from (
+                    select aggregateidentifier, max(sequencenumber) as last, max(timestamp) as at
+                    from domainevententry where type = :type group by aggregateidentifier) e
+                left join %s v on v.%s::text = e.aggregateidentifier
+                where e.at < :settled and (v.%s is null or v.version < e.last)""".formatted(
+                view.table(), view.idColumn(), view.idColumn());
+        List<String> behind = jdbc.sql(lagging + " order by e.aggregateidentifier")
+                .param("type", view.aggregateType())
+                .param("settled", DateTimeUtils.formatInstant(settledBefore))
+                .query(String.class)
+                .list();
+        return Optional.of(new Report(projection, settledBefore, behind.size(),
+                behind.subList(0, Math.min(SAMPLE, behind.size()))));
+    }
+}
