@@ -1,0 +1,21 @@
+package io.portalusers.platform.axon;
+
+import org.axonframework.commandhandling.CommandBus;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+
+/** Apart from {@link AxonConfiguration}: asking for the command bus there would build Axon before its mappers. */
+@Configuration(proxyBeanMethods = false)
+class CommandAuditConfiguration {
+
+    @Autowired
+    void auditCommands(CommandBus commandBus, JdbcClient jdbc, PlatformTransactionManager transactionManager) {
+        commandBus.registerHandlerInterceptor(
+                new CommandAuditInterceptor(jdbc, new TransactionTemplate(transactionManager), Clock.systemUTC()));
+    }
+}

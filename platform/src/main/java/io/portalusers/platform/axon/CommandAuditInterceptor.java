@@ -1,0 +1,130 @@
+package io.portalusers.platform.axon;
+
+import io.portalusers.platform.problem.RuleViolationException;
+import io.portalusers.platform.web.RequestMetadata;
+import org.axonframework.commandhandling.CommandMessage;
+import org.axonframework.messaging.InterceptorChain;
+import org.axonframework.messaging.MessageHandlerInterceptor;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.AnnotationCommandTargetResolver;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.axonframework.modelling.command.ConflictingAggregateVersionException;
+import org.postgresql.util.PSQLException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * RELIABILITY U1: every command leaves one audit record with who, what, on whom, when,
+ * which request and how it ended. An accepted command's record is written in its own
+ * transaction, with its events; a refused one after the rollback, in a transaction of its
+ * own, so that a refusal is recorded exactly when nothing else is.
+ */
+class CommandAuditInterceptor implements MessageHandlerInterceptor<CommandMessage<?>> {
+
+    private static final AnnotationCommandTargetResolver TARGETS = AnnotationCommandTargetResolver.builder().build();
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+
+    CommandAuditInterceptor(JdbcClient jdbc, TransactionTemplate transactions, Clock clock) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    @Override
+    public Object handle(UnitOfWork<? extends CommandMessage<?>> unitOfWork, InterceptorChain chain) throws Exception {
+        CommandMessage<?> command = unitOfWork.getMessage();
+        unitOfWork.onCleanup(u -> {
+            if (u.isRolledBack()) {
+                Throwable cause = u.getExecutionResult().isExceptionResult()
+                        ? u.getExecutionResult().getExceptionResult() : null;
+                transactions.executeWithoutResult(status -> record(command, "REFUSED", code(cause)));
+            }
+        });
+        Object result = chain.proceed();
+        // registered after the handler, so that it runs after the events' own lookups are written
+        unitOfWork.onPrepareCommit(u -> record(command, "ACCEPTED", null));
+        return result;
+    }
+
+    private void record(CommandMessage<?> command, String outcome, String code) {
+        String target = targetOf(command);
+        jdbc.sql("""
+                        insert into command_audit (recorded_at, actor_id, command, target_id, organizations,
+                                                   correlation_id, reason, outcome, code)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(Timestamp.from(clock.instant()),
+                        (String) command.getMetaData().get(RequestMetadata.ACTOR_ID),
+                        command.getPayloadType().getSimpleName(),
+                        target,
+                        organizationsOf(target),
+                        (String) command.getMetaData().get(RequestMetadata.CORRELATION_ID),
+                        (String) command.getMetaData().get(RequestMetadata.REASON),
+                        outcome,
+                        code)
+                .update();
+    }
+
+    /** The organizations a target belongs to: itself, or a user's memberships as they stand. */
+    private UUID[] organizationsOf(String target) {
+        if (target == null) {
+            return new UUID[0];
+        }
+        UUID id;
+        try {
+            id = UUID.fromString(target);
+        } catch (IllegalArgumentException e) {
+            return new UUID[0];
+        }
+        List<UUID> organizations = jdbc.sql("""
+                        select organization_id from organization_lookup where organization_id = :id
+                        union select organization_id from actor_membership where user_id = :id""")
+                .param("id", id)
+                .query(UUID.class)
+                .list();
+        return organizations.toArray(UUID[]::new);
+    }
+
+    private static String targetOf(CommandMessage<?> command) {
+        try {
+            return TARGETS.resolveTarget(command).getIdentifier();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The stable code of a refusal, as the API answers it; never a message (it may hold personal data). */
+    static String code(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof RuleViolationException rule) {
+                return rule.ruleId();
+            }
+            if (t instanceof ConflictingAggregateVersionException) {
+                return "stale-version";
+            }
+            if (t instanceof AggregateStreamCreationException) {
+                return "already-exists";
+            }
+            if (t instanceof AggregateNotFoundException) {
+                return "not-found";
+            }
+            if (t instanceof ConcurrencyException) {
+                return "concurrent-modification";
+            }
+            if (t instanceof PSQLException psql && psql.getServerErrorMessage() != null
+                    && psql.getServerErrorMessage().getConstraint() != null) {
+                return "constraint:" + psql.getServerErrorMessage().getConstraint();
+            }
+        }
+        return cause == null ? null : cause.getClass().getSimpleName();
+    }
+}
