@@ -1,0 +1,47 @@
+package io.portalusers.query.history;
+
+import io.portalusers.api.user.MembershipsChanged;
+import io.portalusers.api.user.PublisherRoleChanged;
+import io.portalusers.api.user.UserCreated;
+import io.portalusers.api.user.UserDisabled;
+import io.portalusers.api.user.UserEmailChanged;
+import io.portalusers.api.user.UserEnabled;
+import io.portalusers.api.user.UserLanguageChanged;
+import io.portalusers.api.user.UserNameChanged;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** One event of a user's history as an auditor reads it (R-AUD-1). */
+record HistoryEntry(long sequenceNumber, Instant time, String type, EventActor actor, String correlationId,
+                    String reason, List<FieldChange> changes, MembershipChanges memberships) {
+
+    private static final Map<Class<?>, String> TYPES = Map.of(
+            UserCreated.class, "User created",
+            UserNameChanged.class, "Name changed",
+            UserEmailChanged.class, "Email changed",
+            UserLanguageChanged.class, "Language changed",
+            PublisherRoleChanged.class, "Role changed",
+            MembershipsChanged.class, "Memberships changed",
+            UserEnabled.class, "Enabled",
+            UserDisabled.class, "Disabled");
+
+    /** {@code before} is the state before the event (null for the first), {@code after} the state it made. */
+    static HistoryEntry of(RecordedEvent event, UserState before, UserState after, ActorNames actors) {
+        return new HistoryEntry(event.sequenceNumber(), event.time(), type(event.payload()),
+                actors.at(event.actorId(), event.time()), event.correlationId(), event.reason(),
+                FieldChange.between(before, after), MembershipChanges.between(before, after));
+    }
+
+    /** An event newer than this list still reads: its class name in words (UserActivated, "User activated"). */
+    private static String type(Object payload) {
+        String known = TYPES.get(payload.getClass());
+        if (known != null) {
+            return known;
+        }
+        String words = payload.getClass().getSimpleName().replaceAll("(?<=[a-z])(?=[A-Z])", " ").toLowerCase(Locale.ROOT);
+        return Character.toUpperCase(words.charAt(0)) + words.substring(1);
+    }
+}

@@ -1,0 +1,20 @@
+package io.portalusers.query.history;
+
+import io.portalusers.api.user.Membership;
+
+import java.util.List;
+
+/**
+ * Memberships an event added and removed. Events carry the whole new set; a role changed in
+ * one organization shows as the old pair removed and the new one added.
+ */
+record MembershipChanges(List<Membership> added, List<Membership> removed) {
+
+    static MembershipChanges between(UserState before, UserState after) {
+        List<Membership> old = before == null ? List.of() : before.memberships();
+        List<Membership> now = after.memberships();
+        return new MembershipChanges(
+                now.stream().filter(m -> !old.contains(m)).toList(),
+                old.stream().filter(m -> !now.contains(m)).toList());
+    }
+}
