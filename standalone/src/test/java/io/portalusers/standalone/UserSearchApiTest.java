@@ -382,6 +382,16 @@ class UserSearchApiTest extends ApiTest {
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.contentType()).startsWith("application/problem+json");
         assertThat(response.json().get("errors").findValuesAsText("field")).containsExactly(field);
+        assertThat(response.json().at("/errors/0/message").asText()).isNotBlank();
+    }
+
+    @Test
+    void R_SEARCH_4_a_refused_choice_names_the_values_it_takes() {
+        Api.Response response = search(admin, "name=Rob&category=admins&sort=-age");
+
+        assertThat(response.json().at("/errors/0/message").asText())
+                .isEqualTo("must be one of publishers, org-users, developers");
+        assertThat(response.json().at("/errors/1/message").asText()).isEqualTo("must be one of name, email, created");
     }
 
     @Test

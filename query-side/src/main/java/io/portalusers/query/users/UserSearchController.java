@@ -1,5 +1,6 @@
 package io.portalusers.query.users;
 
+import io.portalusers.api.InvalidValueException;
 import io.portalusers.api.OrganizationId;
 import io.portalusers.api.user.Role;
 import io.portalusers.api.user.UserCategory;
@@ -17,12 +18,14 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Finding users by name and email (R-SEARCH-1..3), filtered by what the actor may see and
@@ -90,7 +93,7 @@ class UserSearchController {
 
         static String orderBy(String raw) {
             boolean descending = raw.startsWith("-");
-            Sort sort = Sort.valueOf(constant(descending ? raw.substring(1) : raw));
+            Sort sort = choice(Sort.class, descending ? raw.substring(1) : raw);
             return sort.columns.formatted(descending ? "desc" : "asc");
         }
     }
@@ -111,11 +114,11 @@ class UserSearchController {
         FieldErrors errors = new FieldErrors();
         SearchTerm nameTerm = errors.parseOptional("name", name, raw -> SearchTerm.of("name", raw));
         SearchTerm emailTerm = errors.parseOptional("email", email, raw -> SearchTerm.of("email", raw));
-        Category tab = errors.parseOptional("category", category, raw -> Category.valueOf(constant(raw)));
+        Category tab = errors.parseOptional("category", category, raw -> choice(Category.class, raw));
         UUID inOrganization = errors.parseOptional("organization", organization, UUID::fromString);
-        Role withRole = errors.parseOptional("role", role, raw -> Role.valueOf(constant(raw)));
-        State inState = errors.parseOptional("state", state, raw -> State.valueOf(constant(raw)));
-        UserSource fromSource = errors.parseOptional("source", source, raw -> UserSource.valueOf(constant(raw)));
+        Role withRole = errors.parseOptional("role", role, raw -> choice(Role.class, raw));
+        State inState = errors.parseOptional("state", state, raw -> choice(State.class, raw));
+        UserSource fromSource = errors.parseOptional("source", source, raw -> choice(UserSource.class, raw));
         String orderBy = errors.parse("sort", sort, Sort::orderBy);
         errors.throwIfAny();
         Page.Request request = Page.request(page, size);
@@ -208,9 +211,15 @@ class UserSearchController {
                 .list();
     }
 
-    /** Enum constants from how a query string spells them: {@code org-users}, {@code ORG_ADMIN}, {@code idp}. */
-    private static String constant(String raw) {
-        return raw.strip().replace('-', '_').toUpperCase(Locale.ROOT);
+    /** An enum constant as a query string spells it ({@code org-users}, {@code ORG_ADMIN}, {@code idp}), or why not. */
+    private static <E extends Enum<E>> E choice(Class<E> type, String raw) {
+        try {
+            return Enum.valueOf(type, raw.strip().replace('-', '_').toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidValueException("must be one of " + Arrays.stream(type.getEnumConstants())
+                    .map(constant -> constant.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                    .collect(Collectors.joining(", ")));
+        }
     }
 
     /** The conditions of a search and their bind parameters. */
