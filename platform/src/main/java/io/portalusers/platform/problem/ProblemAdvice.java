@@ -112,7 +112,8 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
             log.info("Refused by {}: {}", rule.ruleId(), rule.getMessage());
             return rule.isForbidden()
                     ? problem(HttpStatus.FORBIDDEN, rule.ruleId(), rule.getMessage(), Map.of())
-                    : problem(HttpStatus.UNPROCESSABLE_ENTITY, rule.ruleId(), rule.getMessage(),
+                    : problem(rule.isMalformed() ? HttpStatus.BAD_REQUEST : HttpStatus.UNPROCESSABLE_ENTITY,
+                            rule.ruleId(), rule.getMessage(),
                             Map.of("errors", List.of(fieldError(rule.field(), rule.getMessage()))));
         }
         if (e instanceof ConflictException conflict) {

@@ -20,7 +20,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -52,7 +51,8 @@ class UsersQueryController {
                         from user_view u left join user_membership_view m on m.user_id = u.user_id
                         where u.user_id = ? order by m.organization_id""")
                 .param(id)
-                .query(UsersQueryController::user)
+                .query(UsersQueryController::users)
+                .stream().findFirst()
                 .filter(user -> mayRead(actor, user))
                 .orElseThrow(() -> new NotFoundException("no such user"));
         return ResponseEntity.ok().eTag(Versions.etag(view.version())).body(view);
@@ -66,24 +66,32 @@ class UsersQueryController {
         return user.memberships().stream().anyMatch(m -> administered.contains(m.organizationId()));
     }
 
-    private static Optional<UserView> user(ResultSet rs) throws SQLException {
+    /**
+     * The users of rows that join {@code user_view} (all columns) with its memberships
+     * ({@code organization_id}, {@code org_role}, null without any), one user's rows
+     * together, in the order of the rows.
+     */
+    static List<UserView> users(ResultSet rs) throws SQLException {
+        List<UserView> users = new ArrayList<>();
         UserView user = null;
-        List<Membership> memberships = new ArrayList<>();
         while (rs.next()) {
-            if (user == null) {
-                user = new UserView(rs.getObject("user_id", UUID.class), rs.getString("username"),
+            UUID id = rs.getObject("user_id", UUID.class);
+            if (user == null || !user.id().equals(id)) {
+                user = new UserView(id, rs.getString("username"),
                         rs.getString("email"), rs.getString("first_name"), rs.getString("last_name"),
                         rs.getString("language"), UserCategory.valueOf(rs.getString("category")),
-                        Role.valueOf(rs.getString("account_role")), memberships, rs.getBoolean("enabled"),
+                        Role.valueOf(rs.getString("account_role")), new ArrayList<>(), rs.getBoolean("enabled"),
                         rs.getString("activation"), UserSource.valueOf(rs.getString("source")),
                         rs.getObject("scheme_id", UUID.class), rs.getTimestamp("created_at").toInstant(),
                         rs.getTimestamp("updated_at").toInstant(), rs.getLong("version"));
+                users.add(user);
             }
             UUID organization = rs.getObject("organization_id", UUID.class);
             if (organization != null) {
-                memberships.add(new Membership(new OrganizationId(organization), Role.valueOf(rs.getString("org_role"))));
+                user.memberships().add(
+                        new Membership(new OrganizationId(organization), Role.valueOf(rs.getString("org_role"))));
             }
         }
-        return Optional.ofNullable(user);
+        return users;
     }
 }

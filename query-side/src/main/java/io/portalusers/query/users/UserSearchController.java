@@ -1,0 +1,272 @@
+package io.portalusers.query.users;
+
+import io.portalusers.api.InvalidValueException;
+import io.portalusers.api.OrganizationId;
+import io.portalusers.api.user.Role;
+import io.portalusers.api.user.UserCategory;
+import io.portalusers.api.user.UserSource;
+import io.portalusers.platform.actor.Actor;
+import io.portalusers.platform.problem.FieldErrors;
+import io.portalusers.platform.problem.RuleViolationException;
+import io.portalusers.platform.web.Page;
+import io.portalusers.query.users.UsersQueryController.UserView;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Finding users by name and email (R-SEARCH-1..3), filtered by what the actor may see and
+ * by category, organization, role, state and source (R-SEARCH-4): the paged list and the
+ * typeahead. Terms and filter values only ever travel as bind parameters.
+ */
+@RestController
+class UserSearchController {
+
+    static final int MAX_SUGGESTIONS = 20;
+
+    private final JdbcClient jdbc;
+    /** Exact counts up to here; beyond, the total is this cap and a lower bound. Not final: a test lowers it. */
+    private int countCap;
+
+    UserSearchController(JdbcClient jdbc, @Value("${portal.search.count-cap}") int countCap) {
+        this.jdbc = jdbc;
+        this.countCap = countCap;
+    }
+
+    /** A page of users and their total, which is exact unless {@code totalIsLowerBound}. */
+    record UserPage(List<UserView> items, int page, int size, long total, boolean totalIsLowerBound) {
+    }
+
+    record Suggestion(UUID id, String fullName, String email, String username) {
+    }
+
+    /** The category tabs of the Users page. */
+    enum Category {
+        PUBLISHERS("u.category = '" + UserCategory.GLOBAL_PUBLISHER + "'"),
+        ORG_USERS("u.category = '" + UserCategory.ORG_USER + "'"),
+        DEVELOPERS("u.account_role = '" + Role.DEVELOPER + "'");
+
+        final String condition;
+
+        Category(String condition) {
+            this.condition = condition;
+        }
+    }
+
+    /** The account state: enabled or not, and for enabled accounts, whether activation is complete. */
+    enum State {
+        PENDING("u.enabled and u.activation = '" + UsersProjection.PENDING + "'"),
+        ACTIVE("u.enabled and u.activation = 'ACTIVE'"),
+        DISABLED("not u.enabled");
+
+        final String condition;
+
+        State(String condition) {
+            this.condition = condition;
+        }
+    }
+
+    /** Each order ends in the user id, so that equal names (emails, instants) keep one order across pages. */
+    enum Sort {
+        NAME("lower(u.full_name) %1$s, u.user_id %1$s"),
+        EMAIL("lower(u.email) %1$s, u.user_id %1$s"),
+        CREATED("u.created_at %1$s, u.user_id %1$s");
+
+        final String columns;
+
+        Sort(String columns) {
+            this.columns = columns;
+        }
+
+        static String orderBy(String raw) {
+            boolean descending = raw.startsWith("-");
+            Sort sort = choice(Sort.class, descending ? raw.substring(1) : raw);
+            return sort.columns.formatted(descending ? "desc" : "asc");
+        }
+    }
+
+    @GetMapping(path = "/api/users", produces = MediaType.APPLICATION_JSON_VALUE)
+    UserPage search(Actor actor,
+                    @RequestParam(required = false) String name,
+                    @RequestParam(required = false) String email,
+                    @RequestParam(required = false) String category,
+                    @RequestParam(required = false) String organization,
+                    @RequestParam(required = false) String role,
+                    @RequestParam(required = false) String state,
+                    @RequestParam(required = false) String source,
+                    @RequestParam(defaultValue = "0") int page,
+                    @RequestParam(defaultValue = "20") int size,
+                    @RequestParam(defaultValue = "name") String sort) {
+        Where where = Where.visibleTo(actor);
+        FieldErrors errors = new FieldErrors();
+        SearchTerm nameTerm = errors.parseOptional("name", name, raw -> SearchTerm.of("name", raw));
+        SearchTerm emailTerm = errors.parseOptional("email", email, raw -> SearchTerm.of("email", raw));
+        Category tab = errors.parseOptional("category", category, raw -> choice(Category.class, raw));
+        UUID inOrganization = errors.parseOptional("organization", organization, UUID::fromString);
+        Role withRole = errors.parseOptional("role", role, raw -> choice(Role.class, raw));
+        State inState = errors.parseOptional("state", state, raw -> choice(State.class, raw));
+        UserSource fromSource = errors.parseOptional("source", source, raw -> choice(UserSource.class, raw));
+        String orderBy = errors.parse("sort", sort, Sort::orderBy);
+        errors.throwIfAny();
+        Page.Request request = Page.request(page, size);
+        if (request.offset() >= countCap) {
+            errors.add("page", "must start within the first " + countCap + " results; narrow the search instead");
+            errors.throwIfAny();
+        }
+
+        where.matching("u.full_name", "name", nameTerm);
+        where.matching("u.email", "email", emailTerm);
+        if (tab != null) {
+            where.and(tab.condition);
+        }
+        if (inOrganization != null) {
+            // An Org Admin finds nobody in an organization it does not administer (R-SEARCH-4),
+            // not even the users it sees through another one. The role is the one held there.
+            if (!actor.isPortalAdmin() && !actor.isOrgAdminOf(new OrganizationId(inOrganization))) {
+                where.and("false");
+            }
+            where.and("exists (select 1 from user_membership_view o where o.user_id = u.user_id"
+                    + " and o.organization_id = :organization"
+                    + (withRole == null ? "" : " and o.org_role = :role") + ")");
+            where.param("organization", inOrganization);
+        } else if (withRole != null) {
+            where.and("(u.account_role = :role or exists (select 1 from user_membership_view r"
+                    + " where r.user_id = u.user_id and r.org_role = :role))");
+        }
+        if (withRole != null) {
+            where.param("role", withRole.name());
+        }
+        if (inState != null) {
+            where.and(inState.condition);
+        }
+        if (fromSource != null) {
+            where.and("u.source = :source");
+            where.param("source", fromSource.name());
+        }
+
+        List<UserView> items = jdbc.sql("""
+                        with page as (select u.* from user_view u where %1$s order by %2$s limit :limit offset :offset)
+                        select u.*, m.organization_id, m.org_role
+                        from page u left join user_membership_view m on m.user_id = u.user_id
+                        order by %2$s, m.organization_id""".formatted(where.sql(), orderBy))
+                .params(where.params)
+                .param("limit", request.size())
+                .param("offset", request.offset())
+                .query(UsersQueryController::users);
+        // Counting stops one past the cap: an exact count of a common term costs a scan of every match.
+        long counted = jdbc.sql("select count(*) from (select 1 from user_view u where " + where.sql()
+                        + " limit :countLimit) counted")
+                .params(where.params)
+                .param("countLimit", countCap + 1)
+                .query(Long.class)
+                .single();
+        boolean capped = counted > countCap;
+        return new UserPage(items, request.page(), request.size(), capped ? countCap : counted, capped);
+    }
+
+    @GetMapping(path = "/api/users/suggestions", produces = MediaType.APPLICATION_JSON_VALUE)
+    List<Suggestion> suggest(Actor actor,
+                             @RequestParam(required = false) String name,
+                             @RequestParam(required = false) String email,
+                             @RequestParam(defaultValue = "10") int limit) {
+        Where where = Where.visibleTo(actor);
+        FieldErrors errors = new FieldErrors();
+        boolean byName = name != null;
+        String field = byName ? "name" : "email";
+        SearchTerm term = null;
+        if (byName == (email != null)) {
+            errors.add(field, "give exactly one of name and email");
+        } else {
+            term = errors.parse(field, byName ? name : email, raw -> SearchTerm.of(field, raw));
+        }
+        if (limit < 1 || limit > MAX_SUGGESTIONS) {
+            errors.add("limit", "must be 1 to " + MAX_SUGGESTIONS);
+        }
+        errors.throwIfAny();
+        String column = byName ? "u.full_name" : "u.email";
+        where.matching(column, field, term);
+        where.param("prefix", term.prefix());
+        // What starts with the term first: that is what a typing user is after.
+        return jdbc.sql("""
+                        select u.user_id, u.full_name, u.email, u.username from user_view u where %1$s
+                        order by lower(%2$s) like lower(:prefix) escape '\\' desc, lower(%2$s), u.user_id
+                        limit :limit""".formatted(where.sql(), column))
+                .params(where.params)
+                .param("limit", limit)
+                .query((rs, n) -> new Suggestion(rs.getObject("user_id", UUID.class), rs.getString("full_name"),
+                        rs.getString("email"), rs.getString("username")))
+                .list();
+    }
+
+    /** An enum constant as a query string spells it ({@code org-users}, {@code ORG_ADMIN}, {@code idp}), or why not. */
+    private static <E extends Enum<E>> E choice(Class<E> type, String raw) {
+        try {
+            return Enum.valueOf(type, raw.strip().replace('-', '_').toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidValueException("must be one of " + Arrays.stream(type.getEnumConstants())
+                    .map(constant -> constant.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                    .collect(Collectors.joining(", ")));
+        }
+    }
+
+    /** The conditions of a search and their bind parameters. */
+    private static final class Where {
+
+        private final List<String> conditions = new ArrayList<>();
+        private final Map<String, Object> params = new HashMap<>();
+
+        /**
+         * R-SEARCH-4 (and RELIABILITY A3): a Portal Admin sees everyone, whatever the SSO
+         * setting; an Org Admin the users with a membership in an organization it
+         * administers, in the results and in the counts; nobody else lists users.
+         */
+        static Where visibleTo(Actor actor) {
+            Where where = new Where();
+            if (actor.isPortalAdmin()) {
+                return where;
+            }
+            Set<OrganizationId> administered = actor.administeredOrganizations();
+            if (administered.isEmpty()) {
+                throw RuleViolationException.forbidden("R-SEARCH-4",
+                        "only Portal Admins and Org Admins can search users");
+            }
+            where.and("exists (select 1 from user_membership_view v where v.user_id = u.user_id"
+                    + " and v.organization_id in (:administered))");
+            where.param("administered", administered.stream().map(OrganizationId::value).toList());
+            return where;
+        }
+
+        /** R-SEARCH-1, R-SEARCH-3: the term anywhere in the column, case-insensitively, every character literal. */
+        void matching(String column, String param, SearchTerm term) {
+            if (term != null) {
+                and("lower(" + column + ") like lower(:" + param + ") escape '\\'");
+                param(param, term.contained());
+            }
+        }
+
+        void and(String condition) {
+            conditions.add(condition);
+        }
+
+        void param(String name, Object value) {
+            params.put(name, value);
+        }
+
+        String sql() {
+            return conditions.isEmpty() ? "true" : String.join(" and ", conditions);
+        }
+    }
+}

@@ -1,0 +1,548 @@
+package io.portalusers.standalone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portalusers.api.UserId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import org.springframework.test.util.ReflectionTestUtils;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code GET /api/users} and {@code GET /api/users/suggestions} (R-SEARCH-1..4, RELIABILITY
+ * A3 and B3), over users created through the API. Each test's users carry a marker of its
+ * own in their names and emails, or sit in organizations of their own, so that the users
+ * of other tests never match.
+ */
+class UserSearchApiTest extends ApiTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration PROJECTION_DELAY = Duration.ofSeconds(10);
+
+    /** Letters only, so that the marker alone is a term trigrams can find. */
+    private final String marker = letters(10);
+
+    @Autowired
+    private ApplicationContext context;
+
+    private static String letters(int count) {
+        StringBuilder letters = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            letters.append((char) ('a' + ThreadLocalRandom.current().nextInt(26)));
+        }
+        return letters.toString();
+    }
+
+    private static String encoded(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private String organization() {
+        return organization("Search " + letters(12));
+    }
+
+    private String organization(String name) {
+        Api.Response created = api.post("/api/organizations", """
+                {"name": "%s", "accountPlan": "Gold"}""".formatted(name)).token(admin).send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json().get("id").asText();
+    }
+
+    /** A portal-managed user the Portal Admin adds; {@code memberships} as organization id, role, ... */
+    private String user(String firstName, String lastName, String email, String role, String... memberships) {
+        ObjectNode body = JSON.createObjectNode()
+                .put("username", "s-" + letters(12)).put("email", email)
+                .put("firstName", firstName).put("lastName", lastName).put("role", role).put("notify", false);
+        if (memberships.length > 0) {
+            ArrayNode list = body.putArray("memberships");
+            for (int i = 0; i < memberships.length; i += 2) {
+                list.addObject().put("organizationId", memberships[i]).put("role", memberships[i + 1]);
+            }
+        }
+        Api.Response created = api.post("/api/users", body.toString()).token(admin).send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json().get("id").asText();
+    }
+
+    private String developer(String firstName, String lastName, String organization) {
+        return user(firstName, lastName, letters(12) + "@" + marker + ".example", "DEVELOPER",
+                organization, "DEVELOPER");
+    }
+
+    private Api.Response search(String token, String query) {
+        return api.get("/api/users?" + query).token(token).send();
+    }
+
+    private Api.Response suggest(String token, String query) {
+        return api.get("/api/users/suggestions?" + query).token(token).send();
+    }
+
+    private static List<String> ids(Api.Response response) {
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        JsonNode items = response.json().has("items") ? response.json().get("items") : response.json();
+        List<String> ids = new ArrayList<>();
+        items.forEach(item -> ids.add(item.get("id").asText()));
+        return ids;
+    }
+
+    /** The ids of every match, in the order of the search. */
+    private List<String> found(String token, String query) {
+        return ids(search(token, query + "&size=100"));
+    }
+
+    /** Waits until the query side shows {@code count} users matching {@code query} to the Portal Admin. */
+    private void awaitMatches(String query, int count) {
+        await().atMost(PROJECTION_DELAY).until(() -> search(admin, query),
+                response -> response.status() == 200 && response.json().get("total").asLong() == count);
+    }
+
+    /** Term by term, the users of {@code org} that a {@code field} term finds, in any order. */
+    private void assertFinds(String org, String field, Map<String, List<String>> expected) {
+        expected.forEach((term, users) -> assertThat(found(admin, "organization=" + org + "&" + field + "=" + encoded(term)))
+                .as(term).containsExactlyInAnyOrderElementsOf(users));
+    }
+
+    private static List<String> sortedIds(List<String> ids) {
+        // PostgreSQL orders uuids as unsigned bytes, which is the order of their lower-case text.
+        List<String> sorted = new ArrayList<>(ids);
+        Collections.sort(sorted);
+        return sorted;
+    }
+
+    @Test
+    void R_SEARCH_1_a_name_term_matches_first_last_or_full_name_as_a_substring_whatever_its_case() {
+        String org = organization();
+        String robert = developer("Robert", "Smith", org);
+        String alberta = developer("Alberta", "Jones", org);
+        String mary = developer("Mary", "Roberts", org);
+        String jorg = developer("Jörg", "Ängström", org);
+        awaitMatches("organization=" + org, 4);
+
+        Map<String, List<String>> expected = new LinkedHashMap<>();
+        expected.put("Rob", List.of(robert, mary));
+        expected.put("ber", List.of(robert, alberta, mary));
+        expected.put("rOB", List.of(robert, mary));
+        expected.put("Robert Sm", List.of(robert));
+        expected.put("ROBERT SMITH", List.of(robert));
+        expected.put("ert Smi", List.of(robert));
+        expected.put("smith", List.of(robert));
+        expected.put("Jones", List.of(alberta));
+        expected.put("ary Rob", List.of(mary));
+        expected.put("JÖRG ÄNG", List.of(jorg));
+        expected.put("Smith Robert", List.of());
+        expected.put("Bob", List.of());
+        assertFinds(org, "name", expected);
+    }
+
+    @Test
+    void R_SEARCH_1_an_email_term_matches_as_a_substring_whatever_its_case() {
+        String org = organization();
+        String robert = user("Robert", "Smith", "Robert.Smith@" + marker + ".example", "DEVELOPER", org, "DEVELOPER");
+        String alberta = user("Alberta", "Jones", "ajones@" + marker + ".example", "DEVELOPER", org, "DEVELOPER");
+        awaitMatches("organization=" + org, 2);
+
+        Map<String, List<String>> expected = new LinkedHashMap<>();
+        expected.put("robert.SMITH", List.of(robert));
+        expected.put("t.sm", List.of(robert));
+        expected.put("JONES@" + marker.toUpperCase(Locale.ROOT), List.of(alberta));
+        expected.put(marker, List.of(robert, alberta));
+        expected.put("Robert Smith", List.of());
+        assertFinds(org, "email", expected);
+    }
+
+    @Test
+    void R_SEARCH_2_a_term_needs_three_characters_and_a_shorter_one_is_a_clear_400() {
+        String org = organization();
+        String robert = developer("Robert", marker, org);
+        awaitMatches("organization=" + org, 1);
+
+        for (String query : List.of("name=Ro", "email=ro", "name=", "name=%20%20%20", "name=%20Ro%20")) {
+            Api.Response list = search(admin, query);
+            assertThat(list.status()).as(query).isEqualTo(400);
+            assertThat(list.contentType()).startsWith("application/problem+json");
+            assertThat(list.json().get("code").asText()).as(query).isEqualTo("R-SEARCH-2");
+            assertThat(list.json().get("detail").asText()).contains("at least 3");
+            assertThat(list.json().at("/errors/0/field").asText()).isEqualTo(query.substring(0, query.indexOf('=')));
+            Api.Response typeahead = suggest(admin, query);
+            assertThat(typeahead.status()).as(query).isEqualTo(400);
+            assertThat(typeahead.json().get("code").asText()).as(query).isEqualTo("R-SEARCH-2");
+        }
+        assertThat(found(admin, "organization=" + org + "&name=Rob")).containsExactly(robert);
+        assertThat(ids(suggest(admin, "name=" + marker))).containsExactly(robert);
+    }
+
+    @Test
+    void R_SEARCH_3_wildcards_backslashes_and_quotes_in_a_name_term_are_plain_characters() {
+        String org = organization();
+        Map<String, String> users = new LinkedHashMap<>();
+        for (String first : List.of("a%b", "axxb", "a_c", "abc", "d\\e", "dxe", "f*g", "fzzg", "h?i", "hxi",
+                "o'neil", "oxneil", "o\"k", "ook")) {
+            users.put(first, developer(first, "Literal", org));
+        }
+        awaitMatches("organization=" + org, users.size());
+
+        Map<String, List<String>> expected = new LinkedHashMap<>();
+        for (String literal : List.of("a%b", "a_c", "d\\e", "f*g", "h?i", "o'neil", "o\"k")) {
+            expected.put(literal, List.of(users.get(literal)));
+        }
+        for (String wildcardsOnly : List.of("%%%", "___", "\\\\\\", "***", "???", "'''", "\"\"\"", "a%%", "%b%")) {
+            expected.put(wildcardsOnly, List.of());
+        }
+        assertFinds(org, "name", expected);
+    }
+
+    @Test
+    void R_SEARCH_3_email_terms_take_the_special_characters_of_addresses_literally() {
+        String org = organization();
+        String domain = "@" + marker + ".example";
+        String ohara = user("Ohara", "Special", "o'hara+news" + domain, "DEVELOPER", org, "DEVELOPER");
+        String percent = user("Percy", "Special", "per%cent_under" + domain, "DEVELOPER", org, "DEVELOPER");
+        String lookalike = user("Perxy", "Special", "perxcentxunder" + domain, "DEVELOPER", org, "DEVELOPER");
+        String brace = user("Brace", "Special", "{brace}|pipe~" + domain, "DEVELOPER", org, "DEVELOPER");
+        String hash = user("Hash", "Special", "hash#bang!^&=sl/ash?$" + domain, "DEVELOPER", org, "DEVELOPER");
+        String tick = user("Tick", "Special", "tick`quote`*star-dash" + domain, "DEVELOPER", org, "DEVELOPER");
+        awaitMatches("organization=" + org, 6);
+
+        Map<String, List<String>> expected = new LinkedHashMap<>();
+        expected.put("o'hara+news", List.of(ohara));
+        expected.put("r%cent_u", List.of(percent));
+        expected.put("{brace}|pipe~", List.of(brace));
+        expected.put("#bang!^&=sl/ash?$", List.of(hash));
+        expected.put("`quote`*star-", List.of(tick));
+        expected.put("perxcent", List.of(lookalike));
+        expected.put("r_c", List.of());
+        expected.put(domain, List.of(ohara, percent, lookalike, brace, hash, tick));
+        expected.forEach((term, matches) -> {
+            assertThat(found(admin, "organization=" + org + "&email=" + encoded(term)))
+                    .as(term).containsExactlyInAnyOrderElementsOf(matches);
+            assertThat(ids(suggest(admin, "email=" + encoded(term)))).as(term).containsExactlyInAnyOrderElementsOf(matches);
+        });
+    }
+
+    @Test
+    void R_SEARCH_4_a_portal_admin_finds_everyone_with_sso_on_too() {
+        String org = organization();
+        String developer = developer("Sso", marker, org);
+        String publisher = user("Sso", "Owner" + marker, letters(12) + "@" + marker + ".example", "API_OWNER");
+        awaitMatches("name=" + marker, 2);
+        try {
+            Api.Response sso = api.put("/api/settings", """
+                    {"ssoEnabled": true, "thirdPartyRegistrationEnabled": false, "registrationWorkflowEnabled": false}""")
+                    .token(admin).send();
+            assertThat(sso.status()).as(sso.toString()).isEqualTo(200);
+            await().atMost(PROJECTION_DELAY).until(() -> api.get("/api/settings").token(admin).send(),
+                    settings -> settings.json().get("ssoEnabled").asBoolean());
+
+            assertThat(found(admin, "name=" + marker)).containsExactlyInAnyOrder(developer, publisher);
+            assertThat(ids(suggest(admin, "name=" + marker))).containsExactlyInAnyOrder(developer, publisher);
+        } finally {
+            api.put("/api/settings", """
+                    {"ssoEnabled": false, "thirdPartyRegistrationEnabled": false, "registrationWorkflowEnabled": false}""")
+                    .token(admin).send();
+        }
+    }
+
+    @Test
+    void R_SEARCH_4_an_org_admin_finds_only_the_users_of_its_organizations_in_results_and_totals() {
+        String administered = organization();
+        String other = organization();
+        String orgAdmin = user("Olga", "Admin", letters(12) + "@example.com", "ORG_ADMIN", administered, "ORG_ADMIN");
+        String inside = developer("Inside", marker, administered);
+        String both = user("Both", marker, letters(12) + "@" + marker + ".example", "DEVELOPER",
+                administered, "DEVELOPER", other, "DEVELOPER");
+        String outside = developer("Outside", marker, other);
+        String publisher = user("Publisher", marker, letters(12) + "@" + marker + ".example", "API_OWNER");
+        awaitMatches("name=" + marker, 4);
+        String token = tokenFor(UserId.of(orgAdmin));
+
+        Api.Response visible = search(token, "name=" + marker);
+        assertThat(ids(visible)).containsExactlyInAnyOrder(inside, both);
+        assertThat(visible.json().get("total").asLong()).isEqualTo(2);
+        assertThat(found(admin, "name=" + marker)).containsExactlyInAnyOrder(inside, both, outside, publisher);
+        assertThat(found(token, "email=" + marker)).containsExactlyInAnyOrder(inside, both);
+        assertThat(ids(suggest(token, "name=" + marker))).containsExactlyInAnyOrder(inside, both);
+        assertThat(ids(suggest(token, "email=" + marker))).containsExactlyInAnyOrder(inside, both);
+
+        Api.Response foreign = search(token, "name=" + marker + "&organization=" + other);
+        assertThat(ids(foreign)).isEmpty();
+        assertThat(foreign.json().get("total").asLong()).isZero();
+        assertThat(search(token, "category=publishers&name=" + marker).json().get("total").asLong()).isZero();
+        assertThat(found(token, "organization=" + administered)).containsExactlyInAnyOrder(orgAdmin, inside, both);
+    }
+
+    @Test
+    void R_SEARCH_4_developers_and_org_publishers_cannot_search_users() {
+        String org = organization();
+        String developer = developer("Dev", marker, org);
+        String orgPublisher = user("Pub", marker, letters(12) + "@example.com", "ORG_PUBLISHER", org, "ORG_PUBLISHER");
+
+        for (String token : List.of(tokenFor(UserId.of(developer)), tokenFor(UserId.of(orgPublisher)))) {
+            for (Api.Response refused : List.of(search(token, "name=" + marker), search(token, ""),
+                    suggest(token, "name=" + marker))) {
+                assertThat(refused.status()).isEqualTo(403);
+                assertThat(refused.contentType()).startsWith("application/problem+json");
+                assertThat(refused.json().get("code").asText()).isEqualTo("R-SEARCH-4");
+            }
+        }
+        assertThat(api.get("/api/users?name=" + marker).send().status()).isEqualTo(401);
+    }
+
+    @Test
+    void R_SEARCH_4_filters_by_category_organization_role_state_and_source() {
+        String firstOrgName = "Search " + letters(12);
+        String first = organization(firstOrgName);
+        String second = organization();
+        String domain = "@" + marker + ".example";
+        String portalAdmin = user("Pam", marker, "pam" + domain, "PORTAL_ADMIN");
+        String apiOwner = user("Owen", marker, "owen" + domain, "API_OWNER");
+        String orgAdmin = user("Ada", marker, "ada" + domain, "ORG_ADMIN", first, "ORG_ADMIN");
+        String orgPublisher = user("Bob", marker, "bob" + domain, "ORG_PUBLISHER", first, "ORG_PUBLISHER");
+        String developer = user("Dan", marker, "dan" + domain, "DEVELOPER", first, "DEVELOPER", second, "ORG_ADMIN");
+        assertThat(api.post("/api/users/" + apiOwner + "/disable", "").token(admin).send().status()).isEqualTo(200);
+        String idpUser = provisionedDeveloper("Ida", marker, "ida" + domain, firstOrgName);
+        awaitMatches("name=" + marker + "&state=disabled", 1);
+        awaitMatches("name=" + marker, 6);
+
+        Map<String, List<String>> expected = new LinkedHashMap<>();
+        expected.put("category=publishers", List.of(portalAdmin, apiOwner));
+        expected.put("category=org-users", List.of(orgAdmin, orgPublisher, developer, idpUser));
+        expected.put("category=DEVELOPERS", List.of(developer, idpUser));
+        expected.put("role=API_OWNER", List.of(apiOwner));
+        expected.put("role=org-admin", List.of(orgAdmin, developer));
+        expected.put("role=ORG_ADMIN&organization=" + first, List.of(orgAdmin));
+        expected.put("role=org_admin&organization=" + second, List.of(developer));
+        expected.put("role=developer&organization=" + first, List.of(developer, idpUser));
+        expected.put("organization=" + second, List.of(developer));
+        expected.put("state=disabled", List.of(apiOwner));
+        expected.put("state=pending&source=portal", List.of(portalAdmin, orgAdmin, orgPublisher, developer));
+        expected.put("state=active&source=portal", List.of());
+        expected.put("source=IDP", List.of(idpUser));
+        expected.put("source=portal", List.of(portalAdmin, apiOwner, orgAdmin, orgPublisher, developer));
+        expected.put("category=org-users&role=ORG_PUBLISHER&state=pending", List.of(orgPublisher));
+        expected.put("category=publishers&organization=" + first, List.of());
+        expected.forEach((filter, users) -> {
+            Api.Response response = search(admin, "name=" + marker + "&size=100&" + filter);
+            assertThat(ids(response)).as(filter).containsExactlyInAnyOrderElementsOf(users);
+            assertThat(response.json().get("total").asLong()).as(filter).isEqualTo(users.size());
+        });
+    }
+
+    /** An external IdP Developer of {@code organizationName}, as the portal backend provisions one at sign-in. */
+    private String provisionedDeveloper(String firstName, String lastName, String email, String organizationName) {
+        Api.Response scheme = api.post("/api/authentication-schemes", """
+                {"name": "Scheme %s", "authorizationType": "IDP",
+                 "mappings": {"organizationAttribute": "org", "roleAttribute": "group", "roleValues": {"devs": "DEVELOPER"}}}"""
+                .formatted(letters(12))).token(admin).send();
+        assertThat(scheme.status()).as(scheme.toString()).isEqualTo(201);
+        Api.Response provisioned = api.post("/api/authentication-schemes/" + scheme.json().get("id").asText() + "/users", """
+                {"subject": "%s", "username": "idp-%s", "email": "%s", "firstName": "%s", "lastName": "%s",
+                 "attributes": {"group": "devs", "org": "%s"}}"""
+                .formatted(letters(12), letters(12), email, firstName, lastName, organizationName)).token(admin).send();
+        assertThat(provisioned.status()).as(provisioned.toString()).isEqualTo(201);
+        return provisioned.json().get("id").asText();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "category=admins         | category",
+            "organization=not-a-uuid | organization",
+            "role=king               | role",
+            "state=gone              | state",
+            "source=ldap             | source",
+            "sort=age                | sort",
+            "sort=-                  | sort",
+            "page=-1                 | page",
+            "page=first              | page",
+            "size=0                  | size",
+            "size=101                | size"})
+    void R_SEARCH_4_an_invalid_filter_paging_or_sort_value_is_a_400_naming_the_parameter(String query, String field) {
+        Api.Response response = search(admin, "name=Rob&" + query);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().get("errors").findValuesAsText("field")).containsExactly(field);
+        assertThat(response.json().at("/errors/0/message").asText()).isNotBlank();
+    }
+
+    @Test
+    void R_SEARCH_4_a_refused_choice_names_the_values_it_takes() {
+        Api.Response response = search(admin, "name=Rob&category=admins&sort=-age");
+
+        assertThat(response.json().at("/errors/0/message").asText())
+                .isEqualTo("must be one of publishers, org-users, developers");
+        assertThat(response.json().at("/errors/1/message").asText()).isEqualTo("must be one of name, email, created");
+    }
+
+    @Test
+    void R_SEARCH_4_pages_follow_a_stable_order_with_ties_broken_by_id_both_ways() {
+        String org = organization();
+        String domain = "@" + marker + ".example";
+        String zulu = user("Zulu", marker, "a-zulu" + domain, "DEVELOPER", org, "DEVELOPER");
+        List<String> same = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            same.add(user("Same", marker, "b" + i + "-same" + domain, "DEVELOPER", org, "DEVELOPER"));
+        }
+        String alpha = user("Alpha", marker, "c-alpha" + domain, "DEVELOPER", org, "DEVELOPER");
+        awaitMatches("organization=" + org, 5);
+
+        List<String> byName = new ArrayList<>();
+        byName.add(alpha);
+        byName.addAll(sortedIds(same));
+        byName.add(zulu);
+        assertThat(pagesOfTwo(org, "name")).isEqualTo(byName);
+        assertThat(found(admin, "organization=" + org)).as("sorted by name unless told").isEqualTo(byName);
+        List<String> byNameDescending = new ArrayList<>(byName);
+        Collections.reverse(byNameDescending);
+        assertThat(pagesOfTwo(org, "-name")).isEqualTo(byNameDescending);
+
+        List<String> byEmail = new ArrayList<>(List.of(zulu));
+        byEmail.addAll(same);
+        byEmail.add(alpha);
+        assertThat(pagesOfTwo(org, "email")).isEqualTo(byEmail);
+        Collections.reverse(byEmail);
+        assertThat(pagesOfTwo(org, "-email")).isEqualTo(byEmail);
+
+        Api.Response created = search(admin, "organization=" + org + "&sort=created");
+        List<Instant> instants = new ArrayList<>();
+        created.json().get("items").forEach(item -> instants.add(Instant.parse(item.get("createdAt").asText())));
+        assertThat(instants).isSortedAccordingTo(Comparator.naturalOrder());
+        List<String> newestFirst = new ArrayList<>(ids(created));
+        Collections.reverse(newestFirst);
+        assertThat(pagesOfTwo(org, "-created")).isEqualTo(newestFirst);
+
+        Api.Response beyond = search(admin, "organization=" + org + "&page=3&size=2");
+        assertThat(ids(beyond)).isEmpty();
+        assertThat(beyond.json().get("total").asLong()).isEqualTo(5);
+    }
+
+    /** Every match of the organization, read two at a time; checks each page's number, size and total. */
+    private List<String> pagesOfTwo(String org, String sort) {
+        List<String> ids = new ArrayList<>();
+        for (int page = 0; page < 3; page++) {
+            Api.Response response = search(admin, "organization=" + org + "&sort=" + sort + "&size=2&page=" + page);
+            assertThat(response.json().get("page").asInt()).isEqualTo(page);
+            assertThat(response.json().get("size").asInt()).isEqualTo(2);
+            assertThat(response.json().get("total").asLong()).isEqualTo(5);
+            assertThat(response.json().get("totalIsLowerBound").asBoolean()).isFalse();
+            ids.addAll(ids(response));
+        }
+        return ids;
+    }
+
+    @Test
+    void R_SEARCH_4_totals_are_exact_up_to_the_cap_and_a_lower_bound_beyond_it() {
+        String org = organization();
+        for (int i = 0; i < 3; i++) {
+            developer("Capped" + letters(4), marker, org);
+        }
+        developer("Other", marker, org);
+        awaitMatches("organization=" + org, 4);
+        Object search = context.getBean("userSearchController");
+        Object cap = ReflectionTestUtils.getField(search, "countCap");
+        ReflectionTestUtils.setField(search, "countCap", 3);
+        try {
+            Api.Response beyond = search(admin, "organization=" + org);
+            assertThat(ids(beyond)).hasSize(4);
+            assertThat(beyond.json().get("total").asLong()).isEqualTo(3);
+            assertThat(beyond.json().get("totalIsLowerBound").asBoolean()).isTrue();
+
+            Api.Response atTheCap = search(admin, "organization=" + org + "&name=capped");
+            assertThat(ids(atTheCap)).hasSize(3);
+            assertThat(atTheCap.json().get("total").asLong()).isEqualTo(3);
+            assertThat(atTheCap.json().get("totalIsLowerBound").asBoolean()).isFalse();
+
+            assertThat(ids(search(admin, "organization=" + org + "&size=1&page=2"))).hasSize(1);
+            Api.Response pastTheCap = search(admin, "organization=" + org + "&size=1&page=3");
+            assertThat(pastTheCap.status()).isEqualTo(400);
+            assertThat(pastTheCap.json().at("/errors/0/field").asText()).isEqualTo("page");
+        } finally {
+            ReflectionTestUtils.setField(search, "countCap", cap);
+        }
+        assertThat(search(admin, "organization=" + org).json().get("total").asLong()).isEqualTo(4);
+    }
+
+    @Test
+    void R_SEARCH_2_typeahead_answers_at_most_ten_small_items_by_default_and_twenty_when_asked() {
+        String org = organization();
+        String domain = "@" + marker + ".example";
+        for (int i = 0; i < 20; i++) {
+            user("Aaron" + letters(3), marker, "a" + i + domain, "DEVELOPER", org, "DEVELOPER");
+        }
+        String prefixed = user(marker + "ina", "Zulu", "z" + domain, "DEVELOPER", org, "DEVELOPER");
+        awaitMatches("name=" + marker, 21);
+
+        Api.Response suggestions = suggest(admin, "name=" + marker);
+        assertThat(ids(suggestions)).hasSize(10);
+        assertThat(ids(suggestions).get(0)).as("what starts with the term comes first").isEqualTo(prefixed);
+        JsonNode first = suggestions.json().get(0);
+        assertThat(first.fieldNames()).toIterable().containsExactlyInAnyOrder("id", "fullName", "email", "username");
+        assertThat(first.get("fullName").asText()).isEqualTo(marker + "ina Zulu");
+        assertThat(first.get("email").asText()).isEqualTo("z" + domain);
+        assertThat(ids(suggest(admin, "name=" + marker + "&limit=20"))).hasSize(20);
+        assertThat(ids(suggest(admin, "email=" + domain + "&limit=3"))).hasSize(3);
+
+        for (String query : List.of("name=" + marker + "&limit=21", "name=" + marker + "&limit=0", "",
+                "name=" + marker + "&email=" + marker)) {
+            Api.Response refused = suggest(admin, query);
+            assertThat(refused.status()).as(query).isEqualTo(400);
+            assertThat(refused.json().get("code").asText()).as(query).isEqualTo("invalid-request");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/api/users?name=", "/api/users?email=", "/api/users/suggestions?name=",
+            "/api/users/suggestions?email="})
+    void B3_a_term_too_long_or_with_control_characters_is_a_400_never_a_500(String path) {
+        Api.Response huge = api.get(path + "x".repeat(10_000)).token(admin).send();
+        Api.Response tooLong = api.get(path + "x".repeat(255)).token(admin).send();
+        Api.Response control = api.get(path + "abc%00def").token(admin).send();
+
+        assertThat(huge.status()).isEqualTo(400);
+        assertThat(huge.body()).doesNotContainIgnoringCase("exception").doesNotContainIgnoringCase("sql");
+        for (Api.Response response : List.of(tooLong, control)) {
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(response.json().get("code").asText()).isEqualTo("invalid-request");
+            assertThat(response.json().at("/errors/0/field").asText()).isEqualTo(path.substring(path.indexOf('?') + 1, path.length() - 1));
+        }
+        assertThat(api.get(path + "x".repeat(254)).token(admin).send().status()).isEqualTo(200);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"%%%", "___", "\\\\\\", "***", "???", "'''", "\"\"\"", "%_\\", "a%%", "' or 1=1 --"})
+    void B3_typeahead_with_wildcards_and_quotes_matches_them_literally_in_bounded_pages(String term) {
+        for (String field : List.of("name", "email")) {
+            Api.Response typeahead = suggest(admin, field + "=" + encoded(term) + "&limit=20");
+            assertThat(typeahead.status()).as(field).isEqualTo(200);
+            assertThat(typeahead.json().size()).isLessThanOrEqualTo(20);
+            typeahead.json().forEach(item -> assertThat(item.get(field.equals("name") ? "fullName" : "email").asText()
+                    .toLowerCase(Locale.ROOT)).contains(term.toLowerCase(Locale.ROOT)));
+            Api.Response list = search(admin, field + "=" + encoded(term) + "&size=100");
+            assertThat(list.status()).as(field).isEqualTo(200);
+            assertThat(list.json().get("items").size()).isLessThanOrEqualTo(100);
+            list.json().get("items").forEach(item -> assertThat(item.get(field.equals("name") ? "firstName" : "email")
+                    .asText().toLowerCase(Locale.ROOT) + (field.equals("name") ? " " + item.get("lastName").asText()
+                    .toLowerCase(Locale.ROOT) : "")).contains(term.toLowerCase(Locale.ROOT)));
+        }
+    }
+}
