@@ -1,0 +1,199 @@
+package io.portalusers.query.audit;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portalusers.api.InvalidValueException;
+import io.portalusers.api.OrganizationId;
+import io.portalusers.platform.actor.Actor;
+import io.portalusers.platform.problem.RuleViolationException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The auditor's export: every event, or those of one organization (its own and its
+ * members') or one user, in a time range, streamed as JSON Lines or CSV with the same fields.
+ * Rows are read through a cursor and written as they come, so memory stays flat on millions
+ * of events.
+ */
+@RestController
+class EventExportController {
+
+    static final List<String> FIELDS = List.of("globalIndex", "timestamp", "aggregateType", "aggregateId",
+            "sequenceNumber", "eventType", "actorId", "correlationId", "reason", "payload");
+    private static final MediaType JSON_LINES = MediaType.parseMediaType("application/x-ndjson");
+    private static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
+    private static final int FETCH_SIZE = 1000;
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final TransactionTemplate readOnly;
+    private final ObjectMapper json;
+
+    EventExportController(JdbcTemplate jdbc, PlatformTransactionManager transactions, ObjectMapper json) {
+        JdbcTemplate streaming = new JdbcTemplate(jdbc.getDataSource());
+        streaming.setFetchSize(FETCH_SIZE);
+        this.jdbc = new NamedParameterJdbcTemplate(streaming);
+        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
+        this.json = json;
+    }
+
+    @GetMapping(path = "/api/audit/events")
+    ResponseEntity<StreamingResponseBody> export(Actor actor,
+                                                 @RequestParam(required = false) UUID organization,
+                                                 @RequestParam(required = false) UUID user,
+                                                 @RequestParam(required = false) Instant from,
+                                                 @RequestParam(required = false) Instant to,
+                                                 @RequestParam(defaultValue = "jsonl") String format) {
+        if (!actor.isPortalAdmin() && (organization == null
+                || !actor.administeredOrganizations().contains(new OrganizationId(organization)))) {
+            throw RuleViolationException.forbidden("R-AUD-1",
+                    "Portal Admins export the log; an Org Admin exports its own organization's events");
+        }
+        boolean csv = switch (format) {
+            case "jsonl" -> false;
+            case "csv" -> true;
+            default -> throw new InvalidValueException("format", "must be jsonl or csv");
+        };
+        StringBuilder sql = new StringBuilder("""
+                select globalindex, timestamp, type, aggregateidentifier, sequencenumber, payloadtype,
+                       convert_from(metadata, 'UTF8') as metadata, convert_from(payload, 'UTF8') as payload
+                from domainevententry where true""");
+        MapSqlParameterSource params = new MapSqlParameterSource();
+        if (user != null) {
+            sql.append(" and aggregateidentifier = :user");
+            params.addValue("user", user.toString());
+        }
+        if (organization != null) {
+            sql.append(" and (aggregateidentifier = :organization or aggregateidentifier in (")
+                    .append("select user_id::text from user_membership_view where organization_id = :organizationId))");
+            params.addValue("organization", organization.toString()).addValue("organizationId", organization);
+        }
+        // the log keeps event times as text in a fixed-width UTC format, which sorts as time
+        if (from != null) {
+            sql.append(" and timestamp >= :from");
+            params.addValue("from", org.axonframework.common.DateTimeUtils.formatInstant(from));
+        }
+        if (to != null) {
+            sql.append(" and timestamp < :to");
+            params.addValue("to", org.axonframework.common.DateTimeUtils.formatInstant(to));
+        }
+        sql.append(" order by globalindex");
+        StreamingResponseBody body = out -> stream(sql.toString(), params, out, csv);
+        return ResponseEntity.ok()
+                .contentType(csv ? CSV : JSON_LINES)
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=events." + format)
+                .body(body);
+    }
+
+    private void stream(String sql, MapSqlParameterSource params, OutputStream out, boolean csv) {
+        Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        readOnly.executeWithoutResult(status -> {
+            // an export may outlast the statement and idle limits the pool sets for commands
+            jdbc.getJdbcTemplate().execute("set local statement_timeout = 0");
+            jdbc.getJdbcTemplate().execute("set local idle_in_transaction_session_timeout = '10min'");
+            try {
+                if (csv) {
+                    writer.write(String.join(",", FIELDS) + "\r\n");
+                }
+                jdbc.query(sql, params, rs -> {
+                    try {
+                        if (csv) {
+                            writeCsv(rs, writer);
+                        } else {
+                            writeJsonLine(rs, writer);
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                writer.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private void writeJsonLine(ResultSet rs, Writer writer) throws SQLException, IOException {
+        JsonNode metadata = json.readTree(rs.getString("metadata"));
+        try (JsonGenerator line = json.createGenerator(writer)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM)) {
+            line.writeStartObject();
+            line.writeNumberField("globalIndex", rs.getLong("globalindex"));
+            line.writeStringField("timestamp", rs.getString("timestamp"));
+            line.writeStringField("aggregateType", rs.getString("type"));
+            line.writeStringField("aggregateId", rs.getString("aggregateidentifier"));
+            line.writeNumberField("sequenceNumber", rs.getLong("sequencenumber"));
+            line.writeStringField("eventType", simpleName(rs.getString("payloadtype")));
+            line.writeStringField("actorId", metadata.path("actorId").asText(null));
+            line.writeStringField("correlationId", metadata.path("correlationId").asText(null));
+            line.writeStringField("reason", metadata.path("reason").asText(null));
+            line.writeFieldName("payload");
+            line.writeTree(json.readTree(rs.getString("payload")));
+            line.writeEndObject();
+        }
+        writer.write('\n');
+    }
+
+    private void writeCsv(ResultSet rs, Writer writer) throws SQLException, IOException {
+        JsonNode metadata = json.readTree(rs.getString("metadata"));
+        List<String> values = List.of(
+                Long.toString(rs.getLong("globalindex")), rs.getString("timestamp"), nullToEmpty(rs.getString("type")),
+                rs.getString("aggregateidentifier"), Long.toString(rs.getLong("sequencenumber")),
+                simpleName(rs.getString("payloadtype")), metadata.path("actorId").asText(""),
+                metadata.path("correlationId").asText(""), metadata.path("reason").asText(""),
+                json.writeValueAsString(json.readTree(rs.getString("payload"))));
+        writer.write(String.join(",", values.stream().map(EventExportController::csvField).toList()) + "\r\n");
+    }
+
+    /**
+     * RFC 4180 quoting, with control characters encoded and a leading formula character
+     * defused, so that no field can break a line or run in a spreadsheet.
+     */
+    static String csvField(String value) {
+        StringBuilder encoded = new StringBuilder();
+        value.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                encoded.append(String.format("\\u%04x", c));
+            } else {
+                encoded.appendCodePoint(c);
+            }
+        });
+        String text = encoded.toString();
+        if (!text.isEmpty() && "=+-@".indexOf(text.charAt(0)) >= 0) {
+            text = "'" + text;
+        }
+        return "\"" + text.replace("\"", "\"\"") + "\"";
+    }
+
+    private static String simpleName(String type) {
+        return type.substring(type.lastIndexOf('.') + 1);
+    }
+
+    private static String nullToEmpty(String value) {
+        return value == null ? "" : value;
+    }
+}
