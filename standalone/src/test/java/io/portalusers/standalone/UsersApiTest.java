@@ -110,8 +110,9 @@ class UsersApiTest extends ApiTest {
     @Test
     void C2_parallel_edits_with_stale_versions_apply_or_conflict_and_leave_a_contiguous_history() throws Exception {
         String org = organization();
-        String user = createDeveloper(admin, "c2-" + unique(), "c2-" + unique() + "@example.com", org)
-                .json().get("id").asText();
+        Api.Response created = createDeveloper(admin, "c2-" + unique(), "c2-" + unique() + "@example.com", org);
+        String user = created.json().get("id").asText();
+        String version = created.header("ETag").orElseThrow();
 
         List<Integer> statuses = concurrently(20, i -> {
             Api.Call call = switch (i % 3) {
@@ -120,7 +121,7 @@ class UsersApiTest extends ApiTest {
                 case 1 -> api.post("/api/users/" + user + "/disable", "");
                 default -> api.post("/api/users/" + user + "/enable", "");
             };
-            return call.token(admin).header("If-Match", "\"0\"").send().status();
+            return call.token(admin).header("If-Match", version).send().status();
         });
 
         assertThat(statuses).allSatisfy(s -> assertThat(s).isIn(200, 409));
