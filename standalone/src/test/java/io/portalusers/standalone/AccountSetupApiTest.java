@@ -2,6 +2,8 @@ package io.portalusers.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.portalusers.api.user.UserActivated;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -30,6 +32,24 @@ class AccountSetupApiTest extends ApiTest {
     private static final String PASSWORD_PREFIX = "Correct-Horse-";
     /** Every raw token and password this class used: none may appear outside their own tables (T2). */
     private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
+
+    /** The log output of every test of this class, scanned once they all ran (T2). */
+    private static final StringBuilder LOG = new StringBuilder();
+
+    @AfterEach
+    void keepLog(CapturedOutput output) {
+        synchronized (LOG) {
+            LOG.append(output.getAll());
+        }
+    }
+
+    @AfterAll
+    static void T2_no_raw_token_or_password_is_in_the_log_of_any_test_of_this_class() {
+        assertThat(SECRETS).isNotEmpty();
+        for (String secret : SECRETS) {
+            assertThat(LOG.toString()).doesNotContain(secret);
+        }
+    }
 
     private static String unique() {
         return UUID.randomUUID().toString().substring(0, 8);
@@ -134,6 +154,19 @@ class AccountSetupApiTest extends ApiTest {
         assertInvalid(form(token));
         assertInvalid(complete(token, password()));
         assertThat(activations(user.id())).isEqualTo(1);
+    }
+
+    @Test
+    void the_embedded_default_shows_the_link_of_an_unsent_invitation_until_emails_are_sent() {
+        Created user = createDeveloper(true);
+
+        Api.Response link = api.get("/api/dev/activation-link?username=" + user.username().toUpperCase()).send();
+
+        assertThat(link.status()).as(link.body()).isEqualTo(200);
+        assertThat(link.json().get("link").asText())
+                .isEqualTo("http://localhost:" + port + SETUP + tokenOf(user.id()));
+        Api.Response none = api.get("/api/dev/activation-link?username=" + createDeveloper(false).username()).send();
+        assertThat(none.status()).isEqualTo(404);
     }
 
     @Test
@@ -273,6 +306,8 @@ class AccountSetupApiTest extends ApiTest {
         String token = tokenOf(user.id());
         complete(token, "short");
         assertThat(complete(token, password()).status()).isEqualTo(200);
+        assertThat(api.post("/api/users/" + user.id() + "/activation-email", "").token(admin).send().status())
+                .as("active: refused, and the refusal logged").isEqualTo(422);
         awaitView(user.id(), v -> v.get("activation").asText().equals("ACTIVE"));
         String hash = jdbc.sql("select password_hash from credential where user_id = ?::uuid").param(user.id())
                 .query(String.class).single();
@@ -306,6 +341,7 @@ class AccountSetupApiTest extends ApiTest {
             }
             assertThat(output.getAll()).doesNotContain(secret);
         }
-        assertThat(output.getAll()).isNotEmpty();
+        // the log was captured: a refusal is logged with its rule
+        assertThat(output.getAll()).contains("Refused by R-ADD-7");
     }
 }

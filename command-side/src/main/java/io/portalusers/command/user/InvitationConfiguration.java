@@ -1,7 +1,9 @@
 package io.portalusers.command.user;
 
 import io.portalusers.api.user.InvitationId;
+import io.portalusers.platform.PlatformEnvironment;
 import io.portalusers.platform.security.AnonymousEndpoints;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -33,5 +35,11 @@ class InvitationConfiguration {
     @Bean
     AnonymousEndpoints accountSetupEndpoints() {
         return AnonymousEndpoints.of("/api/account-setup/*");
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = PlatformEnvironment.EMBEDDED, havingValue = "true")
+    AnonymousEndpoints activationLinkEndpoint() {
+        return AnonymousEndpoints.of(ActivationLinkController.PATH);
     }
 }
