@@ -134,7 +134,7 @@ class ProductionConfigurationTest {
         List<Long> sequence = commandNode.getBean(JdbcClient.class)
                 .sql("select sequencenumber from domainevententry where aggregateidentifier = ? order by sequencenumber")
                 .param(user).query(Long.class).list();
-        assertThat(sequence).hasSize(17);
+        assertThat(sequence).as("created and invited, then 16 edits").hasSize(2 + 16);
         for (int i = 0; i < sequence.size(); i++) {
             assertThat(sequence.get(i)).isEqualTo(i);
         }
@@ -147,6 +147,7 @@ class ProductionConfigurationTest {
             assertThat(api(node).get("/api/dev/token?username=admin").send().status()).isEqualTo(401);
             assertThat(api(node).get("/api/dev/token?username=admin").token(token(BOOTSTRAP_ADMIN)).send().status())
                     .isEqualTo(404);
+            assertThat(api(node).get("/api/dev/activation-link?username=admin").send().status()).isEqualTo(401);
         }
     }
 

@@ -4,6 +4,7 @@ import io.portalusers.api.OrganizationId;
 import io.portalusers.api.SchemeId;
 import io.portalusers.api.UserId;
 import io.portalusers.api.authscheme.AuthorizationType;
+import io.portalusers.api.user.ActivateAccount;
 import io.portalusers.api.user.BootstrapPortalAdmin;
 import io.portalusers.api.user.ChangeMemberships;
 import io.portalusers.api.user.ChangePublisherRole;
@@ -12,12 +13,16 @@ import io.portalusers.api.user.CreateUser;
 import io.portalusers.api.user.DisableUser;
 import io.portalusers.api.user.EmailAddress;
 import io.portalusers.api.user.EnableUser;
+import io.portalusers.api.user.InvitationId;
+import io.portalusers.api.user.InvitationIssued;
 import io.portalusers.api.user.Language;
 import io.portalusers.api.user.Membership;
 import io.portalusers.api.user.MembershipsChanged;
 import io.portalusers.api.user.PersonName;
 import io.portalusers.api.user.PublisherRoleChanged;
+import io.portalusers.api.user.ResendActivationEmail;
 import io.portalusers.api.user.Role;
+import io.portalusers.api.user.UserActivated;
 import io.portalusers.api.user.UserCategory;
 import io.portalusers.api.user.UserCreated;
 import io.portalusers.api.user.UserDisabled;
@@ -33,6 +38,7 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateLifecycle;
 import org.axonframework.spring.stereotype.Aggregate;
 
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -67,6 +73,10 @@ public class User {
     private PersonName name;
     private EmailAddress email;
     private Language language;
+    private boolean active;
+    /** The one invitation whose token may still activate the account, or null (R-ACT-2). */
+    private InvitationId invitation;
+    private Instant invitationExpiresAt;
 
     protected User() {
     }
@@ -79,7 +89,7 @@ public class User {
     }
 
     @CommandHandler
-    public User(CreateUser command, Actor actor, PortalState portal) {
+    public User(CreateUser command, Actor actor, PortalState portal, Invitations invitations) {
         Role role = command.accountRole();
         List<Membership> requested = command.memberships();
         if (actor.isPortalAdmin()) {
@@ -95,6 +105,9 @@ public class User {
         requireValidMemberships(role, requested, portal);
         apply(new UserCreated(command.userId(), command.username(), command.email(), command.name(),
                 command.language(), role, requested, UserSource.PORTAL, null, command.notifyUser()));
+        if (command.notifyUser()) {
+            apply(invitations.issue(command.userId()));
+        }
     }
 
     /** An external IdP user's first sign-in through its scheme (R-AUTH-1); the scheme has checked the actor. */
@@ -198,6 +211,46 @@ public class User {
             apply(new UserDisabled(userId));
         }
         return AggregateLifecycle.getVersion();
+    }
+
+    /** R-ADD-7: who may edit the user may invite it again; every earlier invitation is void after it (R-ACT-2). */
+    @CommandHandler
+    public long handle(ResendActivationEmail command, Actor actor, PortalState portal, Invitations invitations) {
+        requireNotSelf(actor);
+        if (actor.isPortalAdmin()) {
+            requireSsoDisabled(portal);
+        } else {
+            requireOrgAdminOfPortalManagedUser(actor, "R-EDIT-4");
+        }
+        if (source != UserSource.PORTAL) {
+            throw unprocessable("R-ADD-7", "user", "an external IdP user signs in through its identity provider");
+        }
+        if (active) {
+            throw unprocessable("R-ADD-7", "user", "the account is active already");
+        }
+        if (!enabled) {
+            throw unprocessable("R-STATE-1", "user", "a disabled user cannot activate; enable the account first");
+        }
+        apply(invitations.issue(userId));
+        return AggregateLifecycle.getVersion();
+    }
+
+    /**
+     * R-ACT-1, R-ACT-2, R-ACT-4: only the latest invitation, before its deadline, activates
+     * an enabled pending account. The token was checked and consumed by the caller.
+     */
+    @CommandHandler
+    public void handle(ActivateAccount command, Invitations invitations) {
+        if (!enabled) {
+            throw forbidden("R-ACT-4", "a disabled user cannot activate");
+        }
+        if (active || !command.invitationId().equals(invitation)) {
+            throw forbidden("R-ACT-2", "this invitation is used, superseded or not this user's");
+        }
+        if (!invitations.now().isBefore(invitationExpiresAt)) {
+            throw forbidden("R-ACT-2", "this invitation has expired");
+        }
+        apply(new UserActivated(userId));
     }
 
     /** R-AUTH-1: an IDP scheme's user follows its identity provider's attributes on each sign-in. */
@@ -336,6 +389,7 @@ public class User {
     @EventSourcingHandler
     void on(UserEmailChanged event) {
         email = event.email();
+        invitation = null;
     }
 
     @EventSourcingHandler
@@ -361,5 +415,18 @@ public class User {
     @EventSourcingHandler
     void on(UserDisabled event) {
         enabled = false;
+        invitation = null;
+    }
+
+    @EventSourcingHandler
+    void on(InvitationIssued event) {
+        invitation = event.invitationId();
+        invitationExpiresAt = event.expiresAt();
+    }
+
+    @EventSourcingHandler
+    void on(UserActivated event) {
+        active = true;
+        invitation = null;
     }
 }

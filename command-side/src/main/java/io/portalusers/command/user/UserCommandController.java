@@ -13,6 +13,7 @@ import io.portalusers.api.user.EnableUser;
 import io.portalusers.api.user.Language;
 import io.portalusers.api.user.Membership;
 import io.portalusers.api.user.PersonName;
+import io.portalusers.api.user.ResendActivationEmail;
 import io.portalusers.api.user.Role;
 import io.portalusers.api.user.Username;
 import io.portalusers.platform.problem.FieldErrors;
@@ -36,7 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** The user commands of the seed's Users page: add, edit, role, memberships, enable, disable. */
+/** The user commands of the seed's Users page: add, edit, role, memberships, enable, disable, resend activation email. */
 @RestController
 class UserCommandController {
 
@@ -94,9 +95,11 @@ class UserCommandController {
                 throw e;
             }
         }
+        // UserCreated, then with notify the first invitation (R-ADD-7): a repeat answers the same
+        long version = notify ? 1 : 0;
         return ResponseEntity.created(URI.create("/api/users/" + id))
-                .eTag(Versions.etag(0))
-                .body(Map.of("id", id.toString(), "version", 0));
+                .eTag(Versions.etag(version))
+                .body(Map.of("id", id.toString(), "version", version));
     }
 
     @PatchMapping(path = "/api/users/{id}", consumes = {MediaType.APPLICATION_JSON_VALUE, MERGE_PATCH},
@@ -153,6 +156,12 @@ class UserCommandController {
     ResponseEntity<Map<String, Object>> disable(@PathVariable UUID id,
                                                 @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         return changed(id, commands.sendAndWait(new DisableUser(new UserId(id), expectedVersion(ifMatch))));
+    }
+
+    /** The seed's "Resend Activation Email" (R-ADD-7): a new invitation; earlier links stop working (R-ACT-2). */
+    @PostMapping(path = "/api/users/{id}/activation-email", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Map<String, Object>> resendActivationEmail(@PathVariable UUID id) {
+        return changed(id, commands.sendAndWait(new ResendActivationEmail(new UserId(id))));
     }
 
     private static Long expectedVersion(String ifMatch) {

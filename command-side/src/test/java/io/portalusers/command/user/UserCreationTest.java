@@ -63,7 +63,8 @@ class UserCreationTest {
     void R_ADD_1_a_portal_admin_adds_any_user(CreateUser command) {
         fixture.givenNoPriorActivity()
                 .when(command, by(CommandFixtures.PORTAL_ADMIN))
-                .expectEvents(created(command.accountRole(), true, command.memberships().toArray(Membership[]::new)));
+                .expectEvents(created(command.accountRole(), true, command.memberships().toArray(Membership[]::new)),
+                        Users.invited());
     }
 
     @ParameterizedTest
@@ -81,7 +82,8 @@ class UserCreationTest {
         portal.sso = true;
         fixture.givenNoPriorActivity()
                 .when(create(Role.DEVELOPER, member(ACME, Role.DEVELOPER)), by(CommandFixtures.ORG_ADMIN))
-                .expectEvents(created(Role.DEVELOPER, true, member(ACME, Role.DEVELOPER)));
+                .expectEvents(created(Role.DEVELOPER, true, member(ACME, Role.DEVELOPER)),
+                        Users.invited());
     }
 
     static Stream<Actor> neitherPortalAdminNorOrgAdmin() {
@@ -117,7 +119,8 @@ class UserCreationTest {
     void R_ADD_3_an_org_admin_adds_developers_and_org_admins_to_its_organization(CreateUser command) {
         fixture.givenNoPriorActivity()
                 .when(command, by(CommandFixtures.ORG_ADMIN))
-                .expectEvents(created(command.accountRole(), true, command.memberships().toArray(Membership[]::new)));
+                .expectEvents(created(command.accountRole(), true, command.memberships().toArray(Membership[]::new)),
+                        Users.invited());
     }
 
     static Stream<CreateUser> whatAnOrgAdminDoesNotAdd() {
@@ -173,7 +176,8 @@ class UserCreationTest {
         fixture.givenNoPriorActivity()
                 .when(create(Role.DEVELOPER, member(ACME, Role.DEVELOPER), member(GLOBEX, Role.ORG_PUBLISHER)),
                         by(CommandFixtures.PORTAL_ADMIN))
-                .expectEvents(created(Role.DEVELOPER, true, member(ACME, Role.DEVELOPER), member(GLOBEX, Role.ORG_PUBLISHER)));
+                .expectEvents(created(Role.DEVELOPER, true, member(ACME, Role.DEVELOPER), member(GLOBEX, Role.ORG_PUBLISHER)),
+                        Users.invited());
     }
 
     static Stream<CreateUser> orgAdminOrPublisherWithOtherThanOneOwnMembership() {

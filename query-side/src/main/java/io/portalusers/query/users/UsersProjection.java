@@ -1,10 +1,12 @@
 package io.portalusers.query.users;
 
 import io.portalusers.api.UserId;
+import io.portalusers.api.user.InvitationIssued;
 import io.portalusers.api.user.Membership;
 import io.portalusers.api.user.MembershipsChanged;
 import io.portalusers.api.user.PersonName;
 import io.portalusers.api.user.PublisherRoleChanged;
+import io.portalusers.api.user.UserActivated;
 import io.portalusers.api.user.UserCreated;
 import io.portalusers.api.user.UserDisabled;
 import io.portalusers.api.user.UserEmailChanged;
@@ -37,6 +39,15 @@ class UsersProjection {
 
     /** Until the account setup form is completed (R-ADD-7, R-ACT-1). */
     static final String PENDING = "PENDING";
+    static final String ACTIVE = "ACTIVE";
+
+    /** The latest invitation: sent the user a link that still works (until it expires), was used, or was voided. */
+    static final String INVITATION_ISSUED = "ISSUED";
+    static final String INVITATION_USED = "USED";
+    static final String INVITATION_REVOKED = "REVOKED";
+    /** R-ACT-2: an email change or a disable voids the pending invitation. */
+    private static final String REVOKE_INVITATION =
+            "invitation_status = case when invitation_status = 'ISSUED' then 'REVOKED' else invitation_status end";
 
     private final JdbcClient jdbc;
 
@@ -74,7 +85,7 @@ class UsersProjection {
 
     @EventHandler
     void on(UserEmailChanged event, @SequenceNumber long version, @Timestamp Instant at) {
-        update(event.userId(), version, at, "email = ?", event.email().value());
+        update(event.userId(), version, at, "email = ?, " + REVOKE_INVITATION, event.email().value());
     }
 
     @EventHandler
@@ -102,7 +113,19 @@ class UsersProjection {
 
     @EventHandler
     void on(UserDisabled event, @SequenceNumber long version, @Timestamp Instant at) {
-        update(event.userId(), version, at, "enabled = ?", false);
+        update(event.userId(), version, at, "enabled = ?, " + REVOKE_INVITATION, false);
+    }
+
+    @EventHandler
+    void on(InvitationIssued event, @SequenceNumber long version, @Timestamp Instant at) {
+        update(event.userId(), version, at,
+                "invitation_status = ?, invitation_issued_at = ?, invitation_expires_at = ?",
+                INVITATION_ISSUED, utc(at), utc(event.expiresAt()));
+    }
+
+    @EventHandler
+    void on(UserActivated event, @SequenceNumber long version, @Timestamp Instant at) {
+        update(event.userId(), version, at, "activation = ?, invitation_status = ?", ACTIVE, INVITATION_USED);
     }
 
     @ResetHandler

@@ -39,8 +39,23 @@ class UsersQueryController {
 
     record UserView(UUID id, String username, String email, String firstName, String lastName, String language,
                     UserCategory category, Role role, List<Membership> memberships, boolean enabled,
-                    String activation, UserSource source, UUID schemeId, Instant createdAt, Instant updatedAt,
-                    long version) {
+                    String activation, Invitation invitation, UserSource source, UUID schemeId, Instant createdAt,
+                    Instant updatedAt, long version) {
+    }
+
+    /** The latest activation invitation: ISSUED, EXPIRED (issued, past its deadline), USED or REVOKED. */
+    record Invitation(String status, Instant issuedAt, Instant expiresAt) {
+
+        static Invitation of(ResultSet rs) throws SQLException {
+            String status = rs.getString("invitation_status");
+            if (status == null) {
+                return null;
+            }
+            Instant expiresAt = rs.getTimestamp("invitation_expires_at").toInstant();
+            boolean expired = "ISSUED".equals(status) && !Instant.now().isBefore(expiresAt);
+            return new Invitation(expired ? "EXPIRED" : status, rs.getTimestamp("invitation_issued_at").toInstant(),
+                    expiresAt);
+        }
     }
 
     @GetMapping(path = "/api/users/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -81,7 +96,7 @@ class UsersQueryController {
                         rs.getString("email"), rs.getString("first_name"), rs.getString("last_name"),
                         rs.getString("language"), UserCategory.valueOf(rs.getString("category")),
                         Role.valueOf(rs.getString("account_role")), new ArrayList<>(), rs.getBoolean("enabled"),
-                        rs.getString("activation"), UserSource.valueOf(rs.getString("source")),
+                        rs.getString("activation"), Invitation.of(rs), UserSource.valueOf(rs.getString("source")),
                         rs.getObject("scheme_id", UUID.class), rs.getTimestamp("created_at").toInstant(),
                         rs.getTimestamp("updated_at").toInstant(), rs.getLong("version"));
                 users.add(user);

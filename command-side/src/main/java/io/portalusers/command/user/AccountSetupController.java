@@ -1,0 +1,116 @@
+package io.portalusers.command.user;
+
+import io.portalusers.api.UserId;
+import io.portalusers.api.user.ActivateAccount;
+import io.portalusers.platform.problem.Problems;
+import io.portalusers.platform.problem.RuleViolationException;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.net.URI;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+/**
+ * The account setup form behind an activation link, for anyone holding its token
+ * (R-ACT-1..4). Every token that does not open a pending invitation right now (expired,
+ * used, superseded, another user's, forged) gets one and the same answer.
+ */
+@RestController
+class AccountSetupController {
+
+    static final String PATH = "/api/account-setup/{token}";
+
+    private final InvitationLookups lookups;
+    private final Invitations invitations;
+    private final PasswordPolicy passwords;
+    private final PasswordEncoder encoder;
+    private final CommandGateway commands;
+    private final TransactionTemplate transactions;
+    private final JdbcClient jdbc;
+
+    AccountSetupController(InvitationLookups lookups, Invitations invitations, PasswordPolicy passwords,
+                           PasswordEncoder encoder, CommandGateway commands, TransactionTemplate transactions,
+                           JdbcClient jdbc) {
+        this.lookups = lookups;
+        this.invitations = invitations;
+        this.passwords = passwords;
+        this.encoder = encoder;
+        this.commands = commands;
+        this.transactions = transactions;
+        this.jdbc = jdbc;
+    }
+
+    record SetupForm(String username, String firstName, String lastName) {
+    }
+
+    record SetupRequest(String password) {
+    }
+
+    static final class InvalidInvitation extends RuntimeException {
+        InvalidInvitation() {
+            super("invalid invitation", null, false, false);
+        }
+    }
+
+    /** R-ACT-4: following the link shows the form and consumes nothing. */
+    @GetMapping(path = PATH, produces = MediaType.APPLICATION_JSON_VALUE)
+    SetupForm form(@PathVariable String token) {
+        return InvitationToken.parse(token)
+                .flatMap(t -> lookups.find(t, invitations.now()))
+                .map(i -> new SetupForm(i.username(), i.firstName(), i.lastName()))
+                .orElseThrow(InvalidInvitation::new);
+    }
+
+    /**
+     * R-ACT-1: completing the form sets the password and activates the account. The token is
+     * marked used, the event appended and the password hash stored in one transaction: all
+     * of it happens once or not at all (C3).
+     */
+    @PostMapping(path = PATH, consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> complete(@PathVariable String token, @RequestBody SetupRequest body) {
+        InvitationToken presented = InvitationToken.parse(token).orElseThrow(InvalidInvitation::new);
+        Instant now = invitations.now();
+        UserId activated = transactions.execute(status -> {
+            InvitationLookups.PendingInvitation invitation = lookups.consume(presented, now)
+                    .orElseThrow(InvalidInvitation::new);
+            passwords.check(body.password(), invitation.username());
+            try {
+                commands.sendAndWait(new ActivateAccount(invitation.userId(), invitation.invitationId()));
+            } catch (RuleViolationException | AggregateNotFoundException refused) {
+                throw new InvalidInvitation();
+            }
+            jdbc.sql("""
+                            insert into credential (user_id, password_hash, updated_at) values (?, ?, ?)
+                            on conflict (user_id) do update set password_hash = excluded.password_hash,
+                                                                updated_at = excluded.updated_at""")
+                    .params(invitation.userId().value(), encoder.encode(body.password()), now.atOffset(ZoneOffset.UTC))
+                    .update();
+            return invitation.userId();
+        });
+        return Map.of("id", activated.toString(), "activation", "ACTIVE");
+    }
+
+    @ExceptionHandler(InvalidInvitation.class)
+    ResponseEntity<ProblemDetail> invalid() {
+        ProblemDetail body = Problems.of(HttpStatus.NOT_FOUND, "invalid-invitation",
+                "this activation link is not valid (any more); ask for a new invitation");
+        // not the request's path: it holds the token, and the answer must not differ by token
+        body.setInstance(URI.create("/api/account-setup"));
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
+    }
+}

@@ -1,0 +1,45 @@
+package io.portalusers.command.user;
+
+import io.portalusers.api.user.InvitationId;
+import io.portalusers.platform.PlatformEnvironment;
+import io.portalusers.platform.security.AnonymousEndpoints;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+import java.time.Clock;
+import java.time.Duration;
+
+@Configuration(proxyBeanMethods = false)
+class InvitationConfiguration {
+
+    @Bean
+    Invitations invitations(@Value("${portal.invitations.ttl}") Duration ttl) {
+        return new Invitations(Clock.systemUTC(), ttl, InvitationId::random);
+    }
+
+    @Bean
+    PasswordPolicy passwordPolicy() {
+        return PasswordPolicy.withEmbeddedList();
+    }
+
+    /** Argon2id with Spring Security's current parameters (R-ACT-3). */
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8();
+    }
+
+    @Bean
+    AnonymousEndpoints accountSetupEndpoints() {
+        return AnonymousEndpoints.of("/api/account-setup/*");
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = PlatformEnvironment.EMBEDDED, havingValue = "true")
+    AnonymousEndpoints activationLinkEndpoint() {
+        return AnonymousEndpoints.of(ActivationLinkController.PATH);
+    }
+}
