@@ -32,7 +32,7 @@ class EventExportApiTest extends ApiTest {
         String unique = UUID.randomUUID().toString().substring(0, 8);
         String user = api.post("/api/users", """
                 {"username": "export-%s", "email": "export-%s@example.com", "firstName": "Ex", "lastName": "Port",
-                 "role": "DEVELOPER", "memberships": [{"organizationId": "%s", "role": "DEVELOPER"}]}"""
+                 "role": "DEVELOPER", "memberships": [{"organizationId": "%s", "role": "DEVELOPER"}], "notify": false}"""
                 .formatted(unique, unique, org)).token(admin).send().json().get("id").asText();
         api.patch("/api/users/" + user, """
                 {"firstName": "=cmd|' /C calc'!A0", "lastName": "Quote\\"d, comma"}""")

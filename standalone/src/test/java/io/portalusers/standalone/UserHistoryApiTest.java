@@ -72,7 +72,7 @@ class UserHistoryApiTest extends ApiTest {
         Instant beforeCreation = betweenSteps();
         String dave = ok(api.post("/api/users", """
                 {"username": "dave-%s", "email": "%s", "firstName": "Dave", "lastName": "Smith",
-                 "role": "DEVELOPER", "memberships": [{"organizationId": "%s", "role": "DEVELOPER"}]}"""
+                 "role": "DEVELOPER", "memberships": [{"organizationId": "%s", "role": "DEVELOPER"}], "notify": false}"""
                 .formatted(unique(), email, orgA))
                 .token(olgaToken).header("X-Correlation-Id", "life-1").header("X-Reason", "new%20hire").send());
         Instant created = betweenSteps();
@@ -166,6 +166,7 @@ class UserHistoryApiTest extends ApiTest {
                                      {"field": "language", "before": null, "after": "en"},
                                      {"field": "role", "before": null, "after": "DEVELOPER"},
                                      {"field": "enabled", "before": null, "after": true},
+                                     {"field": "activation", "before": null, "after": "PENDING"},
                                      {"field": "source", "before": null, "after": "PORTAL"}],
                          "memberships": {"added": [%s], "removed": []}}"""
                         .formatted(olgaThen, username, life.email(), membership(life.orgA(), "DEVELOPER"))),

@@ -20,6 +20,8 @@ record FieldChange(String field, Object before, Object after) {
             new Field("language", UserState::language),
             new Field("role", UserState::role),
             new Field("enabled", UserState::enabled),
+            new Field("activation", UserState::activation),
+            new Field("invitation", state -> state.invitation() == null ? null : state.invitation().status()),
             new Field("source", UserState::source),
             new Field("schemeId", UserState::schemeId));
 

@@ -65,7 +65,7 @@ class UserHistoryController {
         if (then == null) {
             throw new NotFoundException("the user did not exist yet at that instant");
         }
-        return then;
+        return then.seenAt(instant);
     }
 
     /** The state after each event, once the caller may audit the user. */

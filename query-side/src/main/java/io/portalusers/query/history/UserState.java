@@ -1,10 +1,12 @@
 package io.portalusers.query.history;
 
 import io.portalusers.api.user.Membership;
+import io.portalusers.api.user.InvitationIssued;
 import io.portalusers.api.user.MembershipsChanged;
 import io.portalusers.api.user.PublisherRoleChanged;
 import io.portalusers.api.user.Role;
 import io.portalusers.api.user.UserCategory;
+import io.portalusers.api.user.UserActivated;
 import io.portalusers.api.user.UserCreated;
 import io.portalusers.api.user.UserDisabled;
 import io.portalusers.api.user.UserEmailChanged;
@@ -25,11 +27,25 @@ import java.util.UUID;
  */
 record UserState(UUID id, String username, String email, String firstName, String lastName, String language,
                  UserCategory category, Role role, List<Membership> memberships, boolean enabled,
-                 String activation, UserSource source, UUID schemeId, Instant createdAt, Instant updatedAt,
-                 long version) {
+                 String activation, Invitation invitation, UserSource source, UUID schemeId, Instant createdAt,
+                 Instant updatedAt, long version) {
 
-    /** No event completes an activation yet, so every account is pending, as the users view has it. */
     private static final String PENDING = "PENDING";
+    private static final String ACTIVE = "ACTIVE";
+
+    /** The latest activation invitation, as the users view shows it: ISSUED, USED or REVOKED. */
+    record Invitation(String status, Instant issuedAt, Instant expiresAt) {
+
+        Invitation revoked() {
+            return "ISSUED".equals(status) ? new Invitation("REVOKED", issuedAt, expiresAt) : this;
+        }
+
+        /** As seen at {@code instant}: an issued invitation past its deadline has expired. */
+        Invitation at(Instant instant) {
+            return "ISSUED".equals(status) && !instant.isBefore(expiresAt)
+                    ? new Invitation("EXPIRED", issuedAt, expiresAt) : this;
+        }
+    }
 
     /** In the users view's order (PostgreSQL compares uuids as unsigned bytes, as their text sorts). */
     private static final Comparator<Membership> VIEW_ORDER = Comparator.comparing(m -> m.organizationId().toString());
@@ -55,7 +71,7 @@ record UserState(UUID id, String username, String email, String firstName, Strin
     private static UserState created(UserCreated e, RecordedEvent at) {
         return new UserState(e.userId().value(), e.username().value(), e.email().value(), e.name().firstName(),
                 e.name().lastName(), e.language().tag(), e.category(), e.accountRole(), e.memberships(), true,
-                PENDING, e.source(), e.schemeId() == null ? null : e.schemeId().value(), at.time(), at.time(),
+                PENDING, null, e.source(), e.schemeId() == null ? null : e.schemeId().value(), at.time(), at.time(),
                 at.sequenceNumber());
     }
 
@@ -69,7 +85,24 @@ record UserState(UUID id, String username, String email, String firstName, Strin
         Role newRole = event instanceof PublisherRoleChanged e ? e.role() : role;
         List<Membership> newMemberships = event instanceof MembershipsChanged e ? e.memberships() : memberships;
         boolean newEnabled = event instanceof UserEnabled || !(event instanceof UserDisabled) && enabled;
+        String newActivation = event instanceof UserActivated ? ACTIVE : activation;
+        Invitation newInvitation = invitation;
+        if (event instanceof InvitationIssued e) {
+            newInvitation = new Invitation("ISSUED", at.time(), e.expiresAt());
+        } else if (event instanceof UserActivated && invitation != null) {
+            newInvitation = new Invitation("USED", invitation.issuedAt(), invitation.expiresAt());
+        } else if ((event instanceof UserEmailChanged || event instanceof UserDisabled) && invitation != null) {
+            newInvitation = invitation.revoked();
+        }
         return new UserState(id, username, newEmail, newFirst, newLast, newLanguage, newRole.category(), newRole,
-                newMemberships, newEnabled, activation, source, schemeId, createdAt, at.time(), at.sequenceNumber());
+                newMemberships, newEnabled, newActivation, newInvitation, source, schemeId, createdAt, at.time(),
+                at.sequenceNumber());
+    }
+
+    /** This state as seen at {@code instant} (an issued invitation may have expired by then). */
+    UserState seenAt(Instant instant) {
+        return invitation == null ? this : new UserState(id, username, email, firstName, lastName, language, category,
+                role, memberships, enabled, activation, invitation.at(instant), source, schemeId, createdAt, updatedAt,
+                version);
     }
 }

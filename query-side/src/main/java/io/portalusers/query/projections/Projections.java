@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -23,10 +24,12 @@ import java.util.TreeMap;
 class Projections {
 
     private final EventProcessingConfiguration processing;
+    private final TokenStore tokens;
     private final JdbcClient jdbc;
 
-    Projections(EventProcessingConfiguration processing, JdbcClient jdbc) {
+    Projections(EventProcessingConfiguration processing, TokenStore tokens, JdbcClient jdbc) {
         this.processing = processing;
+        this.tokens = tokens;
         this.jdbc = jdbc;
     }
 
@@ -58,7 +61,9 @@ class Projections {
                 positions.put(segment.getKey(), position.orElse(0));
                 error |= segment.getValue().isErrorState();
             }
-            boolean caughtUp = !positions.isEmpty()
+            // right after a (re)start not every segment is claimed yet: only all of them caught up counts
+            boolean allSegments = positions.size() == tokens.fetchSegments(name).length;
+            boolean caughtUp = allSegments && !positions.isEmpty()
                     && processor.processingStatus().values().stream().allMatch(EventTrackerStatus::isCaughtUp);
             return new Status(name, processor.isRunning(), processor.isReplaying(), caughtUp, head(), positions, error);
         });
