@@ -130,12 +130,15 @@ class ReportsApiTest extends ApiTest {
             assertThat(figures(scoped)).isEqualTo(expected);
             assertThat(scoped.get("total").asLong()).isEqualTo(5);
         });
-        JsonNode everyone = ok(report(admin, "users-by-state"));
-        Map<String, Long> all = figures(everyone);
-        expected.forEach((figure, count) -> assertThat(all.get(figure)).as(figure).isGreaterThanOrEqualTo(count));
-        assertThat(all.get("pending GLOBAL_PUBLISHER API_OWNER")).isPositive();
-        assertThat(everyone.get("total").asLong()).isEqualTo(all.values().stream().mapToLong(Long::longValue).sum())
-                .isGreaterThanOrEqualTo(6);
+        // The API Owner has no organization: the report of every user counts it, on its own time.
+        await().atMost(PROJECTION_DELAY).untilAsserted(() -> {
+            JsonNode everyone = ok(report(admin, "users-by-state"));
+            Map<String, Long> all = figures(everyone);
+            expected.forEach((figure, count) -> assertThat(all.get(figure)).as(figure).isGreaterThanOrEqualTo(count));
+            assertThat(all.get("pending GLOBAL_PUBLISHER API_OWNER")).isPositive();
+            assertThat(everyone.get("total").asLong()).isEqualTo(all.values().stream().mapToLong(Long::longValue).sum())
+                    .isGreaterThanOrEqualTo(6);
+        });
     }
 
     @Test
@@ -157,10 +160,13 @@ class ReportsApiTest extends ApiTest {
             assertThat(figuresOf(figures))
                     .isEqualTo("members=5 orgAdmins=1 orgPublishers=1 developers=3 pending=4 active=0 disabled=1");
         });
-        JsonNode silverFigures = ok(report(admin, "organizations?organization=" + silver)).get("items").get(0);
-        assertThat(silverFigures.get("accountPlan").asText()).isEqualTo("Silver");
-        assertThat(figuresOf(silverFigures))
-                .isEqualTo("members=1 orgAdmins=1 orgPublishers=0 developers=0 pending=1 active=0 disabled=0");
+        await().atMost(PROJECTION_DELAY).untilAsserted(() -> {
+            JsonNode silverFigures = ok(report(admin, "organizations?organization=" + silver)).get("items").get(0);
+            assertThat(silverFigures).isNotNull();
+            assertThat(silverFigures.get("accountPlan").asText()).isEqualTo("Silver");
+            assertThat(figuresOf(silverFigures))
+                    .isEqualTo("members=1 orgAdmins=1 orgPublishers=0 developers=0 pending=1 active=0 disabled=0");
+        });
     }
 
     @Test
@@ -169,10 +175,10 @@ class ReportsApiTest extends ApiTest {
             await().atMost(PROJECTION_DELAY).untilAsserted(() ->
                     assertThat(ok(report(admin, "organizations?organization=" + org)).get("total").asLong()).isEqualTo(1));
         }
-        long organizations = jdbc.sql("select count(*) from organization_view").query(Long.class).single();
+        await().atMost(PROJECTION_DELAY).untilAsserted(() -> assertThat(ok(report(admin, "organizations")).get("total").asLong())
+                .isEqualTo(jdbc.sql("select count(*) from organization_view").query(Long.class).single()));
 
         JsonNode first = ok(report(admin, "organizations?page=0&size=2"));
-        assertThat(first.get("total").asLong()).isEqualTo(organizations);
         assertThat(first.get("items")).hasSize(2);
         JsonNode second = ok(report(admin, "organizations?page=1&size=2"));
         List<String> names = new ArrayList<>();
@@ -212,8 +218,11 @@ class ReportsApiTest extends ApiTest {
         member("DEVELOPER", other, "DEVELOPER");
         member("ORG_PUBLISHER", other, "ORG_PUBLISHER");
         String olga = tokenFor(UserId.of(orgAdmin));
-        await().atMost(PROJECTION_DELAY).untilAsserted(() ->
-                assertThat(ok(report(admin, "users-by-state?organization=" + other)).get("total").asLong()).isEqualTo(3));
+        await().atMost(PROJECTION_DELAY).untilAsserted(() -> {
+            assertThat(ok(report(admin, "users-by-state?organization=" + other)).get("total").asLong()).isEqualTo(3);
+            assertThat(ok(report(admin, "organizations?organization=" + administered)).at("/items/0/members").asLong())
+                    .isEqualTo(2);
+        });
 
         JsonNode byState = ok(report(olga, "users-by-state"));
         assertThat(figures(byState)).isEqualTo(Map.of("pending ORG_USER ORG_ADMIN", 1L, "pending ORG_USER DEVELOPER", 1L));
