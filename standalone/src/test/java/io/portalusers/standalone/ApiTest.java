@@ -1,5 +1,8 @@
 package io.portalusers.standalone;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portalusers.api.UserId;
 import io.portalusers.api.user.EmailAddress;
 import io.portalusers.api.user.Language;
@@ -35,6 +38,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests through HTTP against the whole service on its embedded default: a real PostgreSQL
@@ -106,6 +112,31 @@ public abstract class ApiTest {
                     MetaData.with(RequestMetadata.ACTOR_ID, RequestMetadata.SYSTEM_ACTOR)));
             return next;
         });
+    }
+
+    /** Random lower-case letters: names no other test uses, and (letters only) terms trigrams can find. */
+    protected static String letters(int count) {
+        StringBuilder letters = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            letters.append((char) ('a' + ThreadLocalRandom.current().nextInt(26)));
+        }
+        return letters.toString();
+    }
+
+    /** A portal-managed user the Portal Admin adds through the API; {@code memberships} as organization id, role, ... */
+    protected String user(String firstName, String lastName, String email, String role, String... memberships) {
+        ObjectNode body = new ObjectMapper().createObjectNode()
+                .put("username", "s-" + letters(12)).put("email", email)
+                .put("firstName", firstName).put("lastName", lastName).put("role", role).put("notify", false);
+        if (memberships.length > 0) {
+            ArrayNode list = body.putArray("memberships");
+            for (int i = 0; i < memberships.length; i += 2) {
+                list.addObject().put("organizationId", memberships[i]).put("role", memberships[i + 1]);
+            }
+        }
+        Api.Response created = api.post("/api/users", body.toString()).token(admin).send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json().get("id").asText();
     }
 
     protected long eventCount() {

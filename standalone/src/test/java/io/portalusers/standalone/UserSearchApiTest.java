@@ -1,9 +1,6 @@
 package io.portalusers.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portalusers.api.UserId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,7 +33,6 @@ import static org.awaitility.Awaitility.await;
  */
 class UserSearchApiTest extends ApiTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PROJECTION_DELAY = Duration.ofSeconds(10);
 
     /** Letters only, so that the marker alone is a term trigrams can find. */
@@ -45,14 +40,6 @@ class UserSearchApiTest extends ApiTest {
 
     @Autowired
     private ApplicationContext context;
-
-    private static String letters(int count) {
-        StringBuilder letters = new StringBuilder();
-        for (int i = 0; i < count; i++) {
-            letters.append((char) ('a' + ThreadLocalRandom.current().nextInt(26)));
-        }
-        return letters.toString();
-    }
 
     private static String encoded(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
@@ -65,22 +52,6 @@ class UserSearchApiTest extends ApiTest {
     private String organization(String name) {
         Api.Response created = api.post("/api/organizations", """
                 {"name": "%s", "accountPlan": "Gold"}""".formatted(name)).token(admin).send();
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created.json().get("id").asText();
-    }
-
-    /** A portal-managed user the Portal Admin adds; {@code memberships} as organization id, role, ... */
-    private String user(String firstName, String lastName, String email, String role, String... memberships) {
-        ObjectNode body = JSON.createObjectNode()
-                .put("username", "s-" + letters(12)).put("email", email)
-                .put("firstName", firstName).put("lastName", lastName).put("role", role).put("notify", false);
-        if (memberships.length > 0) {
-            ArrayNode list = body.putArray("memberships");
-            for (int i = 0; i < memberships.length; i += 2) {
-                list.addObject().put("organizationId", memberships[i]).put("role", memberships[i + 1]);
-            }
-        }
-        Api.Response created = api.post("/api/users", body.toString()).token(admin).send();
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         return created.json().get("id").asText();
     }

@@ -1,0 +1,167 @@
+package io.portalusers.query.reports;
+
+import io.portalusers.api.InvalidValueException;
+import io.portalusers.api.OrganizationId;
+import io.portalusers.platform.actor.Actor;
+import io.portalusers.platform.problem.FieldErrors;
+import io.portalusers.platform.problem.RuleViolationException;
+import io.portalusers.platform.web.Page;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Figures over the projected users and organizations, read from the {@code report_} views
+ * of V12 that BI tools read too. Reporting shares the visibility rule of searching
+ * (R-SEARCH-4): a Portal Admin sees every figure; an Org Admin the figures of the
+ * organizations it administers, its users counted through their memberships there;
+ * nobody else reads reports. {@code organization} narrows any report to one organization.
+ */
+@RestController
+class ReportsQueryController {
+
+    static final int MAX_OLDEST = 100;
+    /** The age buckets of {@code report_pending_activations.age_bucket}, youngest first. */
+    static final List<String> AGE_BUCKETS = List.of("< 1 day", "1-3 days", "3-7 days", ">= 7 days");
+
+    private final JdbcClient jdbc;
+
+    ReportsQueryController(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    record StateFigure(String state, String category, String accountRole, long users) {
+    }
+
+    record UsersByState(long total, List<StateFigure> figures) {
+    }
+
+    record OrganizationFigures(UUID id, String name, String accountPlan, long members, long orgAdmins,
+                               long orgPublishers, long developers, long pending, long active, long disabled) {
+    }
+
+    record AgeBucket(String age, long users) {
+    }
+
+    record PendingActivation(UUID id, String username, String email, String fullName, String accountRole,
+                             Instant createdAt, long ageSeconds) {
+    }
+
+    record PendingActivations(long total, List<AgeBucket> buckets, List<PendingActivation> oldest) {
+    }
+
+    @GetMapping(path = "/api/reports/users-by-state", produces = MediaType.APPLICATION_JSON_VALUE)
+    UsersByState usersByState(Actor actor, @RequestParam(required = false) String organization) {
+        Scope scope = Scope.of(actor, organization);
+        String sql = scope.everything()
+                ? "select state, category, account_role, users from report_users_by_state"
+                : """
+                  select state, category, account_role, count(*) as users from report_user_states s
+                  where s.user_id in (select m.user_id from user_membership_view m where m.organization_id in (:organizations))
+                  group by state, category, account_role""";
+        List<StateFigure> figures = jdbc.sql(sql + " order by state, category, account_role")
+                .params(scope.params())
+                .query((rs, n) -> new StateFigure(rs.getString("state"), rs.getString("category"),
+                        rs.getString("account_role"), rs.getLong("users")))
+                .list();
+        return new UsersByState(figures.stream().mapToLong(StateFigure::users).sum(), figures);
+    }
+
+    @GetMapping(path = "/api/reports/organizations", produces = MediaType.APPLICATION_JSON_VALUE)
+    Page<OrganizationFigures> organizations(Actor actor,
+                                            @RequestParam(required = false) String organization,
+                                            @RequestParam(defaultValue = "0") int page,
+                                            @RequestParam(defaultValue = "20") int size) {
+        Scope scope = Scope.of(actor, organization);
+        Page.Request request = Page.request(page, size);
+        String where = scope.everything() ? "true" : "r.organization_id in (:organizations)";
+        List<OrganizationFigures> items = jdbc.sql("select * from report_users_per_organization r where " + where
+                        + " order by lower(r.name), r.organization_id limit :limit offset :offset")
+                .params(scope.params())
+                .param("limit", request.size())
+                .param("offset", request.offset())
+                .query((rs, n) -> new OrganizationFigures(rs.getObject("organization_id", UUID.class),
+                        rs.getString("name"), rs.getString("account_plan"), rs.getLong("members"),
+                        rs.getLong("org_admins"), rs.getLong("org_publishers"), rs.getLong("developers"),
+                        rs.getLong("pending"), rs.getLong("active"), rs.getLong("disabled")))
+                .list();
+        long total = jdbc.sql("select count(*) from organization_view r where " + where)
+                .params(scope.params())
+                .query(Long.class)
+                .single();
+        return request.of(items, total);
+    }
+
+    @GetMapping(path = "/api/reports/pending-activations", produces = MediaType.APPLICATION_JSON_VALUE)
+    PendingActivations pendingActivations(Actor actor,
+                                          @RequestParam(required = false) String organization,
+                                          @RequestParam(defaultValue = "10") int oldest) {
+        Scope scope = Scope.of(actor, organization);
+        if (oldest < 0 || oldest > MAX_OLDEST) {
+            throw new InvalidValueException("oldest", "must be 0 to " + MAX_OLDEST);
+        }
+        String where = scope.everything() ? "true"
+                : "p.user_id in (select m.user_id from user_membership_view m where m.organization_id in (:organizations))";
+        Map<String, Long> counts = new LinkedHashMap<>();
+        AGE_BUCKETS.forEach(bucket -> counts.put(bucket, 0L));
+        jdbc.sql("select age_bucket, count(*) as users from report_pending_activations p where " + where
+                        + " group by age_bucket")
+                .params(scope.params())
+                .query(rs -> {
+                    counts.put(rs.getString("age_bucket"), rs.getLong("users"));
+                });
+        List<AgeBucket> buckets = counts.entrySet().stream().map(e -> new AgeBucket(e.getKey(), e.getValue())).toList();
+        List<PendingActivation> longest = jdbc.sql("select p.*, extract(epoch from p.age)::bigint as age_seconds"
+                        + " from report_pending_activations p where " + where
+                        + " order by p.created_at, p.user_id limit :limit")
+                .params(scope.params())
+                .param("limit", oldest)
+                .query((rs, n) -> new PendingActivation(rs.getObject("user_id", UUID.class), rs.getString("username"),
+                        rs.getString("email"), rs.getString("full_name"), rs.getString("account_role"),
+                        rs.getTimestamp("created_at").toInstant(), rs.getLong("age_seconds")))
+                .list();
+        return new PendingActivations(buckets.stream().mapToLong(AgeBucket::users).sum(), buckets, longest);
+    }
+
+    /**
+     * The organizations whose figures the actor reads (R-SEARCH-4): every one for a Portal
+     * Admin, those it administers for an Org Admin, and within those the one asked for.
+     */
+    private record Scope(boolean everything, Set<UUID> organizations) {
+
+        static Scope of(Actor actor, String organization) {
+            FieldErrors errors = new FieldErrors();
+            UUID only = errors.parseOptional("organization", organization, UUID::fromString);
+            Set<OrganizationId> administered = actor.isPortalAdmin() ? Set.of() : actor.administeredOrganizations();
+            if (!actor.isPortalAdmin() && administered.isEmpty()) {
+                throw RuleViolationException.forbidden("R-SEARCH-4",
+                        "only Portal Admins and Org Admins can read reports");
+            }
+            errors.throwIfAny();
+            if (only != null) {
+                // An Org Admin asking for another organization reads no figures, as its search finds nobody there.
+                boolean visible = actor.isPortalAdmin() || administered.contains(new OrganizationId(only));
+                return new Scope(false, visible ? Set.of(only) : Set.of());
+            }
+            if (actor.isPortalAdmin()) {
+                return new Scope(true, Set.of());
+            }
+            return new Scope(false, Set.copyOf(administered.stream().map(OrganizationId::value).toList()));
+        }
+
+        Map<String, Object> params() {
+            // "in ()" is not SQL: an empty scope binds an id no organization has.
+            return everything ? Map.of() : Map.of("organizations",
+                    organizations.isEmpty() ? List.of(new UUID(0, 0)) : List.copyOf(organizations));
+        }
+    }
+}
