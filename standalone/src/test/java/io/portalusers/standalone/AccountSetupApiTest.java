@@ -28,7 +28,7 @@ import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Invitations and the account setup form through HTTP: R-ADD-7, R-ACT-1..4, R-STATE-1; C3, T2, T3. */
+/** Invitations and the account setup form through HTTP: R-ADD-7, R-ACT-1, R-ACT-2, R-ACT-3 (no raw token or password outside their tables: T2), R-ACT-4, R-STATE-1; C3, T3. */
 @ExtendWith(OutputCaptureExtension.class)
 class AccountSetupApiTest extends ApiTest {
 

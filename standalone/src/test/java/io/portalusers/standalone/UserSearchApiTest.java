@@ -163,6 +163,7 @@ class UserSearchApiTest extends ApiTest {
         assertThat(ids(suggest(admin, "name=" + marker))).containsExactly(robert);
     }
 
+    /** R-SEARCH-3: %, _, *, ?, backslash and quotes match only themselves. */
     @Test
     void R_SEARCH_3_wildcards_backslashes_and_quotes_in_a_name_term_are_plain_characters() {
         String org = organization();
