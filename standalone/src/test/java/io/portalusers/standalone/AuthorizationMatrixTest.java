@@ -27,14 +27,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * - a role is a Global Publisher's only (R-EDIT-2), memberships a Developer's, and a
  *   publisher never becomes an Org User (R-EDIT-5);
  * - an Org Admin edits, enables and disables portal-managed users of its organization only
- *   (R-EDIT-4, R-STATE-1), never a role;
+ *   (R-EDIT-4, R-STATE-1), never a role, and resends their activation email;
+ * - an activation email is resent to pending portal-managed users only: an IdP user signs in
+ *   through its identity provider (R-ADD-7);
  * - everyone else manages nobody.
  */
 class AuthorizationMatrixTest extends ApiTest {
 
     enum ActorKind { PORTAL_ADMIN, API_OWNER, ORG_ADMIN, ORG_ADMIN_OF_OTHER_ORG, ORG_PUBLISHER, DEVELOPER, IDP_USER }
 
-    enum Operation { EDIT_DETAILS, CHANGE_ROLE, CHANGE_MEMBERSHIPS, ENABLE, DISABLE }
+    enum Operation { EDIT_DETAILS, CHANGE_ROLE, CHANGE_MEMBERSHIPS, ENABLE, DISABLE, RESEND_ACTIVATION }
 
     enum Target { SELF, PORTAL_DEVELOPER, IDP_DEVELOPER_OF_PORTAL_SCHEME, IDP_DEVELOPER_OF_IDP_SCHEME, PUBLISHER, PORTAL_ADMIN }
 
@@ -73,6 +75,7 @@ class AuthorizationMatrixTest extends ApiTest {
                             : publisher ? Expected.ALLOWED : Expected.unprocessable("R-EDIT-2");
                     case CHANGE_MEMBERSHIPS -> target == Target.IDP_DEVELOPER_OF_IDP_SCHEME ? Expected.forbidden("R-EDIT-3")
                             : publisher ? Expected.unprocessable("R-EDIT-5") : Expected.ALLOWED;
+                    case RESEND_ACTIVATION -> idp ? Expected.unprocessable("R-ADD-7") : Expected.ALLOWED;
                 };
             }
             case ORG_ADMIN -> {
@@ -164,6 +167,7 @@ class AuthorizationMatrixTest extends ApiTest {
                     {"memberships": [{"organizationId": "%s", "role": "ORG_ADMIN"}]}""".formatted(orgA));
             case ENABLE -> api.post("/api/users/" + targetId + "/enable", "");
             case DISABLE -> api.post("/api/users/" + targetId + "/disable", "");
+            case RESEND_ACTIVATION -> api.post("/api/users/" + targetId + "/activation-email", "");
         };
         Api.Response response = call.token(tokenFor(actors.get(actor))).send();
         check(actor + " " + operation + " " + target + (sso ? " sso" : ""), expected(actor, operation, target, sso),
