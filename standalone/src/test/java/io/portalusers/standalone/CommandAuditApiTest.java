@@ -81,6 +81,23 @@ class CommandAuditApiTest extends ApiTest {
     }
 
     @Test
+    void U1_a_refusal_inside_an_idempotent_request_is_recorded_too() {
+        String name = "Keyed " + UUID.randomUUID();
+        api.post("/api/organizations", """
+                {"name": "%s", "accountPlan": "Gold"}""".formatted(name)).token(admin).send();
+        String id = UUID.randomUUID().toString();
+
+        Api.Response refused = api.post("/api/organizations", """
+                {"id": "%s", "name": "%s", "accountPlan": "Gold"}""".formatted(id, name))
+                .token(admin).header("Idempotency-Key", "audit-" + id).send();
+
+        assertThat(refused.status()).isEqualTo(409);
+        JsonNode found = records("target=" + id);
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).get("outcome").asText()).isEqualTo("REFUSED");
+    }
+
+    @Test
     void U1_org_admins_read_the_records_of_their_organizations_only_and_others_none() {
         String mine = api.post("/api/organizations", """
                 {"name": "Mine %s", "accountPlan": "Gold"}""".formatted(UUID.randomUUID())).token(admin).send().json().get("id").asText();

@@ -5,6 +5,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
@@ -15,7 +16,10 @@ class CommandAuditConfiguration {
 
     @Autowired
     void auditCommands(CommandBus commandBus, JdbcClient jdbc, PlatformTransactionManager transactionManager) {
-        commandBus.registerHandlerInterceptor(
-                new CommandAuditInterceptor(jdbc, new TransactionTemplate(transactionManager), Clock.systemUTC()));
+        // a refusal is recorded in a transaction of its own, also when the request runs in one
+        // (an Idempotency-Key request) that the refusal has doomed
+        TransactionTemplate ownTransaction = new TransactionTemplate(transactionManager);
+        ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        commandBus.registerHandlerInterceptor(new CommandAuditInterceptor(jdbc, ownTransaction, Clock.systemUTC()));
     }
 }
