@@ -67,9 +67,7 @@ class AuthenticationSchemeCommandController {
         errors.throwIfAny();
         SchemeId id = body.id() == null ? SchemeId.random() : new SchemeId(body.id());
         commands.sendAndWait(new CreateAuthenticationScheme(id, scheme.name(), scheme.mappings(), scheme.type()));
-        return ResponseEntity.created(URI.create("/api/authentication-schemes/" + id))
-                .eTag(Versions.etag(0))
-                .body(Map.of("id", id.toString(), "version", 0));
+        return Versions.created("/api/authentication-schemes", id, 0);
     }
 
     @PutMapping(path = "/api/authentication-schemes/{id}", consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -85,7 +83,7 @@ class AuthenticationSchemeCommandController {
         errors.throwIfAny();
         long version = commands.sendAndWait(new ChangeAuthenticationScheme(new SchemeId(id), scheme.name(),
                 scheme.mappings(), scheme.type(), expected));
-        return ResponseEntity.ok().eTag(Versions.etag(version)).body(Map.of("id", id.toString(), "version", version));
+        return Versions.changed(id, version);
     }
 
     /**

@@ -18,7 +18,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.net.URI;
 import java.util.Map;
 import java.util.UUID;
 
@@ -47,9 +46,7 @@ class OrganizationCommandController {
         errors.throwIfAny();
         OrganizationId id = body.id() == null ? OrganizationId.random() : new OrganizationId(body.id());
         commands.sendAndWait(new CreateOrganization(id, name, plan));
-        return ResponseEntity.created(URI.create("/api/organizations/" + id))
-                .eTag(Versions.etag(0))
-                .body(Map.of("id", id.toString(), "version", 0));
+        return Versions.created("/api/organizations", id, 0);
     }
 
     @PutMapping(path = "/api/organizations/{id}/plan", consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -61,6 +58,6 @@ class OrganizationCommandController {
         Long expected = errors.parseOptional(HttpHeaders.IF_MATCH, ifMatch, Versions::fromIfMatch);
         errors.throwIfAny();
         long version = commands.sendAndWait(new ChangeAccountPlan(new OrganizationId(id), plan, expected));
-        return ResponseEntity.ok().eTag(Versions.etag(version)).body(Map.of("id", id.toString(), "version", version));
+        return Versions.changed(id, version);
     }
 }

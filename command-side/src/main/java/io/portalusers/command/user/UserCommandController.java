@@ -31,7 +31,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -97,9 +96,7 @@ class UserCommandController {
         }
         // UserCreated, then with notify the first invitation (R-ADD-7): a repeat answers the same
         long version = notify ? 1 : 0;
-        return ResponseEntity.created(URI.create("/api/users/" + id))
-                .eTag(Versions.etag(version))
-                .body(Map.of("id", id.toString(), "version", version));
+        return Versions.created("/api/users", id, version);
     }
 
     @PatchMapping(path = "/api/users/{id}", consumes = {MediaType.APPLICATION_JSON_VALUE, MERGE_PATCH},
@@ -172,8 +169,7 @@ class UserCommandController {
     }
 
     private static ResponseEntity<Map<String, Object>> changed(UUID id, Object version) {
-        long v = ((Number) version).longValue();
-        return ResponseEntity.ok().eTag(Versions.etag(v)).body(Map.of("id", id.toString(), "version", v));
+        return Versions.changed(id, ((Number) version).longValue());
     }
 
     private static List<Membership> memberships(FieldErrors errors, List<MembershipRequest> requested) {
