@@ -23,6 +23,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -49,13 +50,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability(tracing = false)
+@Import(MutableClock.Configuration.class)
 public abstract class ApiTest {
 
     static final Path DATA_DIR = freshFolder();
+    /** The SMTP server the notifier sends to, for as long as the shared context lives. */
+    protected static final Mailbox MAIL = Mailbox.start();
 
     @DynamicPropertySource
     static void embeddedDefaults(DynamicPropertyRegistry registry) {
         registry.add("portal.embedded.data-dir", DATA_DIR::toString);
+        mailTo(MAIL, registry);
+    }
+
+    /** Emails to {@code mailbox}, looked for five times a second and retried within seconds. */
+    static void mailTo(Mailbox mailbox, DynamicPropertyRegistry registry) {
+        registry.add("spring.mail.host", () -> "127.0.0.1");
+        registry.add("spring.mail.port", () -> mailbox.port);
+        registry.add("portal.mail.poll-interval", () -> "200ms");
+        registry.add("portal.mail.retry.initial-interval", () -> "200ms");
+        registry.add("portal.mail.retry.max-interval", () -> "2s");
     }
 
     @LocalServerPort

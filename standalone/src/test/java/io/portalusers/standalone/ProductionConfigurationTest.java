@@ -147,7 +147,6 @@ class ProductionConfigurationTest {
             assertThat(api(node).get("/api/dev/token?username=admin").send().status()).isEqualTo(401);
             assertThat(api(node).get("/api/dev/token?username=admin").token(token(BOOTSTRAP_ADMIN)).send().status())
                     .isEqualTo(404);
-            assertThat(api(node).get("/api/dev/activation-link?username=admin").send().status()).isEqualTo(401);
         }
     }
 

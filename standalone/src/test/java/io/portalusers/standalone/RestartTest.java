@@ -7,8 +7,14 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -60,6 +66,44 @@ class RestartTest {
             assertThat(survivor.json().get("name").asText()).isEqualTo("Survivor Inc");
             assertThat(api.post("/api/organizations", """
                     {"name": "SURVIVOR INC", "accountPlan": "Gold"}""").token(token).send().status()).isEqualTo(409);
+        }
+    }
+
+    private List<Path> emails() throws IOException {
+        Path folder = dataDir.resolve("mail");
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(f -> f.toString().endsWith(".eml")).toList();
+        }
+    }
+
+    @Test
+    void the_embedded_default_writes_emails_to_its_mail_folder_and_a_restart_sends_none_again() throws Exception {
+        String user;
+        try (ConfigurableApplicationContext first = start()) {
+            String token = first.getBean(LocalTokens.class).issue(io.portalusers.api.UserId.of(BOOTSTRAP_ADMIN)).token();
+            Api.Response created = api(first).post("/api/users", """
+                    {"username": "mailed", "email": "mailed@example.com", "firstName": "Mai", "lastName": "Led",
+                     "role": "API_OWNER", "notify": true}""").token(token).send();
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            user = created.json().get("id").asText();
+            await().atMost(Duration.ofSeconds(20)).until(() -> emails().size() == 1);
+
+            String email = Files.readString(emails().get(0));
+            assertThat(email).contains("To: mailed@example.com", "Subject: Activate your API Portal account");
+            Matcher link = Pattern.compile("http://\\S+/api/account-setup/([A-Za-z0-9_-]{43})\\r?\\n").matcher(email);
+            assertThat(link.find()).as("the link whole on its line").isTrue();
+            assertThat(api(first).get("/api/account-setup/" + link.group(1)).send().status()).isEqualTo(200);
+        }
+
+        try (ConfigurableApplicationContext second = start()) {
+            JdbcClient jdbc = second.getBean(JdbcClient.class);
+            await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
+            assertThat(emails()).hasSize(1);
+            assertThat(jdbc.sql("select status from mail_outbox where user_id = ?::uuid").param(user)
+                    .query(String.class).list()).containsExactly("SENT");
         }
     }
 }

@@ -1,9 +1,8 @@
 package io.portalusers.command.user;
 
 import io.portalusers.api.user.InvitationId;
-import io.portalusers.platform.PlatformEnvironment;
 import io.portalusers.platform.security.AnonymousEndpoints;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,9 +15,10 @@ import java.time.Duration;
 @Configuration(proxyBeanMethods = false)
 class InvitationConfiguration {
 
+    /** Invitations are issued and checked by the system clock, or by a {@link Clock} bean where one exists (tests). */
     @Bean
-    Invitations invitations(@Value("${portal.invitations.ttl}") Duration ttl) {
-        return new Invitations(Clock.systemUTC(), ttl, InvitationId::random);
+    Invitations invitations(@Value("${portal.invitations.ttl}") Duration ttl, ObjectProvider<Clock> clock) {
+        return new Invitations(clock.getIfAvailable(Clock::systemUTC), ttl, InvitationId::random);
     }
 
     @Bean
@@ -35,11 +35,5 @@ class InvitationConfiguration {
     @Bean
     AnonymousEndpoints accountSetupEndpoints() {
         return AnonymousEndpoints.of("/api/account-setup/*");
-    }
-
-    @Bean
-    @ConditionalOnProperty(name = PlatformEnvironment.EMBEDDED, havingValue = "true")
-    AnonymousEndpoints activationLinkEndpoint() {
-        return AnonymousEndpoints.of(ActivationLinkController.PATH);
     }
 }

@@ -1,6 +1,7 @@
 package io.portalusers.query.projections;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.portalusers.query.notifier.Notifier;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
@@ -46,7 +47,7 @@ class Projections {
 
     List<String> names() {
         return processing.eventProcessors().entrySet().stream()
-                .filter(e -> e.getValue() instanceof StreamingEventProcessor)
+                .filter(e -> e.getValue() instanceof StreamingEventProcessor && isProjection(e.getKey()))
                 .map(Map.Entry::getKey)
                 .sorted()
                 .toList();
@@ -85,7 +86,12 @@ class Projections {
     }
 
     private Optional<StreamingEventProcessor> processor(String name) {
-        return processing.eventProcessor(name, StreamingEventProcessor.class);
+        return isProjection(name) ? processing.eventProcessor(name, StreamingEventProcessor.class) : Optional.empty();
+    }
+
+    /** Read models only: the notifier sends emails, and its events must never be handled again. */
+    private static boolean isProjection(String name) {
+        return !Notifier.NAME.equals(name);
     }
 
     private long head() {

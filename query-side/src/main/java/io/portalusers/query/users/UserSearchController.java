@@ -159,9 +159,10 @@ class UserSearchController {
 
         List<UserView> items = jdbc.sql("""
                         with page as (select u.* from user_view u where %1$s order by %2$s limit :limit offset :offset)
-                        select u.*, m.organization_id, m.org_role
-                        from page u left join user_membership_view m on m.user_id = u.user_id
-                        order by %2$s, m.organization_id""".formatted(where.sql(), orderBy))
+                        select u.*, %3$s, m.organization_id, m.org_role
+                        from page u %4$s left join user_membership_view m on m.user_id = u.user_id
+                        order by %2$s, m.organization_id""".formatted(where.sql(), orderBy,
+                        UsersQueryController.DELIVERY_COLUMNS, UsersQueryController.DELIVERY_JOIN))
                 .params(where.params)
                 .param("limit", request.size())
                 .param("offset", request.offset())

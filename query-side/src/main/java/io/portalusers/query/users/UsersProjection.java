@@ -119,8 +119,8 @@ class UsersProjection {
     @EventHandler
     void on(InvitationIssued event, @SequenceNumber long version, @Timestamp Instant at) {
         update(event.userId(), version, at,
-                "invitation_status = ?, invitation_issued_at = ?, invitation_expires_at = ?",
-                INVITATION_ISSUED, utc(at), utc(event.expiresAt()));
+                "invitation_id = ?, invitation_status = ?, invitation_issued_at = ?, invitation_expires_at = ?",
+                event.invitationId().value(), INVITATION_ISSUED, utc(at), utc(event.expiresAt()));
     }
 
     @EventHandler

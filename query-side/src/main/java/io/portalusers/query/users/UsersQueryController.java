@@ -43,8 +43,37 @@ class UsersQueryController {
                     Instant updatedAt, long version) {
     }
 
-    /** The latest activation invitation: ISSUED, EXPIRED (issued, past its deadline), USED or REVOKED. */
-    record Invitation(String status, Instant issuedAt, Instant expiresAt) {
+    /**
+     * The columns of the latest invitation's email ({@code delivery_*}), for a query that joins
+     * {@code mail_outbox d} on the user's invitation.
+     */
+    static final String DELIVERY_COLUMNS = "d.status as delivery_status, d.attempts as delivery_attempts,"
+            + " d.sent_at as delivery_sent_at, d.failed_at as delivery_failed_at";
+    static final String DELIVERY_JOIN = " left join mail_outbox d on d.invitation_id = u.invitation_id ";
+
+    /**
+     * The email of the latest invitation: PENDING (not sent yet, or being retried after
+     * {@code attempts} failed tries), SENT, FAILED for good, or SUPERSEDED (replaced or voided
+     * before it could go); null until the notifier has taken it up.
+     */
+    record Delivery(String status, int attempts, Instant sentAt, Instant failedAt) {
+
+        static Delivery of(ResultSet rs) throws SQLException {
+            String status = rs.getString("delivery_status");
+            return status == null ? null : new Delivery(status, rs.getInt("delivery_attempts"),
+                    instant(rs.getTimestamp("delivery_sent_at")), instant(rs.getTimestamp("delivery_failed_at")));
+        }
+
+        private static Instant instant(java.sql.Timestamp at) {
+            return at == null ? null : at.toInstant();
+        }
+    }
+
+    /**
+     * The latest activation invitation: ISSUED, EXPIRED (issued, past its deadline), USED or
+     * REVOKED, and what became of its email.
+     */
+    record Invitation(String status, Instant issuedAt, Instant expiresAt, Delivery delivery) {
 
         static Invitation of(ResultSet rs) throws SQLException {
             String status = rs.getString("invitation_status");
@@ -54,7 +83,7 @@ class UsersQueryController {
             Instant expiresAt = rs.getTimestamp("invitation_expires_at").toInstant();
             boolean expired = "ISSUED".equals(status) && !Instant.now().isBefore(expiresAt);
             return new Invitation(expired ? "EXPIRED" : status, rs.getTimestamp("invitation_issued_at").toInstant(),
-                    expiresAt);
+                    expiresAt, Delivery.of(rs));
         }
     }
 
@@ -62,9 +91,9 @@ class UsersQueryController {
     ResponseEntity<UserView> get(Actor actor, @PathVariable UUID id) {
         // One statement, so that the memberships are those of the version read.
         UserView view = jdbc.sql("""
-                        select u.*, m.organization_id, m.org_role
-                        from user_view u left join user_membership_view m on m.user_id = u.user_id
-                        where u.user_id = ? order by m.organization_id""")
+                        select u.*, %s, m.organization_id, m.org_role
+                        from user_view u %s left join user_membership_view m on m.user_id = u.user_id
+                        where u.user_id = ? order by m.organization_id""".formatted(DELIVERY_COLUMNS, DELIVERY_JOIN))
                 .param(id)
                 .query(UsersQueryController::users)
                 .stream().findFirst()
@@ -82,7 +111,8 @@ class UsersQueryController {
     }
 
     /**
-     * The users of rows that join {@code user_view} (all columns) with its memberships
+     * The users of rows that join {@code user_view} (all columns) with its invitation's
+     * {@linkplain #DELIVERY_COLUMNS delivery} and its memberships
      * ({@code organization_id}, {@code org_role}, null without any), one user's rows
      * together, in the order of the rows.
      */

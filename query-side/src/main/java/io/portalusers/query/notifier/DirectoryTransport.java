@@ -1,0 +1,72 @@
+package io.portalusers.query.notifier;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The embedded default's mail: each email as an .eml file in a folder (any mail client opens
+ * one). The file is named after the Message-ID, so an email written twice is one file.
+ */
+class DirectoryTransport implements MailTransport {
+
+    private final Path folder;
+
+    DirectoryTransport(Path folder) {
+        this.folder = folder;
+    }
+
+    @Override
+    public Map<MimeMessage, Exception> send(List<MimeMessage> messages) {
+        Map<MimeMessage, Exception> failures = new HashMap<>();
+        for (MimeMessage message : messages) {
+            try {
+                write(message);
+            } catch (MessagingException e) {
+                failures.put(message, e);
+            }
+        }
+        return failures;
+    }
+
+    private void write(MimeMessage message) throws MessagingException {
+        try {
+            Files.createDirectories(folder);
+            Path file = folder.resolve(name(message.getMessageID()));
+            Path partial = Files.createTempFile(folder, ".writing-", ".eml");
+            try (OutputStream out = Files.newOutputStream(partial)) {
+                message.writeTo(out);
+            }
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new MessagingException("cannot write to the mail folder", e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "folder " + folder.toAbsolutePath().normalize();
+    }
+
+    private static String name(String messageId) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(messageId.getBytes(StandardCharsets.UTF_8));
+            String local = messageId.replaceAll("^<|@.*$", "").replaceAll("[^A-Za-z0-9.-]", "_");
+            return local + "-" + HexFormat.of().formatHex(digest, 0, 4) + ".eml";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package io.portalusers.query.notifier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Sends what the outbox holds: claims due emails, writes each (an activation email with its
+ * invitation's token, read at this moment), hands it to the transport, and records the
+ * outcome. Transient failures are tried again with back-off; permanent ones, and failures
+ * after {@code giveUpAfter}, end as FAILED, which the users view and the metrics show.
+ *
+ * <p>Delivery is at least once: a node that dies between the server's acceptance and the
+ * outbox's update leaves a claim that expires, and the email goes again with the same
+ * Message-ID. Nothing is lost; no email is written twice from one event.
+ */
+public class MailDispatcher implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(MailDispatcher.class);
+    private static final Duration COUNTS_MAX_AGE = Duration.ofSeconds(10);
+
+    private final MailOutbox outbox;
+    private final MailComposer composer;
+    private final MailTransport transport;
+    private final NotifierProperties properties;
+    private final Clock clock;
+    private final MeterRegistry meters;
+    private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+    private final AtomicReference<Counts> counts = new AtomicReference<>(new Counts(Map.of(), Instant.EPOCH));
+    private ScheduledExecutorService rounds;
+
+    MailDispatcher(MailOutbox outbox, MailComposer composer, MailTransport transport, NotifierProperties properties,
+                   Clock clock, MeterRegistry meters) {
+        this.outbox = outbox;
+        this.composer = composer;
+        this.transport = transport;
+        this.properties = properties;
+        this.clock = clock;
+        this.meters = meters;
+        for (String status : List.of(MailOutbox.PENDING, MailOutbox.FAILED)) {
+            Gauge.builder("portal.mail.outbox", () -> count(status))
+                    .description("Emails waiting to be sent (PENDING, retries included) or failed for good (FAILED)")
+                    .tag("status", status)
+                    .register(meters);
+        }
+        log.info("Emails go to the {}", transport.describe());
+    }
+
+    /** Rounds every {@code pollInterval} on a thread of their own, from start until stop. */
+    @Override
+    public synchronized void start() {
+        rounds = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "mail-dispatcher");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long interval = properties.pollInterval().toMillis();
+        rounds.scheduleWithFixedDelay(this::round, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void stop() {
+        rounds.shutdownNow();
+        rounds = null;
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return rounds != null;
+    }
+
+    private void round() {
+        try {
+            dispatch();
+        } catch (RuntimeException e) {
+            // the outbox is out of reach (database down): the next round tries again
+            log.warn("Dispatch round failed: {}", e.getClass().getSimpleName());
+        }
+    }
+
+    /** One round: every due email, in claimed batches, until none is due or the server is out of reach. */
+    public void dispatch() {
+        List<OutgoingMail> due;
+        do {
+            due = outbox.claim(properties.batchSize(), properties.claim(), clock.instant());
+            if (!deliver(due)) {
+                return; // the rest wait for the next round, untried
+            }
+        } while (due.size() == properties.batchSize());
+    }
+
+    /**
+     * Writes and sends a claimed batch over one connection and records each outcome; false
+     * when a transient failure says the server is out of reach for now.
+     */
+    private boolean deliver(List<OutgoingMail> batch) {
+        Map<MimeMessage, OutgoingMail> written = new LinkedHashMap<>();
+        for (OutgoingMail mail : batch) {
+            String token = null;
+            if (mail.kind().carriesToken()) {
+                token = outbox.token(mail.invitationId()).orElse(null);
+                if (token == null) {
+                    outbox.superseded(mail);
+                    count(mail, "superseded");
+                    continue;
+                }
+            }
+            try {
+                written.put(composer.compose(mail, token), mail);
+            } catch (MessagingException | RuntimeException e) {
+                failed(mail, DeliveryFailure.of(e));
+            }
+        }
+        if (written.isEmpty()) {
+            return true;
+        }
+        Map<MimeMessage, Exception> failures = transport.send(List.copyOf(written.keySet()));
+        List<OutgoingMail> sent = new ArrayList<>();
+        boolean reachable = true;
+        for (Map.Entry<MimeMessage, OutgoingMail> message : written.entrySet()) {
+            Exception failure = failures.get(message.getKey());
+            if (failure == null) {
+                sent.add(message.getValue());
+            } else {
+                DeliveryFailure why = DeliveryFailure.of(failure);
+                reachable &= why.permanent();
+                failed(message.getValue(), why);
+            }
+        }
+        outbox.sent(sent, clock.instant());
+        sent.forEach(mail -> count(mail, "sent"));
+        return reachable;
+    }
+
+    private void failed(OutgoingMail mail, DeliveryFailure failure) {
+        Instant now = clock.instant();
+        boolean tooLate = !now.isBefore(mail.createdAt().plus(properties.retry().giveUpAfter()));
+        if (failure.permanent() || tooLate) {
+            outbox.failed(mail, failure.description(), now);
+            count(mail, "failed");
+            log.warn("Email {} failed for good after {} attempts: {}", mail.messageId(), mail.attempts(),
+                    failure.description());
+        } else {
+            Duration wait = properties.retry().after(mail.attempts());
+            outbox.retryAt(mail, now.plus(wait), failure.description());
+            count(mail, "retried");
+            log.info("Email {} not delivered ({}), attempt {}; next in {}", mail.messageId(), failure.description(),
+                    mail.attempts(), wait);
+        }
+    }
+
+    private void count(OutgoingMail mail, String outcome) {
+        outcomes.computeIfAbsent(mail.kind() + "/" + outcome, key -> Counter.builder("portal.mail.deliveries")
+                        .description("Delivery attempts of emails by kind and outcome")
+                        .tag("kind", mail.kind().name())
+                        .tag("outcome", outcome)
+                        .register(meters))
+                .increment();
+    }
+
+    /** The outbox's counts, read at most every ten seconds whatever the scrape rate. */
+    private double count(String status) {
+        Counts current = counts.get();
+        Instant now = clock.instant();
+        if (current.readAt().plus(COUNTS_MAX_AGE).isBefore(now)) {
+            try {
+                current = new Counts(outbox.counts(), now);
+                counts.set(current);
+            } catch (RuntimeException e) {
+                return Double.NaN;
+            }
+        }
+        return current.byStatus().getOrDefault(status, 0L);
+    }
+
+    private record Counts(Map<String, Long> byStatus, Instant readAt) {
+    }
+}

@@ -1,0 +1,169 @@
+package io.portalusers.query.notifier;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The emails to send ({@code mail_outbox}) and what became of them. Rows are added in the
+ * notifier processor's transaction; dispatchers claim due rows with {@code skip locked}, so
+ * that no two dispatchers, on one node or several, hold the same email at once.
+ */
+@Component
+public class MailOutbox {
+
+    static final String PENDING = "PENDING";
+    static final String SENT = "SENT";
+    static final String FAILED = "FAILED";
+    static final String SUPERSEDED = "SUPERSEDED";
+
+    private static final TypeReference<Map<String, String>> PARAMS = new TypeReference<>() {
+    };
+
+    private final JdbcClient jdbc;
+    private final ObjectMapper json;
+
+    MailOutbox(JdbcClient jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /**
+     * Adds an email unless one with its message id exists: a redelivered event adds nothing.
+     *
+     * @return whether it was added
+     */
+    public boolean add(String messageId, MailKind kind, UUID userId, UUID invitationId, String recipient,
+                       String language, Map<String, String> params, Instant at) {
+        return jdbc.sql("""
+                        insert into mail_outbox (message_id, kind, user_id, invitation_id, recipient, language, params,
+                                                 next_attempt_at, created_at)
+                        values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
+                        on conflict do nothing""")
+                .params(messageId, kind.name(), userId, invitationId, recipient, language, write(params), utc(at),
+                        utc(at))
+                .update() == 1;
+    }
+
+    /** Claims up to {@code limit} due emails for {@code claim}, the longest-waiting first. */
+    @Transactional
+    List<OutgoingMail> claim(int limit, Duration claim, Instant now) {
+        return jdbc.sql("""
+                        update mail_outbox o set claimed_until = ?, attempts = o.attempts + 1
+                        from (select message_id from mail_outbox
+                              where status = 'PENDING' and next_attempt_at <= ? and (claimed_until is null or claimed_until < ?)
+                              order by next_attempt_at limit ? for update skip locked) due
+                        where o.message_id = due.message_id
+                        returning o.*""")
+                .params(utc(now.plus(claim)), utc(now), utc(now), limit)
+                .query(this::mail)
+                .list();
+    }
+
+    /** The raw token of an invitation whose email is not sent yet; empty once it was used or replaced. */
+    Optional<String> token(UUID invitationId) {
+        return jdbc.sql("select raw_token from invitation_outbox where invitation_id = ?")
+                .param(invitationId).query(String.class).optional();
+    }
+
+    /** The emails were handed to the mail server: their tokens, if any, are deleted with this. */
+    @Transactional
+    void sent(List<OutgoingMail> mails, Instant now) {
+        if (mails.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                        update mail_outbox set status = 'SENT', sent_at = ?, claimed_until = null, last_error = null
+                        where message_id = any(?)""")
+                .params(utc(now), mails.stream().map(OutgoingMail::messageId).toArray(String[]::new))
+                .update();
+        UUID[] invitations = mails.stream().map(OutgoingMail::invitationId).filter(java.util.Objects::nonNull)
+                .toArray(UUID[]::new);
+        if (invitations.length > 0) {
+            jdbc.sql("delete from invitation_outbox where invitation_id = any(?)").param(invitations).update();
+        }
+    }
+
+    void superseded(OutgoingMail mail) {
+        finish(mail, SUPERSEDED, "last_error = null");
+    }
+
+    /** The email cannot be delivered: nobody will ever hold its token, so it is not kept either (a resend draws a new one). */
+    @Transactional
+    void failed(OutgoingMail mail, String error, Instant now) {
+        finish(mail, FAILED, "failed_at = ?, last_error = ?", utc(now), error);
+        forgetToken(mail);
+    }
+
+    private void forgetToken(OutgoingMail mail) {
+        if (mail.invitationId() != null) {
+            jdbc.sql("delete from invitation_outbox where invitation_id = ?").param(mail.invitationId()).update();
+        }
+    }
+
+    void retryAt(OutgoingMail mail, Instant next, String error) {
+        jdbc.sql("update mail_outbox set next_attempt_at = ?, claimed_until = null, last_error = ? where message_id = ?")
+                .params(utc(next), error, mail.messageId())
+                .update();
+    }
+
+    /** How many emails wait to be sent (retries included) and how many failed for good. */
+    Map<String, Long> counts() {
+        return jdbc.sql("""
+                        select (select count(*) from mail_outbox where status = 'PENDING') as pending,
+                               (select count(*) from mail_outbox where status = 'FAILED') as failed""")
+                .query((rs, row) -> Map.of(PENDING, rs.getLong("pending"), FAILED, rs.getLong("failed")))
+                .single();
+    }
+
+    private void finish(OutgoingMail mail, String status, String assignments, Object... values) {
+        Object[] params = new Object[values.length + 2];
+        params[0] = status;
+        System.arraycopy(values, 0, params, 1, values.length);
+        params[params.length - 1] = mail.messageId();
+        jdbc.sql("update mail_outbox set status = ?, claimed_until = null, " + assignments + " where message_id = ?")
+                .params(params)
+                .update();
+    }
+
+    private OutgoingMail mail(ResultSet rs, int row) throws SQLException {
+        return new OutgoingMail(rs.getString("message_id"), MailKind.valueOf(rs.getString("kind")),
+                rs.getObject("user_id", UUID.class), rs.getObject("invitation_id", UUID.class),
+                rs.getString("recipient"), rs.getString("language"), read(rs.getString("params")),
+                rs.getInt("attempts"), rs.getTimestamp("created_at").toInstant());
+    }
+
+    private String write(Map<String, String> params) {
+        try {
+            return json.writeValueAsString(params);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Map<String, String> read(String params) {
+        try {
+            return json.readValue(params, PARAMS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return at.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,119 @@
+package io.portalusers.query.notifier;
+
+import io.portalusers.api.UserId;
+import io.portalusers.api.user.InvitationIssued;
+import io.portalusers.api.user.UserCreated;
+import io.portalusers.api.user.UserEmailChanged;
+import io.portalusers.api.user.UserLanguageChanged;
+import io.portalusers.api.user.UserNameChanged;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DisallowReplay;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.eventhandling.Timestamp;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Turns events into emails to send, in its own processing group: it keeps whom to write to
+ * ({@code mail_recipient}) and adds each email to the outbox in the transaction that moves
+ * its token, so an email is written exactly once however often an event is delivered.
+ * Nothing is sent here; {@link MailDispatcher} sends what the outbox holds.
+ *
+ * <p>A replay (a reset processor) never writes an email (AXON-NOTES trap 5). Even outside a
+ * replay, an invitation's email is only written while its token waits in the command side's
+ * {@code invitation_outbox}: once sent, used or replaced, there is nothing left to send.
+ */
+@Component
+@ProcessingGroup(Notifier.NAME)
+public class Notifier {
+
+    /** Its processing group: not a read model, so never rebuilt (a rebuild would be a replay of side effects). */
+    public static final String NAME = "notifier";
+
+    private final JdbcClient jdbc;
+    private final MailOutbox outbox;
+    private final String messageIdDomain;
+
+    Notifier(JdbcClient jdbc, MailOutbox outbox, NotifierProperties properties) {
+        this.jdbc = jdbc;
+        this.outbox = outbox;
+        this.messageIdDomain = properties.messageIdDomain();
+    }
+
+    @EventHandler
+    void on(UserCreated event, @SequenceNumber long version) {
+        jdbc.sql("""
+                        insert into mail_recipient (user_id, username, email, first_name, last_name, language, version)
+                        values (?, ?, ?, ?, ?, ?, ?) on conflict (user_id) do nothing""")
+                .params(event.userId().value(), event.username().value(), event.email().value(),
+                        event.name().firstName(), event.name().lastName(), event.language().tag(), version)
+                .update();
+    }
+
+    @EventHandler
+    void on(UserNameChanged event, @SequenceNumber long version) {
+        update(event.userId(), version, "first_name = ?, last_name = ?", event.name().firstName(),
+                event.name().lastName());
+    }
+
+    @EventHandler
+    void on(UserEmailChanged event, @SequenceNumber long version) {
+        update(event.userId(), version, "email = ?", event.email().value());
+    }
+
+    @EventHandler
+    void on(UserLanguageChanged event, @SequenceNumber long version) {
+        update(event.userId(), version, "language = ?", event.language().tag());
+    }
+
+    @EventHandler
+    @DisallowReplay
+    void on(InvitationIssued event, @Timestamp Instant at) {
+        UUID invitation = event.invitationId().value();
+        boolean unsent = jdbc.sql("select exists (select 1 from invitation_outbox where invitation_id = ?)")
+                .param(invitation).query(Boolean.class).single();
+        if (!unsent) {
+            return;
+        }
+        jdbc.sql("select email, language, username, first_name, last_name from mail_recipient where user_id = ?")
+                .param(event.userId().value())
+                .query((rs, row) -> new Recipient(rs.getString("email"), rs.getString("language"),
+                        Map.of("username", rs.getString("username"), "firstName", rs.getString("first_name"),
+                                "lastName", rs.getString("last_name"))))
+                .optional()
+                .ifPresent(recipient -> outbox.add(messageId("invitation", invitation), MailKind.ACTIVATION,
+                        event.userId().value(), invitation, recipient.email(), recipient.language(),
+                        recipient.with("expiresAt", event.expiresAt().toString()), at));
+    }
+
+    /** Where an email to a user goes, in which language, and the names it shows. */
+    record Recipient(String email, String language, Map<String, String> params) {
+
+        Map<String, String> with(String key, String value) {
+            Map<String, String> all = new java.util.HashMap<>(params);
+            all.put(key, value);
+            return all;
+        }
+    }
+
+    /** A Message-ID derived from what the email is about: a second send of it is recognizably the same email. */
+    String messageId(String subject, UUID id) {
+        return "<" + subject + "." + id + "@" + messageIdDomain + ">";
+    }
+
+    private void update(UserId user, long version, String assignments, Object... values) {
+        Object[] params = new Object[values.length + 3];
+        System.arraycopy(values, 0, params, 0, values.length);
+        params[values.length] = version;
+        params[values.length + 1] = user.value();
+        params[values.length + 2] = version;
+        jdbc.sql("update mail_recipient set " + assignments + ", version = ? where user_id = ? and version < ?")
+                .params(params)
+                .update();
+    }
+}
