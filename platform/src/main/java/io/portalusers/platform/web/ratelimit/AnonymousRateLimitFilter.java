@@ -100,7 +100,7 @@ public class AnonymousRateLimitFilter extends OncePerRequestFilter {
         }
         long retryAfter = Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toSeconds()
                 + (probe.getNanosToWaitForRefill() % 1_000_000_000L == 0 ? 0 : 1));
-        log.info("Rate limit: refused an anonymous request");
+        log.debug("Rate limit: refused an anonymous request");
         ProblemDetail body = Problems.of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited",
                 "too many requests from this address; try again after " + retryAfter + " s");
         response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
