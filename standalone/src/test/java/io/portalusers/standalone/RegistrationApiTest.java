@@ -471,4 +471,23 @@ class RegistrationApiTest extends ApiTest {
         UUID unused = UUID.randomUUID();
         assertThat(api.get("/api/registrations/" + unused).token(admin).send().status()).isEqualTo(404);
     }
+
+    @Test
+    void R_AUD_3_the_registrations_view_rebuilds_identical_and_the_process_is_no_read_model() {
+        settings(true, true);
+        Visitor visitor = Visitor.fresh();
+        assertThat(register(visitor).status()).isEqualTo(202);
+        awaitRequest(visitor, "PENDING");
+        String checksum = "select md5(string_agg(r::text, ',' order by registration_id)) from registration_view r";
+        await().atMost(PROJECTION_DELAY).until(() -> api.get("/api/admin/projections/registrations").token(admin)
+                .send().json().get("caughtUp").asBoolean());
+        String before = jdbc.sql(checksum).query(String.class).single();
+        jdbc.sql("update registration_view set first_name = 'tampered'").update();
+
+        assertThat(api.post("/api/admin/projections/registrations/rebuild", "").token(admin).send().status())
+                .isEqualTo(202);
+        await().atMost(PROJECTION_DELAY).until(() -> before.equals(jdbc.sql(checksum).query(String.class).single()));
+        assertThat(api.post("/api/admin/projections/" + "registration-process" + "/rebuild", "").token(admin).send()
+                .status()).as("a process with side effects is not replayed").isEqualTo(404);
+    }
 }

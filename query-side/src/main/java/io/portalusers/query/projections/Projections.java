@@ -46,7 +46,7 @@ class Projections {
 
     List<String> names() {
         return processing.eventProcessors().entrySet().stream()
-                .filter(e -> e.getValue() instanceof StreamingEventProcessor)
+                .filter(e -> e.getValue() instanceof StreamingEventProcessor streaming && streaming.supportsReset())
                 .map(Map.Entry::getKey)
                 .sorted()
                 .toList();
@@ -84,8 +84,10 @@ class Projections {
         return found.flatMap(processor -> status(name));
     }
 
+    /** Read models only: a process (the registration saga) has side effects and cannot be replayed. */
     private Optional<StreamingEventProcessor> processor(String name) {
-        return processing.eventProcessor(name, StreamingEventProcessor.class);
+        return processing.eventProcessor(name, StreamingEventProcessor.class)
+                .filter(StreamingEventProcessor::supportsReset);
     }
 
     private long head() {
