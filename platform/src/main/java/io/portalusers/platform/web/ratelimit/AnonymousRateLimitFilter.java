@@ -92,7 +92,7 @@ public class AnonymousRateLimitFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String client = clients.of(request);
+        String client = ClientAddresses.budgetKey(clients.of(request));
         ConsumptionProbe probe = bucketOf(client).tryConsumeAndReturnRemaining(1);
         if (probe.isConsumed()) {
             chain.doFilter(request, response);

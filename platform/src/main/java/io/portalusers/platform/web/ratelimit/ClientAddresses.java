@@ -3,6 +3,8 @@ package io.portalusers.platform.web.ratelimit;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.web.util.matcher.IpAddressMatcher;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -56,6 +58,30 @@ public final class ClientAddresses {
             }
         }
         return forwarded.isEmpty() ? peer : forwarded.get(0);
+    }
+
+    /**
+     * The key a client's budget is kept under: an IPv4 address as it is; an IPv6 address by
+     * its /64 prefix, as one subscriber commonly holds a whole /64 and could otherwise rotate
+     * through fresh addresses.
+     */
+    public static String budgetKey(String address) {
+        if (address == null || !address.contains(":") || !isAddress(address)) {
+            return address;
+        }
+        try {
+            byte[] bytes = InetAddress.getByName(address).getAddress(); // a literal: no name lookup
+            if (bytes.length != 16) {
+                return address;
+            }
+            StringBuilder prefix = new StringBuilder();
+            for (int i = 0; i < 8; i += 2) {
+                prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
+            }
+            return prefix.append(":/64").toString();
+        } catch (UnknownHostException e) {
+            return address;
+        }
     }
 
     private boolean isTrusted(String address) {
