@@ -61,6 +61,8 @@ public abstract class ApiTest {
     static void embeddedDefaults(DynamicPropertyRegistry registry) {
         registry.add("portal.embedded.data-dir", DATA_DIR::toString);
         mailTo(MAIL, registry);
+        // every test calls from 127.0.0.1: the abuse limit has its own context (RateLimitTest)
+        registry.add("portal.rate-limit.anonymous.requests-per-minute", () -> "10000000");
     }
 
     /** Emails to {@code mailbox}, looked for five times a second and retried within seconds. */

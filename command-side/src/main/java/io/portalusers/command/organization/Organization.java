@@ -6,6 +6,7 @@ import io.portalusers.api.organization.AccountPlanChanged;
 import io.portalusers.api.organization.ChangeAccountPlan;
 import io.portalusers.api.organization.CreateOrganization;
 import io.portalusers.api.organization.OrganizationCreated;
+import io.portalusers.api.organization.OrganizationName;
 import io.portalusers.platform.actor.Actor;
 import io.portalusers.platform.problem.RuleViolationException;
 import org.axonframework.commandhandling.CommandHandler;
@@ -34,6 +35,18 @@ public class Organization {
     public Organization(CreateOrganization command, Actor actor) {
         requirePortalAdmin(actor);
         apply(new OrganizationCreated(command.organizationId(), command.name(), command.accountPlan()));
+    }
+
+    private Organization(OrganizationCreated created) {
+        apply(created);
+    }
+
+    /**
+     * R-REG-3: the new organization of an accepted self-registration, created by the service
+     * itself (no actor); the name is checked by the {@link OrganizationLookup} as any other.
+     */
+    public static Organization forRegistration(OrganizationId id, OrganizationName name, AccountPlan plan) {
+        return new Organization(new OrganizationCreated(id, name, plan));
     }
 
     @CommandHandler

@@ -31,6 +31,7 @@ import io.portalusers.api.user.UserEnabled;
 import io.portalusers.api.user.UserLanguageChanged;
 import io.portalusers.api.user.UserNameChanged;
 import io.portalusers.api.user.UserSource;
+import io.portalusers.api.user.Username;
 import io.portalusers.platform.actor.Actor;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -108,6 +109,24 @@ public class User {
         if (command.notifyUser()) {
             apply(invitations.issue(command.userId()));
         }
+    }
+
+    private User(UserCreated created, InvitationIssued invitation) {
+        apply(created);
+        apply(invitation);
+    }
+
+    /**
+     * R-REG-1, R-REG-3: the registrant of an accepted self-registration, Org Admin of the
+     * organization created with it in the same transaction, pending activation and invited
+     * (the notifier sends the account setup email on {@link InvitationIssued}). Created by the
+     * service itself, never over HTTP; username and email are checked by {@link UserLookups}.
+     */
+    public static User forRegistration(UserId userId, Username username, EmailAddress email, PersonName name,
+                                       Language language, OrganizationId organization, Invitations invitations) {
+        return new User(new UserCreated(userId, username, email, name, language, Role.ORG_ADMIN,
+                List.of(new Membership(organization, Role.ORG_ADMIN)), UserSource.PORTAL, null, true),
+                invitations.issue(userId));
     }
 
     /** An external IdP user's first sign-in through its scheme (R-AUTH-1); the scheme has checked the actor. */

@@ -1,5 +1,6 @@
 package io.portalusers.platform.axon;
 
+import io.portalusers.platform.problem.ConflictException;
 import io.portalusers.platform.problem.RuleViolationException;
 import io.portalusers.platform.web.RequestMetadata;
 import org.axonframework.commandhandling.CommandMessage;
@@ -107,6 +108,9 @@ class CommandAuditInterceptor implements MessageHandlerInterceptor<CommandMessag
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof RuleViolationException rule) {
                 return rule.ruleId();
+            }
+            if (t instanceof ConflictException conflict) {
+                return conflict.code();
             }
             if (t instanceof ConflictingAggregateVersionException) {
                 return "stale-version";

@@ -47,7 +47,10 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
             "username_taken", new ConflictException("R-ADD-6", "username", "this username is taken"),
             "email_taken", new ConflictException("R-ADD-6", "email", "this email address is in use"),
             "scheme_name_taken",
-            new ConflictException("R-AUTH-1", "name", "an authentication scheme with this name exists"));
+            new ConflictException("R-AUTH-1", "name", "an authentication scheme with this name exists"),
+            "registration_organization_name_taken",
+            new ConflictException("R-REG-1", "organizationName",
+                    "another registration for an organization with this name was accepted first"));
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> handleTypeMismatch(MethodArgumentTypeMismatchException e) {

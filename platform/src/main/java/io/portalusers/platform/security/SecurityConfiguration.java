@@ -8,6 +8,8 @@ import org.springframework.security.config.annotation.web.configurers.AbstractHt
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 
+import java.util.List;
+
 /**
  * Callers present a JWT bearer token whose subject is their user id. What they may do is
  * decided from this service's own state (see {@link ActorAuthenticationConverter}).
@@ -22,9 +24,7 @@ public class SecurityConfiguration {
     @Bean
     SecurityFilterChain api(HttpSecurity http, ActorAuthenticationConverter actors, ProblemSecurityHandlers problems,
                             ObjectProvider<AnonymousEndpoints> anonymous) throws Exception {
-        String[] open = anonymous.orderedStream()
-                .flatMap(endpoints -> endpoints.patterns().stream())
-                .toArray(String[]::new);
+        List<AnonymousEndpoints> open = anonymous.orderedStream().toList();
         http.csrf(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)
@@ -33,8 +33,13 @@ public class SecurityConfiguration {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(a -> {
                     a.requestMatchers(OPERATIONS).permitAll();
-                    if (open.length > 0) {
-                        a.requestMatchers(open).permitAll();
+                    for (AnonymousEndpoints endpoints : open) {
+                        String[] patterns = endpoints.patterns().toArray(String[]::new);
+                        if (endpoints.method() == null) {
+                            a.requestMatchers(patterns).permitAll();
+                        } else {
+                            a.requestMatchers(endpoints.method(), patterns).permitAll();
+                        }
                     }
                     a.anyRequest().authenticated();
                 })

@@ -78,23 +78,30 @@ class MailComposer {
         String subject = text(key + ".subject", locale);
         String greeting = text("greeting", locale, params.get("firstName"));
         String link = token == null ? null : properties.accountSetupLink().replace("{token}", token);
-        String intro = text(key + ".intro", locale, params.get("username"));
-        String action = text(key + ".action", locale);
+        String intro = text(key + ".intro", locale, params.get("username"), params.get("organizationName"));
+        String reason = params.containsKey("reason") ? text(key + ".reason", locale, params.get("reason")) : null;
+        String action = link == null ? null : text(key + ".action", locale);
         String expires = params.containsKey("expiresAt")
                 ? text(key + ".expires", locale, formatted(Instant.parse(params.get("expiresAt")), locale))
                 : null;
-        String ignore = text(key + ".ignore", locale);
+        String ignore = texts.getMessage(key + ".ignore", null, null, locale);
         String signature = text("signature", locale);
 
         StringBuilder plain = new StringBuilder()
                 .append(greeting).append("\n\n").append(intro).append("\n\n");
+        if (reason != null) {
+            plain.append(reason).append("\n\n");
+        }
         if (link != null) {
             plain.append(action).append(":\n").append(link).append("\n\n");
         }
         if (expires != null) {
             plain.append(expires).append("\n\n");
         }
-        plain.append(ignore).append("\n\n-- \n").append(signature).append('\n');
+        if (ignore != null) {
+            plain.append(ignore).append("\n\n");
+        }
+        plain.append("-- \n").append(signature).append('\n');
 
         StringBuilder html = new StringBuilder()
                 .append("<!DOCTYPE html><html lang=\"").append(escape(locale.getLanguage())).append("\"><head>")
@@ -102,6 +109,9 @@ class MailComposer {
                 .append("<body style=\"font-family:sans-serif;line-height:1.5;color:#222\">")
                 .append("<p>").append(escape(greeting)).append("</p>")
                 .append("<p>").append(escape(intro)).append("</p>");
+        if (reason != null) {
+            html.append("<blockquote>").append(escape(reason)).append("</blockquote>");
+        }
         if (link != null) {
             html.append("<p><a href=\"").append(escape(link)).append("\" style=\"display:inline-block;padding:10px 18px;")
                     .append("background:#0b5cad;color:#fff;text-decoration:none;border-radius:4px\">")
@@ -111,8 +121,10 @@ class MailComposer {
         if (expires != null) {
             html.append("<p>").append(escape(expires)).append("</p>");
         }
-        html.append("<p style=\"color:#666\">").append(escape(ignore)).append("</p>")
-                .append("<p>").append(escape(signature)).append("</p></body></html>");
+        if (ignore != null) {
+            html.append("<p style=\"color:#666\">").append(escape(ignore)).append("</p>");
+        }
+        html.append("<p>").append(escape(signature)).append("</p></body></html>");
         return new Content(subject, plain.toString(), html.toString());
     }
 

@@ -1,7 +1,17 @@
 package io.portalusers.query.notifier;
 
 import io.portalusers.api.UserId;
+import io.portalusers.api.organization.OrganizationName;
+import io.portalusers.api.registration.DuplicateRegistrationAttempted;
+import io.portalusers.api.registration.RegistrationExpired;
+import io.portalusers.api.registration.RegistrationFailed;
+import io.portalusers.api.registration.RegistrationId;
+import io.portalusers.api.registration.RegistrationRejected;
+import io.portalusers.api.registration.RegistrationSubmitted;
+import io.portalusers.api.user.EmailAddress;
 import io.portalusers.api.user.InvitationIssued;
+import io.portalusers.api.user.Language;
+import io.portalusers.api.user.PersonName;
 import io.portalusers.api.user.UserCreated;
 import io.portalusers.api.user.UserEmailChanged;
 import io.portalusers.api.user.UserLanguageChanged;
@@ -38,11 +48,13 @@ public class Notifier {
     private final JdbcClient jdbc;
     private final MailOutbox outbox;
     private final String messageIdDomain;
+    private final boolean rejectionReason;
 
     Notifier(JdbcClient jdbc, MailOutbox outbox, NotifierProperties properties) {
         this.jdbc = jdbc;
         this.outbox = outbox;
         this.messageIdDomain = properties.messageIdDomain();
+        this.rejectionReason = properties.rejectionReason();
     }
 
     @EventHandler
@@ -80,12 +92,7 @@ public class Notifier {
         if (!unsent) {
             return;
         }
-        jdbc.sql("select email, language, username, first_name, last_name from mail_recipient where user_id = ?")
-                .param(event.userId().value())
-                .query((rs, row) -> new Recipient(rs.getString("email"), rs.getString("language"),
-                        Map.of("username", rs.getString("username"), "firstName", rs.getString("first_name"),
-                                "lastName", rs.getString("last_name"))))
-                .optional()
+        recipient(event.userId())
                 .ifPresent(recipient -> outbox.add(messageId("invitation", invitation), MailKind.ACTIVATION,
                         event.userId().value(), invitation, recipient.email(), recipient.language(),
                         recipient.with("expiresAt", event.expiresAt().toString()), at));
@@ -99,6 +106,78 @@ public class Notifier {
             all.put(key, value);
             return all;
         }
+    }
+
+    /** With the workflow on, the visitor learns that the request arrived and waits (R-REG-2). */
+    @EventHandler
+    @DisallowReplay
+    void on(RegistrationSubmitted event, @Timestamp Instant at) {
+        if (event.awaitsApproval()) {
+            registrant(event.registrationId(), "received", MailKind.REGISTRATION_RECEIVED, event.email(), event.name(),
+                    event.language(), event.organizationName(), Map.of("username", event.username().value()), at);
+        }
+    }
+
+    @EventHandler
+    @DisallowReplay
+    void on(RegistrationRejected event, @Timestamp Instant at) {
+        Map<String, String> reason = rejectionReason && event.reason() != null ? Map.of("reason", event.reason()) : Map.of();
+        registrant(event.registrationId(), "rejected", MailKind.REGISTRATION_REJECTED, event.email(), event.name(),
+                event.language(), event.organizationName(), reason, at);
+    }
+
+    @EventHandler
+    @DisallowReplay
+    void on(RegistrationExpired event, @Timestamp Instant at) {
+        registrant(event.registrationId(), "expired", MailKind.REGISTRATION_EXPIRED, event.email(), event.name(),
+                event.language(), event.organizationName(), Map.of(), at);
+    }
+
+    @EventHandler
+    @DisallowReplay
+    void on(RegistrationFailed event, @Timestamp Instant at) {
+        registrant(event.registrationId(), "failed", MailKind.REGISTRATION_FAILED, event.email(), event.name(),
+                event.language(), event.organizationName(), Map.of(), at);
+    }
+
+    /**
+     * R-REG-4: the visitor's answer was the same as for a fresh registration. The owner of the
+     * address gets a notice at the address and in the language of their account; a taken
+     * username with an unused address is told to the address registered with.
+     */
+    @EventHandler
+    @DisallowReplay
+    void on(DuplicateRegistrationAttempted event, @Timestamp Instant at) {
+        UUID registration = event.registrationId().value();
+        if (event.emailOwner() != null) {
+            recipient(event.emailOwner()).ifPresent(owner -> outbox.add(
+                    "<registration." + registration + ".existing-account@" + messageIdDomain + ">",
+                    MailKind.REGISTRATION_EXISTING_ACCOUNT, event.emailOwner().value(), null, owner.email(),
+                    owner.language(), owner.params(), at));
+        } else {
+            registrant(event.registrationId(), "username-taken", MailKind.REGISTRATION_USERNAME_TAKEN, event.email(),
+                    event.name(), event.language(), event.organizationName(),
+                    Map.of("username", event.username().value()), at);
+        }
+    }
+
+    private void registrant(RegistrationId registration, String what, MailKind kind, EmailAddress email, PersonName name,
+                            Language language, OrganizationName organization, Map<String, String> more, Instant at) {
+        Map<String, String> params = new java.util.HashMap<>(more);
+        params.put("firstName", name.firstName());
+        params.put("lastName", name.lastName());
+        params.put("organizationName", organization.value());
+        outbox.add("<registration." + registration.value() + "." + what + "@" + messageIdDomain + ">", kind, null, null,
+                email.value(), language.tag(), params, at);
+    }
+
+    private java.util.Optional<Recipient> recipient(UserId user) {
+        return jdbc.sql("select email, language, username, first_name, last_name from mail_recipient where user_id = ?")
+                .param(user.value())
+                .query((rs, row) -> new Recipient(rs.getString("email"), rs.getString("language"),
+                        Map.of("username", rs.getString("username"), "firstName", rs.getString("first_name"),
+                                "lastName", rs.getString("last_name"))))
+                .optional();
     }
 
     /** A Message-ID derived from what the email is about: a second send of it is recognizably the same email. */

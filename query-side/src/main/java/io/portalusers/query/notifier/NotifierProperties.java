@@ -14,10 +14,11 @@ import java.time.Duration;
  * @param batchSize         how many due emails one dispatcher round claims at most
  * @param claim             how long a claimed email is left to its dispatcher before another may take it
  * @param retry             when failed deliveries are tried again, and when they are given up
+ * @param rejectionReason   whether the email telling a registrant of a rejection quotes the Portal Admin's reason
  */
 @ConfigurationProperties("portal.mail")
 public record NotifierProperties(String from, String accountSetupLink, String messageIdDomain, Duration pollInterval,
-                                 int batchSize, Duration claim, Retry retry) {
+                                 int batchSize, Duration claim, Retry retry, boolean rejectionReason) {
 
     /**
      * Back-off of transient failures (SMTP unreachable, 4xx answers): {@code initialInterval}

@@ -47,7 +47,8 @@ class Projections {
 
     List<String> names() {
         return processing.eventProcessors().entrySet().stream()
-                .filter(e -> e.getValue() instanceof StreamingEventProcessor && isProjection(e.getKey()))
+                .filter(e -> e.getValue() instanceof StreamingEventProcessor streaming && streaming.supportsReset()
+                        && isProjection(e.getKey()))
                 .map(Map.Entry::getKey)
                 .sorted()
                 .toList();
@@ -85,8 +86,10 @@ class Projections {
         return found.flatMap(processor -> status(name));
     }
 
+    /** Read models only: a process (the registration saga) has side effects and cannot be replayed. */
     private Optional<StreamingEventProcessor> processor(String name) {
-        return isProjection(name) ? processing.eventProcessor(name, StreamingEventProcessor.class) : Optional.empty();
+        return isProjection(name) ? processing.eventProcessor(name, StreamingEventProcessor.class)
+                .filter(StreamingEventProcessor::supportsReset) : Optional.empty();
     }
 
     /** Read models only: the notifier sends emails, and its events must never be handled again. */

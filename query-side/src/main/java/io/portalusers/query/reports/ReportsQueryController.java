@@ -132,6 +132,41 @@ class ReportsQueryController {
         return new PendingActivations(buckets.stream().mapToLong(AgeBucket::users).sum(), buckets, longest);
     }
 
+    record RegistrationWeek(java.time.LocalDate week, long submitted, long approved, long rejected, long expired) {
+    }
+
+    record ApprovalTimes(long approved, Double p50Seconds, Double p90Seconds, Double p99Seconds, Double maxSeconds) {
+    }
+
+    record RegistrationFigures(List<RegistrationWeek> weeks, ApprovalTimes approvalTimes) {
+    }
+
+    /**
+     * Registration requests per week (submitted, approved, rejected, expired; newest week
+     * first, at most {@code weeks} of them) and how long approvals took. Portal Admins only
+     * (registrations belong to no organization yet): anyone else 403, code R-REG-2.
+     */
+    @GetMapping(path = "/api/reports/registrations", produces = MediaType.APPLICATION_JSON_VALUE)
+    RegistrationFigures registrations(Actor actor, @RequestParam(defaultValue = "26") int weeks) {
+        if (!actor.isPortalAdmin()) {
+            throw RuleViolationException.forbidden("R-REG-2", "only Portal Admins read registration figures");
+        }
+        if (weeks < 1 || weeks > 520) {
+            throw new InvalidValueException("weeks", "must be between 1 and 520");
+        }
+        List<RegistrationWeek> rows = jdbc.sql("select * from report_registrations_per_week order by week desc limit ?")
+                .param(weeks)
+                .query((rs, n) -> new RegistrationWeek(rs.getObject("week", java.time.LocalDate.class),
+                        rs.getLong("submitted"), rs.getLong("approved"), rs.getLong("rejected"), rs.getLong("expired")))
+                .list();
+        ApprovalTimes times = jdbc.sql("select * from report_registration_approval_times")
+                .query((rs, n) -> new ApprovalTimes(rs.getLong("approved"), (Double) rs.getObject("p50_seconds", Double.class),
+                        rs.getObject("p90_seconds", Double.class), rs.getObject("p99_seconds", Double.class),
+                        rs.getObject("max_seconds", Double.class)))
+                .single();
+        return new RegistrationFigures(rows, times);
+    }
+
     /**
      * The organizations whose figures the actor reads (R-SEARCH-4): every one for a Portal
      * Admin, those it administers for an Org Admin, and within those the one asked for.

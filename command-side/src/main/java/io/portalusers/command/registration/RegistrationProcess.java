@@ -1,0 +1,116 @@
+package io.portalusers.command.registration;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.portalusers.api.registration.CompleteRegistration;
+import io.portalusers.api.registration.CreateRegisteredAccount;
+import io.portalusers.api.registration.FailRegistration;
+import io.portalusers.api.registration.RegistrationAccepted;
+import io.portalusers.api.registration.RegistrationCompleted;
+import io.portalusers.api.registration.RegistrationFailed;
+import io.portalusers.api.registration.RegistrationId;
+import io.portalusers.platform.problem.ConflictException;
+import io.portalusers.platform.problem.RuleViolationException;
+import io.portalusers.platform.web.RequestMetadata;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.messaging.annotation.MetaDataValue;
+import org.axonframework.modelling.saga.EndSaga;
+import org.axonframework.modelling.saga.SagaEventHandler;
+import org.axonframework.modelling.saga.StartSaga;
+import org.axonframework.spring.stereotype.Saga;
+import org.postgresql.util.PSQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import java.util.Map;
+
+/**
+ * R-REG-3: from an accepted registration to its organization and Org Admin. On
+ * {@link RegistrationAccepted} it creates both in one command, as the system, then
+ * completes the registration. A refusal (a name, username or email taken since the
+ * acceptance) is not swallowed: it becomes {@link FailRegistration}, a
+ * {@link RegistrationFailed} event with the rule's code, and a warning in the log. Any other
+ * failure (the database away) propagates, so the event is retried. Every step is
+ * idempotent, as events may be delivered twice.
+ */
+@Saga
+@ProcessingGroup(RegistrationProcess.PROCESSING_GROUP)
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+public class RegistrationProcess {
+
+    public static final String PROCESSING_GROUP = "registration-process";
+
+    private static final Logger log = LoggerFactory.getLogger(RegistrationProcess.class);
+
+    /** Constraint names of the lookup tables, as the rule each one enforces. */
+    private static final Map<String, String> CONSTRAINT_RULES = Map.of(
+            "organization_name_taken", "R-REG-1",
+            "registration_organization_name_taken", "R-REG-1",
+            "username_taken", "R-ADD-6",
+            "email_taken", "R-ADD-6");
+
+    private RegistrationId registrationId;
+
+    @JsonIgnore
+    private transient SystemCommands commands;
+
+    @Autowired
+    public void setCommands(SystemCommands commands) {
+        this.commands = commands;
+    }
+
+    @StartSaga
+    @SagaEventHandler(associationProperty = "registrationId")
+    public void on(RegistrationAccepted event, @MetaDataValue(RequestMetadata.CORRELATION_ID) String correlationId) {
+        registrationId = event.registrationId();
+        try {
+            commands.send(new CreateRegisteredAccount(event.registrationId(), event.organizationId(),
+                    event.organizationName(), event.userId(), event.username(), event.email(), event.name(),
+                    event.language()), correlationId);
+        } catch (RuntimeException failure) {
+            String code = refusalCode(failure);
+            if (code == null) {
+                throw failure;
+            }
+            log.warn("Registration {}: its organization and user could not be created, refused by {}",
+                    event.registrationId(), code);
+            commands.send(new FailRegistration(event.registrationId(), code), correlationId);
+            return;
+        }
+        commands.send(new CompleteRegistration(event.registrationId()), correlationId);
+    }
+
+    @EndSaga
+    @SagaEventHandler(associationProperty = "registrationId")
+    public void on(RegistrationCompleted event) {
+        log.info("Registration {} completed: organization {}, Org Admin {}", event.registrationId(),
+                event.organizationId(), event.userId());
+    }
+
+    @EndSaga
+    @SagaEventHandler(associationProperty = "registrationId")
+    public void on(RegistrationFailed event) {
+        // logged where it was decided
+    }
+
+    /** The rule that refused, for a refusal; null for a failure that is worth retrying. */
+    static String refusalCode(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof RuleViolationException rule) {
+                return rule.ruleId();
+            }
+            if (t instanceof ConflictException conflict) {
+                return conflict.code();
+            }
+            if (t instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+                String rule = CONSTRAINT_RULES.get(psql.getServerErrorMessage().getConstraint());
+                if (rule != null) {
+                    return rule;
+                }
+            }
+        }
+        return null;
+    }
+}

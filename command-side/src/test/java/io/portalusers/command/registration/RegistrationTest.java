@@ -1,0 +1,311 @@
+package io.portalusers.command.registration;
+
+import io.portalusers.api.UserId;
+import io.portalusers.api.organization.OrganizationName;
+import io.portalusers.api.registration.ApproveRegistration;
+import io.portalusers.api.registration.CompleteRegistration;
+import io.portalusers.api.registration.DuplicateRegistrationAttempted;
+import io.portalusers.api.registration.FailRegistration;
+import io.portalusers.api.registration.RegistrationAccepted;
+import io.portalusers.api.registration.RegistrationCompleted;
+import io.portalusers.api.registration.RegistrationExpired;
+import io.portalusers.api.registration.RegistrationFailed;
+import io.portalusers.api.registration.RegistrationId;
+import io.portalusers.api.registration.RegistrationRejected;
+import io.portalusers.api.registration.RegistrationSubmitted;
+import io.portalusers.api.registration.RejectRegistration;
+import io.portalusers.api.registration.SubmitRegistration;
+import io.portalusers.api.settings.PortalSettings;
+import io.portalusers.api.user.EmailAddress;
+import io.portalusers.api.user.Language;
+import io.portalusers.api.user.PersonName;
+import io.portalusers.api.user.Username;
+import io.portalusers.command.CommandFixtures;
+import io.portalusers.platform.actor.Actor;
+import io.portalusers.platform.problem.ConflictException;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.hamcrest.FeatureMatcher;
+import org.hamcrest.Matcher;
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static io.portalusers.command.CommandFixtures.by;
+import static io.portalusers.command.CommandFixtures.refusedBy;
+
+class RegistrationTest {
+
+    static final RegistrationId ID = RegistrationId.random();
+    static final Username USERNAME = Username.of("wile");
+    static final EmailAddress EMAIL = EmailAddress.of("wile@coyote.example");
+    static final PersonName NAME = new PersonName("Wile E.", "Coyote");
+    static final Language LANGUAGE = Language.of("de");
+    static final OrganizationName ORGANIZATION = OrganizationName.of("Coyote Supplies");
+    static final Duration EXPIRY = Duration.ofDays(30);
+
+    private AggregateTestFixture<Registration> fixture;
+    private Checks checks;
+    private Instant now;
+
+    /** The lookups as each test's given has them. */
+    static class Checks implements RegistrationChecks {
+        PortalSettings settings = new PortalSettings(false, true, false);
+        final Set<String> organizationNames = new HashSet<>();
+        final Map<String, UserId> emails = new HashMap<>();
+        final Map<String, UserId> usernames = new HashMap<>();
+
+        @Override
+        public PortalSettings settings() {
+            return settings;
+        }
+
+        @Override
+        public boolean organizationNameTaken(OrganizationName name) {
+            return organizationNames.contains(name.key());
+        }
+
+        @Override
+        public Optional<UserId> userWithEmail(EmailAddress email) {
+            return Optional.ofNullable(emails.get(email.key()));
+        }
+
+        @Override
+        public Optional<UserId> userWithUsername(Username username) {
+            return Optional.ofNullable(usernames.get(username.key()));
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(Registration.class);
+        now = fixture.currentTime();
+        checks = new Checks();
+        fixture.registerInjectableResource(checks);
+        fixture.registerInjectableResource(new RegistrationPolicy(Clock.fixed(now, ZoneOffset.UTC), EXPIRY));
+        CommandFixtures.register(fixture);
+    }
+
+    static SubmitRegistration submit() {
+        return new SubmitRegistration(ID, USERNAME, EMAIL, NAME, LANGUAGE, ORGANIZATION, true);
+    }
+
+    RegistrationSubmitted pending() {
+        return new RegistrationSubmitted(ID, USERNAME, EMAIL, NAME, LANGUAGE, ORGANIZATION, true, now.plus(EXPIRY));
+    }
+
+    static RegistrationAccepted accepted(boolean approved) {
+        return new RegistrationAccepted(ID, Registration.organizationIdOf(ID), Registration.userIdOf(ID), USERNAME,
+                EMAIL, NAME, LANGUAGE, ORGANIZATION, approved);
+    }
+
+    static Matcher<ConflictException> conflictBy(String code) {
+        return new FeatureMatcher<>(Matchers.equalTo(code), "a conflict by", "code") {
+            @Override
+            protected String featureValueOf(ConflictException actual) {
+                return actual.code();
+            }
+        };
+    }
+
+    @Test
+    void R_REG_1_without_the_workflow_a_registration_is_accepted_at_once() {
+        fixture.givenNoPriorActivity()
+                .when(submit())
+                .expectSuccessfulHandlerExecution()
+                .expectEvents(new RegistrationSubmitted(ID, USERNAME, EMAIL, NAME, LANGUAGE, ORGANIZATION, false, null),
+                        accepted(false))
+                .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void R_REG_1_refused_while_third_party_registration_is_disabled() {
+        checks.settings = new PortalSettings(false, false, true);
+        fixture.givenNoPriorActivity()
+                .when(submit())
+                .expectException(refusedBy("R-REG-1"))
+                .expectNoEvents();
+    }
+
+    @Test
+    void R_REG_1_a_taken_organization_name_is_refused_whatever_its_case() {
+        checks.organizationNames.add(OrganizationName.of("COYOTE supplies").key());
+        fixture.givenNoPriorActivity()
+                .when(submit())
+                .expectException(conflictBy("R-REG-1"))
+                .expectNoEvents();
+    }
+
+    @Test
+    void R_REG_1_the_terms_must_be_accepted() {
+        fixture.givenNoPriorActivity()
+                .when(new SubmitRegistration(ID, USERNAME, EMAIL, NAME, LANGUAGE, ORGANIZATION, false))
+                .expectException(refusedBy("R-REG-1"))
+                .expectNoEvents();
+    }
+
+    @Test
+    void R_REG_2_with_the_workflow_the_request_waits_for_a_decision_until_it_expires() {
+        checks.settings = new PortalSettings(false, true, true);
+        fixture.givenNoPriorActivity()
+                .when(submit())
+                .expectEvents(pending())
+                .expectScheduledDeadlineWithName(now.plus(EXPIRY), Registration.EXPIRY_DEADLINE);
+    }
+
+    @Test
+    void R_REG_2_a_portal_admin_approves_a_pending_request() {
+        fixture.given(pending())
+                .when(new ApproveRegistration(ID), by(CommandFixtures.PORTAL_ADMIN))
+                .expectEvents(accepted(true))
+                .expectResultMessagePayload(1L);
+    }
+
+    static Stream<Actor> notPortalAdmins() {
+        return Stream.of(CommandFixtures.API_OWNER, CommandFixtures.ORG_ADMIN, CommandFixtures.DEVELOPER,
+                CommandFixtures.DISABLED_PORTAL_ADMIN);
+    }
+
+    @ParameterizedTest
+    @MethodSource("notPortalAdmins")
+    void R_REG_2_nobody_else_approves(Actor actor) {
+        fixture.given(pending())
+                .when(new ApproveRegistration(ID), by(actor))
+                .expectException(RuntimeException.class)
+                .expectNoEvents();
+    }
+
+    @ParameterizedTest
+    @MethodSource("notPortalAdmins")
+    void R_REG_2_nobody_else_rejects(Actor actor) {
+        fixture.given(pending())
+                .when(new RejectRegistration(ID, "spam"), by(actor))
+                .expectException(RuntimeException.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void R_REG_2_an_org_admin_is_refused_by_the_rule() {
+        fixture.given(pending())
+                .when(new ApproveRegistration(ID), by(CommandFixtures.ORG_ADMIN))
+                .expectException(refusedBy("R-REG-2"));
+    }
+
+    @Test
+    void R_REG_3_a_rejection_needs_a_reason_and_creates_nothing() {
+        fixture.given(pending())
+                .when(new RejectRegistration(ID, "  "), by(CommandFixtures.PORTAL_ADMIN))
+                .expectException(refusedBy("R-REG-2"))
+                .expectNoEvents();
+        fixture.given(pending())
+                .when(new RejectRegistration(ID, "not a company"), by(CommandFixtures.PORTAL_ADMIN))
+                .expectEvents(new RegistrationRejected(ID, EMAIL, NAME, LANGUAGE, ORGANIZATION, "not a company"));
+    }
+
+    @Test
+    void R_REG_3_a_decided_request_is_decided_once() {
+        fixture.given(pending(), new RegistrationRejected(ID, EMAIL, NAME, LANGUAGE, ORGANIZATION, "no"))
+                .when(new ApproveRegistration(ID), by(CommandFixtures.PORTAL_ADMIN))
+                .expectException(conflictBy("R-REG-2"))
+                .expectNoEvents();
+        fixture.given(pending(), accepted(true))
+                .when(new RejectRegistration(ID, "changed my mind"), by(CommandFixtures.PORTAL_ADMIN))
+                .expectException(conflictBy("R-REG-2"))
+                .expectNoEvents();
+    }
+
+    @Test
+    void R_REG_1_an_approval_is_refused_when_the_organization_name_was_taken_meanwhile_and_the_request_stays_pending() {
+        checks.organizationNames.add(ORGANIZATION.key());
+        fixture.given(pending())
+                .when(new ApproveRegistration(ID), by(CommandFixtures.PORTAL_ADMIN))
+                .expectException(conflictBy("R-REG-1"))
+                .expectNoEvents();
+        checks.organizationNames.clear();
+        fixture.given(pending())
+                .when(new RejectRegistration(ID, "the name is taken"), by(CommandFixtures.PORTAL_ADMIN))
+                .expectSuccessfulHandlerExecution();
+    }
+
+    @Test
+    void an_approval_is_refused_when_the_email_belongs_to_a_user_by_now() {
+        checks.emails.put(EMAIL.key(), UserId.random());
+        fixture.given(pending())
+                .when(new ApproveRegistration(ID), by(CommandFixtures.PORTAL_ADMIN))
+                .expectException(conflictBy("R-ADD-6"))
+                .expectNoEvents();
+    }
+
+    @Test
+    void R_REG_4_an_existing_email_or_username_records_the_attempt_and_creates_nothing() {
+        UserId owner = UserId.random();
+        checks.emails.put(EmailAddress.of("WILE@coyote.example").key(), owner);
+        fixture.givenNoPriorActivity()
+                .when(submit())
+                .expectSuccessfulHandlerExecution()
+                .expectEvents(new DuplicateRegistrationAttempted(ID, USERNAME, EMAIL, NAME, LANGUAGE, ORGANIZATION,
+                        owner, null))
+                .expectNoScheduledDeadlines();
+        checks.emails.clear();
+        checks.usernames.put(USERNAME.key(), owner);
+        checks.settings = new PortalSettings(false, true, true);
+        fixture.givenNoPriorActivity()
+                .when(submit())
+                .expectEvents(new DuplicateRegistrationAttempted(ID, USERNAME, EMAIL, NAME, LANGUAGE, ORGANIZATION,
+                        null, owner));
+    }
+
+    @Test
+    void a_pending_request_expires_with_an_event_when_nobody_decides() {
+        checks.settings = new PortalSettings(false, true, true);
+        fixture.givenCommands(submit())
+                .whenTimeElapses(EXPIRY.plusSeconds(1))
+                .expectEvents(new RegistrationExpired(ID, EMAIL, NAME, LANGUAGE, ORGANIZATION));
+    }
+
+    @Test
+    void a_decided_request_does_not_expire() {
+        checks.settings = new PortalSettings(false, true, true);
+        fixture.givenCommands(List.of(submit(), GenericCommandMessage.asCommandMessage(new RejectRegistration(ID, "no"))
+                        .andMetaData(by(CommandFixtures.PORTAL_ADMIN))))
+                .whenTimeElapses(EXPIRY.plusSeconds(1))
+                .expectNoEvents();
+    }
+
+    @Test
+    void an_expired_request_is_not_approved_even_before_its_deadline_ran() {
+        fixture.given(new RegistrationSubmitted(ID, USERNAME, EMAIL, NAME, LANGUAGE, ORGANIZATION, true,
+                        now.minusSeconds(1)))
+                .when(new ApproveRegistration(ID), by(CommandFixtures.PORTAL_ADMIN))
+                .expectException(conflictBy("R-REG-2"))
+                .expectNoEvents();
+    }
+
+    @Test
+    void completion_and_failure_are_reported_once() {
+        fixture.given(pending(), accepted(true))
+                .when(new CompleteRegistration(ID))
+                .expectEvents(new RegistrationCompleted(ID, Registration.organizationIdOf(ID), Registration.userIdOf(ID)));
+        fixture.given(pending(), accepted(true),
+                        new RegistrationCompleted(ID, Registration.organizationIdOf(ID), Registration.userIdOf(ID)))
+                .when(new CompleteRegistration(ID))
+                .expectNoEvents();
+        fixture.given(pending(), accepted(true))
+                .when(new FailRegistration(ID, "R-ADD-6"))
+                .expectEvents(new RegistrationFailed(ID, EMAIL, NAME, LANGUAGE, ORGANIZATION, "R-ADD-6"));
+    }
+}

@@ -1,0 +1,26 @@
+package io.portalusers.api.registration;
+
+import io.portalusers.api.UserId;
+import io.portalusers.api.organization.OrganizationName;
+import io.portalusers.api.user.EmailAddress;
+import io.portalusers.api.user.Language;
+import io.portalusers.api.user.PersonName;
+import io.portalusers.api.user.Username;
+
+/**
+ * R-REG-4: a registration named an email or a username that belongs to an existing user.
+ * Nothing is created, and the visitor got the same answer as for any registration; this
+ * event is for the log and the notifier only. {@code emailOwner} is the user whose email it
+ * is (the notice "someone tried to register with your email" goes to that user);
+ * {@code usernameOwner} the user with that username; either may be null, not both.
+ */
+public record DuplicateRegistrationAttempted(
+        RegistrationId registrationId,
+        Username username,
+        EmailAddress email,
+        PersonName name,
+        Language language,
+        OrganizationName organizationName,
+        UserId emailOwner,
+        UserId usernameOwner) {
+}

@@ -1,0 +1,15 @@
+package io.portalusers.api.registration;
+
+import io.portalusers.api.organization.OrganizationName;
+import io.portalusers.api.user.EmailAddress;
+import io.portalusers.api.user.Language;
+import io.portalusers.api.user.PersonName;
+
+/** A pending request nobody decided on within {@code portal.registration.expiry}; no organization is created. */
+public record RegistrationExpired(
+        RegistrationId registrationId,
+        EmailAddress email,
+        PersonName name,
+        Language language,
+        OrganizationName organizationName) {
+}

@@ -1,0 +1,213 @@
+package io.portalusers.standalone;
+
+import io.portalusers.api.UserId;
+import io.portalusers.platform.embedded.LocalTokens;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * RELIABILITY T5: the abuse limit of the anonymous endpoints, with a limit small enough to
+ * reach, and a trusted proxy at 127.0.0.2 (requests from it are sent over a socket bound to
+ * that address). Its own context and database, so that the shared test context keeps its high
+ * limit. The pending-request expiry runs here too, with a short one, through the real
+ * db-scheduler deadline manager.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class RateLimitTest {
+
+    static final int LIMIT = 50;
+    static final String PROXY = "127.0.0.2";
+
+    @DynamicPropertySource
+    static void ownDatabaseAndSmallLimits(DynamicPropertyRegistry registry) throws Exception {
+        String dir = Files.createTempDirectory("portal-users-rate-limit").toString();
+        registry.add("portal.embedded.data-dir", () -> dir);
+        registry.add("portal.rate-limit.anonymous.requests-per-minute", () -> LIMIT);
+        registry.add("portal.rate-limit.trusted-proxies", () -> PROXY + ", 10.0.0.0/8");
+        registry.add("portal.registration.expiry", () -> "2s");
+        registry.add("db-scheduler.polling-interval", () -> "1s");
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    LocalTokens tokens;
+    @Autowired
+    JdbcClient jdbc;
+    @Value("${portal.bootstrap-admin.id}")
+    String adminId;
+
+    Api api;
+    String admin;
+
+    @BeforeEach
+    void connect() {
+        api = new Api(port);
+        admin = tokens.issue(UserId.of(adminId)).token();
+    }
+
+    private static String bogusToken() {
+        return "x".repeat(43);
+    }
+
+    private static String randomAddress() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return "198.51." + r.nextInt(256) + "." + r.nextInt(1, 255);
+    }
+
+    @Test
+    void T5_a_client_is_refused_past_the_limit_with_429_and_retry_after_and_a_spoofed_forwarded_for_does_not_reset_it() {
+        long started = System.nanoTime();
+        List<Api.Response> answers = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            // a client that is not a trusted proxy claims another address on every request
+            answers.add(api.get("/api/account-setup/" + bogusToken())
+                    .header("X-Forwarded-For", randomAddress()).send());
+        }
+        // the account setup POST and the registration share the client's budget
+        List<Api.Response> setups = new ArrayList<>();
+        List<Api.Response> registrations = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            setups.add(api.post("/api/account-setup/" + bogusToken(), "{\"password\": \"whatever it is\"}").send());
+            registrations.add(api.post("/api/registrations", "{}").send());
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        List<Api.Response> all = new ArrayList<>(answers);
+        all.addAll(setups);
+        all.addAll(registrations);
+
+        // LIMIT at once, then one more per 60/LIMIT s elapsed as the bucket refills
+        assertThat(answers.subList(0, LIMIT)).allSatisfy(a -> assertThat(a.status()).isEqualTo(404));
+        long allowed = all.stream().filter(a -> a.status() != 429).count();
+        assertThat(allowed).isBetween((long) LIMIT, LIMIT + (long) Math.ceil(seconds * LIMIT / 60.0) + 1);
+        assertThat(all.stream().filter(a -> a.status() == 429)).hasSize(all.size() - (int) allowed).allSatisfy(a -> {
+            assertThat(a.contentType()).startsWith("application/problem+json");
+            assertThat(a.json().get("code").asText()).isEqualTo("rate-limited");
+            assertThat(Long.parseLong(a.header("Retry-After").orElseThrow())).isBetween(1L, 60L);
+        });
+        assertThat(setups.stream().filter(a -> a.status() == 429).count()).isGreaterThanOrEqualTo(8);
+        assertThat(registrations.stream().filter(a -> a.status() == 429).count()).isGreaterThanOrEqualTo(8);
+        // endpoints with a token are not anonymous and not limited
+        assertThat(api.get("/api/settings").token(admin).send().status()).isEqualTo(200);
+    }
+
+    @Test
+    void T5_from_a_trusted_proxy_the_forwarded_address_is_the_client() throws IOException {
+        String client = randomAddress();
+        long started = System.nanoTime();
+        List<Raw> answers = new ArrayList<>();
+        for (int i = 0; i < 2 * LIMIT; i++) {
+            answers.add(viaProxy("GET", "/api/account-setup/" + bogusToken(), null, client));
+        }
+        // the client cannot reset it by prepending an address of its own: the right-most untrusted one counts
+        for (int i = 0; i < 20; i++) {
+            answers.add(viaProxy("GET", "/api/account-setup/" + bogusToken(), null, randomAddress() + ", " + client));
+        }
+        // behind a chain of trusted proxies (10.0.0.0/8) it is still the client's address
+        for (int i = 0; i < 20; i++) {
+            answers.add(viaProxy("GET", "/api/account-setup/" + bogusToken(), null, client + ", 10.1.2." + (i + 1)));
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+
+        // LIMIT at once, then one more per 60/LIMIT s elapsed as the bucket refills
+        assertThat(answers.subList(0, LIMIT)).allSatisfy(a -> assertThat(a.status).isEqualTo(404));
+        long allowed = answers.stream().filter(a -> a.status == 404).count();
+        assertThat(allowed).isBetween((long) LIMIT, LIMIT + (long) Math.ceil(seconds * LIMIT / 60.0) + 1);
+        assertThat(answers.stream().filter(a -> a.status != 404))
+                .hasSize(answers.size() - (int) allowed)
+                .allSatisfy(a -> {
+                    assertThat(a.status).isEqualTo(429);
+                    assertThat(a.headers).containsKey("retry-after");
+                });
+        // another client behind the same proxy has its own budget
+        assertThat(viaProxy("GET", "/api/account-setup/" + bogusToken(), null, randomAddress()).status).isEqualTo(404);
+    }
+
+    @Test
+    void a_pending_registration_expires_with_an_event_when_nobody_decides() throws IOException {
+        assertThat(api.put("/api/settings", """
+                {"ssoEnabled": false, "thirdPartyRegistrationEnabled": true, "registrationWorkflowEnabled": true}""")
+                .token(admin).send().status()).isEqualTo(200);
+        String username = "expiring-" + ThreadLocalRandom.current().nextInt(1_000_000);
+        Raw received = viaProxy("POST", "/api/registrations", """
+                {"username": "%s", "email": "%s@visitor.example", "firstName": "Eve", "lastName": "Expiring",
+                 "organizationName": "Expiring %s", "termsAccepted": true}""".formatted(username, username, username),
+                randomAddress());
+        assertThat(received.status).as(received.body).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> "EXPIRED".equals(jdbc.sql(
+                        "select status from registration_view where username = ?").param(username)
+                .query(String.class).optional().orElse(null)));
+        assertThat(jdbc.sql("""
+                        select count(*) from domainevententry e join registration_view r
+                          on e.aggregateidentifier = r.registration_id::text
+                        where r.username = ? and e.payloadtype like '%RegistrationExpired'""")
+                .param(username).query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("select count(*) from organization_lookup where name_key = lower(?)")
+                .param("Expiring " + username).query(Long.class).single()).isZero();
+    }
+
+    record Raw(int status, Map<String, String> headers, String body) {
+    }
+
+    /** One HTTP/1.1 request over a socket bound to the trusted proxy's address. */
+    private Raw viaProxy(String method, String path, String json, String forwardedFor) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(PROXY, 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            socket.setSoTimeout(10_000);
+            byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
+            StringBuilder request = new StringBuilder()
+                    .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
+                    .append("Host: localhost:").append(port).append("\r\n")
+                    .append("X-Forwarded-For: ").append(forwardedFor).append("\r\n")
+                    .append("Connection: close\r\n");
+            if (json != null) {
+                request.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
+            }
+            request.append("\r\n");
+            OutputStream out = socket.getOutputStream();
+            out.write(request.toString().getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            in.transferTo(all);
+            String text = all.toString(StandardCharsets.UTF_8);
+            int end = text.indexOf("\r\n\r\n");
+            String[] lines = text.substring(0, end).split("\r\n");
+            Map<String, String> headers = new TreeMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                headers.put(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
+            }
+            return new Raw(Integer.parseInt(lines[0].split(" ")[1]), headers, text.substring(end + 4));
+        }
+    }
+}

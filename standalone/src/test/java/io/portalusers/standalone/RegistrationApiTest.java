@@ -1,0 +1,514 @@
+package io.portalusers.standalone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.portalusers.api.UserId;
+import io.portalusers.api.registration.DuplicateRegistrationAttempted;
+import io.portalusers.api.user.EmailAddress;
+import io.portalusers.api.user.Language;
+import io.portalusers.api.user.PersonName;
+import io.portalusers.api.user.Role;
+import io.portalusers.api.user.UserCreated;
+import io.portalusers.api.user.UserSource;
+import io.portalusers.api.user.Username;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import jakarta.mail.internet.MimeMessage;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Self-registration through HTTP (R-REG-1..4): both modes end to end, rejection, the
+ * organization-name race, settings changed while requests wait, and T4 (no enumeration).
+ */
+class RegistrationApiTest extends ApiTest {
+
+    private static final Duration PROJECTION_DELAY = Duration.ofSeconds(20);
+    private static final String PASSWORD = "a long passphrase of mine 42";
+
+    @AfterEach
+    void registrationOff() {
+        settings(false, false);
+    }
+
+    private void settings(boolean registration, boolean workflow) {
+        Api.Response changed = api.put("/api/settings", """
+                {"ssoEnabled": false, "thirdPartyRegistrationEnabled": %s, "registrationWorkflowEnabled": %s}"""
+                .formatted(registration, workflow)).token(admin).send();
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+    }
+
+    private record Visitor(String username, String email, String organization) {
+        static Visitor fresh() {
+            String unique = letters(10);
+            return new Visitor("reg-" + unique, unique + "@visitor.example", "Org " + unique);
+        }
+
+        Visitor withOrganization(String name) {
+            return new Visitor(username, email, name);
+        }
+
+        Visitor withEmail(String other) {
+            return new Visitor(username, other, organization);
+        }
+    }
+
+    private Api.Response register(Visitor visitor) {
+        return api.post("/api/registrations", """
+                {"username": "%s", "email": "%s", "firstName": "Vera", "lastName": "Visitor", "language": "de",
+                 "organizationName": "%s", "termsAccepted": true}"""
+                .formatted(visitor.username(), visitor.email(), visitor.organization())).send();
+    }
+
+    /** The request of a visitor as Portal Admins list it. */
+    private JsonNode awaitRequest(Visitor visitor, String status) {
+        AtomicReference<JsonNode> found = new AtomicReference<>();
+        await().atMost(PROJECTION_DELAY).until(() -> {
+            Api.Response list = api.get("/api/registrations?size=100").token(admin).send();
+            assertThat(list.status()).as(list.body()).isEqualTo(200);
+            for (JsonNode item : list.json().get("items")) {
+                if (item.get("username").asText().equals(visitor.username())) {
+                    found.set(item);
+                    return status.equals(item.get("status").asText());
+                }
+            }
+            return false;
+        });
+        return found.get();
+    }
+
+    private long organizationsNamed(String name) {
+        return jdbc.sql("select count(*) from organization_lookup where name_key = lower(?)")
+                .param(name).query(Long.class).single();
+    }
+
+    private long usersNamed(Visitor visitor) {
+        return jdbc.sql("select count(*) from username_lookup where username_key = lower(?)")
+                .param(visitor.username()).query(Long.class).single();
+    }
+
+    /** Follows the activation link of the account setup email and sets the password. */
+    private void activate(Visitor visitor) {
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> MAIL.to(visitor.email()).stream().anyMatch(RegistrationApiTest::isActivation));
+        List<MimeMessage> activations = MAIL.to(visitor.email()).stream()
+                .filter(RegistrationApiTest::isActivation).toList();
+        assertThat(activations).hasSize(1);
+        MimeMessage activation = activations.get(0);
+        String path = "/api/account-setup/" + Mailbox.token(activation);
+        Api.Response form = api.get(path).send();
+        assertThat(form.status()).as(form.body()).isEqualTo(200);
+        assertThat(form.json().get("username").asText()).isEqualTo(visitor.username());
+        Api.Response done = api.post(path, """
+                {"password": "%s"}""".formatted(PASSWORD)).send();
+        assertThat(done.status()).as(done.body()).isEqualTo(200);
+        assertThat(done.json().get("activation").asText()).isEqualTo("ACTIVE");
+    }
+
+    private static boolean isActivation(MimeMessage email) {
+        return Mailbox.part(email, "text/plain").contains("/api/account-setup/");
+    }
+
+    private static String subject(MimeMessage email) {
+        try {
+            return email.getSubject();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The new Org Admin adds a Developer to the new organization (R-ADD-3). */
+    private void orgAdminAddsADeveloper(JsonNode request) {
+        String organization = request.get("organizationId").asText();
+        String orgAdmin = tokenFor(UserId.of(request.get("userId").asText()));
+        String developer = "dev-" + letters(10);
+        Api.Response added = api.post("/api/users", """
+                {"username": "%s", "email": "%s@visitor.example", "firstName": "Dev", "lastName": "Eloper",
+                 "role": "DEVELOPER", "memberships": [{"organizationId": "%s", "role": "DEVELOPER"}], "notify": false}"""
+                .formatted(developer, developer, organization)).token(orgAdmin).send();
+        assertThat(added.status()).as(added.body()).isEqualTo(201);
+        await().atMost(PROJECTION_DELAY).until(() -> {
+            Api.Response user = api.get("/api/users/" + request.get("userId").asText()).token(admin).send();
+            return user.status() == 200 && "ACTIVE".equals(user.json().get("activation").asText());
+        });
+        JsonNode user = api.get("/api/users/" + request.get("userId").asText()).token(admin).send().json();
+        assertThat(user.get("role").asText()).isEqualTo("ORG_ADMIN");
+        assertThat(user.get("memberships").get(0).get("organizationId").asText()).isEqualTo(organization);
+    }
+
+    @Test
+    void R_REG_1_without_the_workflow_a_visitor_becomes_org_admin_of_a_new_organization_at_once() {
+        settings(true, false);
+        Visitor visitor = Visitor.fresh();
+
+        Api.Response received = register(visitor);
+
+        assertThat(received.status()).as(received.body()).isEqualTo(202);
+        JsonNode request = awaitRequest(visitor, "COMPLETED");
+        assertThat(request.get("awaitsApproval").asBoolean()).isFalse();
+        assertThat(request.get("organizationName").asText()).isEqualTo(visitor.organization());
+        assertThat(organizationsNamed(visitor.organization())).isEqualTo(1);
+        activate(visitor);
+        orgAdminAddsADeveloper(request);
+    }
+
+    @Test
+    void R_REG_2_with_the_workflow_the_visitor_gets_the_account_setup_only_after_a_portal_admin_approved() {
+        settings(true, true);
+        Visitor visitor = Visitor.fresh();
+
+        assertThat(register(visitor).status()).isEqualTo(202);
+        JsonNode pending = awaitRequest(visitor, "PENDING");
+        assertThat(pending.get("expiresAt").asText()).isNotEmpty();
+        // nothing exists before the approval (R-REG-3), so there is no account to set up
+        assertThat(organizationsNamed(visitor.organization())).isZero();
+        assertThat(usersNamed(visitor)).isZero();
+        MimeMessage received = MAIL.await(visitor.email(), 1).get(0);
+        assertThat(subject(received)).isEqualTo("Ihre Registrierungsanfrage ist eingegangen");
+        assertThat(Mailbox.part(received, "text/plain")).contains(visitor.username(), visitor.organization())
+                .doesNotContain("/api/account-setup/");
+        // only a Portal Admin approves
+        String orgAdmin = tokenFor(givenUser(Role.ORG_ADMIN, new io.portalusers.api.user.Membership(
+                io.portalusers.api.OrganizationId.of(api.post("/api/organizations", """
+                        {"name": "Other %s", "accountPlan": "Gold"}""".formatted(letters(8))).token(admin).send()
+                        .json().get("id").asText()), Role.ORG_ADMIN)));
+        String id = pending.get("id").asText();
+        Api.Response refused = api.post("/api/registrations/" + id + "/approve", "").token(orgAdmin).send();
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.json().get("code").asText()).isEqualTo("R-REG-2");
+
+        Api.Response approved = api.post("/api/registrations/" + id + "/approve", "").token(admin).send();
+
+        assertThat(approved.status()).as(approved.body()).isEqualTo(200);
+        JsonNode request = awaitRequest(visitor, "COMPLETED");
+        assertThat(request.get("decidedBy").asText()).isNotEmpty();
+        assertThat(organizationsNamed(visitor.organization())).isEqualTo(1);
+        activate(visitor);
+        orgAdminAddsADeveloper(request);
+        // decided once
+        Api.Response again = api.post("/api/registrations/" + id + "/approve", "").token(admin).send();
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().get("code").asText()).isEqualTo("R-REG-2");
+    }
+
+    @Test
+    void R_REG_3_a_rejected_registration_leaves_no_organization_and_no_user() {
+        settings(true, true);
+        Visitor visitor = Visitor.fresh();
+        assertThat(register(visitor).status()).isEqualTo(202);
+        String id = awaitRequest(visitor, "PENDING").get("id").asText();
+
+        Api.Response noReason = api.post("/api/registrations/" + id + "/reject", "{}").token(admin).send();
+        assertThat(noReason.status()).isEqualTo(400);
+        Api.Response rejected = api.post("/api/registrations/" + id + "/reject", """
+                {"reason": "not a company we know"}""").token(admin).send();
+
+        assertThat(rejected.status()).as(rejected.body()).isEqualTo(200);
+        JsonNode request = awaitRequest(visitor, "REJECTED");
+        assertThat(request.get("reason").asText()).isEqualTo("not a company we know");
+        List<MimeMessage> told = MAIL.await(visitor.email(), 2);
+        assertThat(subject(told.get(1))).isEqualTo("Ihre Registrierungsanfrage wurde abgelehnt");
+        assertThat(Mailbox.part(told.get(1), "text/plain")).contains("Angegebener Grund: not a company we know");
+        assertThat(organizationsNamed(visitor.organization())).isZero();
+        assertThat(usersNamed(visitor)).isZero();
+        Api.Response late = api.post("/api/registrations/" + id + "/approve", "").token(admin).send();
+        assertThat(late.status()).isEqualTo(409);
+        assertThat(organizationsNamed(visitor.organization())).isZero();
+    }
+
+    @Test
+    void R_REG_1_refused_while_registration_is_disabled_allowed_once_enabled() {
+        settings(false, false);
+        long before = eventCount();
+        Api.Response refused = register(Visitor.fresh());
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.json().get("code").asText()).isEqualTo("R-REG-1");
+        assertThat(eventCount()).isEqualTo(before);
+
+        settings(true, false);
+        assertThat(register(Visitor.fresh()).status()).isEqualTo(202);
+    }
+
+    @Test
+    void R_REG_1_a_visitor_cannot_join_an_existing_organization_by_its_name() {
+        settings(true, false);
+        String name = "Existing " + letters(8);
+        assertThat(api.post("/api/organizations", """
+                {"name": "%s", "accountPlan": "Gold"}""".formatted(name)).token(admin).send().status()).isEqualTo(201);
+        long before = eventCount();
+
+        Api.Response refused = register(Visitor.fresh().withOrganization(name.toUpperCase()));
+
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.json().get("code").asText()).isEqualTo("R-REG-1");
+        assertThat(eventCount()).isEqualTo(before);
+        assertThat(organizationsNamed(name)).isEqualTo(1);
+    }
+
+    @Test
+    void invalid_input_gets_field_errors_and_appends_nothing() {
+        settings(true, false);
+        long before = eventCount();
+        Api.Response invalid = api.post("/api/registrations", """
+                {"username": "x", "email": "not an email", "firstName": "", "lastName": "V",
+                 "organizationName": "Ok", "language": "??", "termsAccepted": false}""").send();
+        assertThat(invalid.status()).isEqualTo(400);
+        List<String> fields = new ArrayList<>();
+        invalid.json().get("errors").forEach(e -> fields.add(e.get("field").asText()));
+        assertThat(fields).contains("username", "email", "firstName", "language", "termsAccepted");
+        Api.Response unknown = api.post("/api/registrations", """
+                {"username": "valid-name", "email": "v@visitor.example", "firstName": "V", "lastName": "V",
+                 "organizationName": "Ok", "termsAccepted": true, "role": "PORTAL_ADMIN"}""").send();
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(eventCount()).isEqualTo(before);
+    }
+
+    @Test
+    void R_REG_2_only_portal_admins_list_and_read_requests_filtered_by_status_and_date() {
+        settings(true, true);
+        Instant start = Instant.now().minusSeconds(1);
+        Visitor visitor = Visitor.fresh();
+        assertThat(register(visitor).status()).isEqualTo(202);
+        String id = awaitRequest(visitor, "PENDING").get("id").asText();
+
+        Api.Response pending = api.get("/api/registrations?status=pending&from=" + start + "&size=100").token(admin).send();
+        assertThat(pending.status()).isEqualTo(200);
+        assertThat(pending.json().get("items").findValuesAsText("id")).contains(id);
+        assertThat(pending.json().get("items").findValuesAsText("status")).containsOnly("PENDING");
+        Api.Response before = api.get("/api/registrations?to=" + start).token(admin).send();
+        assertThat(before.json().get("items").findValuesAsText("id")).doesNotContain(id);
+        Api.Response rejected = api.get("/api/registrations?status=REJECTED&from=" + start).token(admin).send();
+        assertThat(rejected.json().get("items").findValuesAsText("id")).doesNotContain(id);
+        assertThat(api.get("/api/registrations?status=nonsense").token(admin).send().status()).isEqualTo(400);
+        Api.Response one = api.get("/api/registrations/" + id).token(admin).send();
+        assertThat(one.status()).isEqualTo(200);
+        assertThat(one.json().get("email").asText()).isEqualTo(visitor.email());
+
+        String developer = tokenFor(givenUser(Role.API_OWNER));
+        Api.Response refused = api.get("/api/registrations").token(developer).send();
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.json().get("code").asText()).isEqualTo("R-REG-2");
+        assertThat(api.get("/api/registrations/" + id).token(developer).send().status()).isEqualTo(403);
+        assertThat(api.get("/api/registrations").send().status()).isEqualTo(401);
+        assertThat(api.post("/api/registrations/" + id + "/approve", "").send().status()).isEqualTo(401);
+    }
+
+    /**
+     * R-REG-1: two pending requests name one new organization; a Portal Admin approves both
+     * at the same instant. The first approved wins; the other is refused with R-REG-1 and stays
+     * pending, to be rejected. Exactly one organization comes to be.
+     */
+    @Test
+    void R_REG_1_two_requests_for_one_organization_approved_at_once_create_exactly_one() throws Exception {
+        settings(true, true);
+        for (int round = 0; round < 5; round++) {
+            String name = "Contested " + letters(10);
+            Visitor first = Visitor.fresh().withOrganization(name);
+            Visitor second = Visitor.fresh().withOrganization(name.toLowerCase());
+            assertThat(register(first).status()).isEqualTo(202);
+            assertThat(register(second).status()).isEqualTo(202);
+            List<String> ids = List.of(awaitRequest(first, "PENDING").get("id").asText(),
+                    awaitRequest(second, "PENDING").get("id").asText());
+
+            List<Api.Response> answers = concurrently(2, i ->
+                    api.post("/api/registrations/" + ids.get(i) + "/approve", "").token(admin).send());
+
+            assertThat(answers).extracting(Api.Response::status).as("round %d", round).containsExactlyInAnyOrder(200, 409);
+            Api.Response loser = answers.stream().filter(a -> a.status() == 409).findFirst().orElseThrow();
+            assertThat(loser.json().get("code").asText()).isEqualTo("R-REG-1");
+            Visitor winner = answers.get(0).status() == 200 ? first : second;
+            Visitor other = winner == first ? second : first;
+            awaitRequest(winner, "COMPLETED");
+            assertThat(organizationsNamed(name)).isEqualTo(1);
+            assertThat(awaitRequest(other, "PENDING").get("status").asText()).isEqualTo("PENDING");
+            assertThat(api.post("/api/registrations/" + ids.get(winner == first ? 1 : 0) + "/reject", """
+                    {"reason": "the organization exists"}""").token(admin).send().status()).isEqualTo(200);
+        }
+    }
+
+    /** R-REG-1 without the workflow: visitors naming one new organization at once; one organization. */
+    @Test
+    void R_REG_1_concurrent_registrations_of_one_organization_without_the_workflow_create_exactly_one() throws Exception {
+        settings(true, false);
+        String name = "Rush " + letters(10);
+        List<Api.Response> answers = concurrently(6, i -> register(Visitor.fresh().withOrganization(name)));
+
+        assertThat(answers).extracting(Api.Response::status).containsOnly(202, 409);
+        assertThat(answers).extracting(Api.Response::status).containsOnlyOnce(202);
+        await().atMost(PROJECTION_DELAY).until(() -> organizationsNamed(name) == 1);
+        Thread.sleep(500);
+        assertThat(organizationsNamed(name)).isEqualTo(1);
+    }
+
+    @Test
+    void settings_changed_while_requests_wait_leave_them_waiting_for_a_decision() {
+        settings(true, true);
+        Visitor stays = Visitor.fresh();
+        Visitor approvedAfterClosing = Visitor.fresh();
+        assertThat(register(stays).status()).isEqualTo(202);
+        assertThat(register(approvedAfterClosing).status()).isEqualTo(202);
+        awaitRequest(stays, "PENDING");
+        String id = awaitRequest(approvedAfterClosing, "PENDING").get("id").asText();
+
+        // the workflow switched off: waiting requests are not accepted by it, they still wait
+        settings(true, false);
+        assertThat(awaitRequest(stays, "PENDING").get("status").asText()).isEqualTo("PENDING");
+        assertThat(organizationsNamed(stays.organization())).isZero();
+        // registration closed: no new requests, but a waiting one may still be approved
+        settings(false, false);
+        assertThat(register(Visitor.fresh()).status()).isEqualTo(403);
+        assertThat(api.post("/api/registrations/" + id + "/approve", "").token(admin).send().status()).isEqualTo(200);
+        awaitRequest(approvedAfterClosing, "COMPLETED");
+        assertThat(organizationsNamed(approvedAfterClosing.organization())).isEqualTo(1);
+    }
+
+    @Test
+    void R_REG_4_an_existing_username_or_email_gets_the_same_answer_and_creates_nothing() {
+        settings(true, false);
+        Visitor owner = Visitor.fresh();
+        assertThat(register(owner).status()).isEqualTo(202);
+        awaitRequest(owner, "COMPLETED");
+        long duplicatesBefore = duplicates();
+
+        Api.Response fresh = register(Visitor.fresh());
+        Api.Response sameEmail = register(Visitor.fresh().withEmail(owner.email().toUpperCase()));
+        Api.Response sameUsername = register(new Visitor(owner.username(), letters(8) + "@visitor.example",
+                "Org " + letters(8)));
+
+        for (Api.Response duplicate : List.of(sameEmail, sameUsername)) {
+            assertThat(duplicate.status()).isEqualTo(fresh.status());
+            assertThat(duplicate.body()).isEqualTo(fresh.body());
+            assertThat(comparableHeaders(duplicate)).isEqualTo(comparableHeaders(fresh));
+        }
+        assertThat(duplicates()).isEqualTo(duplicatesBefore + 2);
+        // the owner of the address learns of it by email; the visitor's answer said nothing
+        List<MimeMessage> toOwner = MAIL.await(owner.email(), 2);
+        assertThat(subject(toOwner.get(1))).isEqualTo("Jemand wollte sich mit Ihrer E-Mail-Adresse registrieren");
+        assertThat(Mailbox.part(toOwner.get(1), "text/plain")).contains("mit dem Benutzernamen " + owner.username());
+        assertThat(jdbc.sql("select count(*) from email_lookup where email_key = lower(?)").param(owner.email())
+                .query(Long.class).single()).isEqualTo(1);
+        assertThat(usersNamed(owner)).isEqualTo(1);
+    }
+
+    private long duplicates() {
+        return jdbc.sql("select count(*) from domainevententry where payloadtype = ?")
+                .param(DuplicateRegistrationAttempted.class.getName()).query(Long.class).single();
+    }
+
+    /**
+     * Every header but those that differ per request by design, whatever was registered: Date,
+     * X-Correlation-Id, and the hop-by-hop Connection (Tomcat closes a kept-alive connection
+     * after every 100th request on it).
+     */
+    private static Map<String, List<String>> comparableHeaders(Api.Response response) {
+        Map<String, List<String>> headers = new TreeMap<>(response.raw().headers().map());
+        headers.remove("date");
+        headers.remove("x-correlation-id");
+        headers.remove("connection");
+        return headers;
+    }
+
+    /**
+     * RELIABILITY T4 (R-REG-4): registrations for 1,000 emails of existing users and 1,000 new
+     * ones get identical status, body and headers; only Date and X-Correlation-Id differ, by
+     * design. No user is created for an existing email. With the workflow, so that the new
+     * ones wait rather than each creating an organization.
+     */
+    @Test
+    void T4_R_REG_4_registrations_for_1000_existing_and_1000_new_emails_are_answered_identically() throws Exception {
+        settings(true, true);
+        int count = 1000;
+        String run = letters(6);
+        List<String> existing = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String email = "t4-" + run + "-old-" + i + "@visitor.example";
+            existing.add(email);
+            UserId id = UserId.random();
+            givenEvent(id, new UserCreated(id, Username.of("t4-" + run + "-old-" + i), EmailAddress.of(email),
+                    new PersonName("Existing", "User"), Language.ENGLISH, Role.DEVELOPER, List.of(),
+                    UserSource.PORTAL, null, false));
+        }
+        long usersBefore = jdbc.sql("select count(*) from email_lookup").query(Long.class).single();
+        long duplicatesBefore = duplicates();
+
+        long started = System.nanoTime();
+        int callers = 8;
+        List<List<Api.Response>> slices = concurrently(callers, caller -> {
+            List<Api.Response> answers = new ArrayList<>();
+            for (int i = caller; i < 2 * count; i += callers) {
+                String email = i < count ? existing.get(i) : "t4-" + run + "-new-" + i + "@visitor.example";
+                answers.add(register(new Visitor("t4-" + run + "-v-" + i, email, "T4 " + run + " " + i)));
+            }
+            return answers;
+        });
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        List<Api.Response> all = slices.stream().flatMap(List::stream).toList();
+        assertThat(all).hasSize(2 * count);
+        Api.Response reference = all.get(0);
+        assertThat(reference.status()).isEqualTo(202);
+        for (Api.Response answer : all) {
+            assertThat(answer.status()).isEqualTo(reference.status());
+            assertThat(answer.body()).isEqualTo(reference.body());
+            assertThat(comparableHeaders(answer)).isEqualTo(comparableHeaders(reference));
+            assertThat(answer.header("X-Correlation-Id")).isPresent();
+            assertThat(answer.header("Location")).isEmpty();
+        }
+        assertThat(duplicates()).isEqualTo(duplicatesBefore + count);
+        assertThat(jdbc.sql("select count(*) from email_lookup").query(Long.class).single()).isEqualTo(usersBefore);
+        System.out.printf("T4: %d registrations through HTTP (%d callers) in %d ms%n", 2 * count, callers,
+                took.toMillis());
+        assertThat(took).isLessThan(Duration.ofMinutes(3));
+    }
+
+    @Test
+    void registration_figures_for_portal_admins_per_week_and_approval_times() {
+        settings(true, true);
+        Visitor visitor = Visitor.fresh();
+        assertThat(register(visitor).status()).isEqualTo(202);
+        String id = awaitRequest(visitor, "PENDING").get("id").asText();
+        assertThat(api.post("/api/registrations/" + id + "/approve", "").token(admin).send().status()).isEqualTo(200);
+        awaitRequest(visitor, "COMPLETED");
+
+        Api.Response figures = api.get("/api/reports/registrations").token(admin).send();
+        assertThat(figures.status()).as(figures.body()).isEqualTo(200);
+        JsonNode thisWeek = figures.json().get("weeks").get(0);
+        assertThat(thisWeek.get("submitted").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(thisWeek.get("approved").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(figures.json().get("approvalTimes").get("approved").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(figures.json().get("approvalTimes").get("p50Seconds").asDouble()).isGreaterThanOrEqualTo(0);
+        String orgAdmin = tokenFor(givenUser(Role.API_OWNER));
+        assertThat(api.get("/api/reports/registrations").token(orgAdmin).send().status()).isEqualTo(403);
+        UUID unused = UUID.randomUUID();
+        assertThat(api.get("/api/registrations/" + unused).token(admin).send().status()).isEqualTo(404);
+    }
+
+    @Test
+    void R_AUD_3_the_registrations_view_rebuilds_identical_and_the_process_is_no_read_model() {
+        settings(true, true);
+        Visitor visitor = Visitor.fresh();
+        assertThat(register(visitor).status()).isEqualTo(202);
+        awaitRequest(visitor, "PENDING");
+        String checksum = "select coalesce(md5(string_agg(r::text, ',' order by registration_id)), '') from registration_view r";
+        await().atMost(PROJECTION_DELAY).until(() -> api.get("/api/admin/projections/registrations").token(admin)
+                .send().json().get("caughtUp").asBoolean());
+        String before = jdbc.sql(checksum).query(String.class).single();
+        jdbc.sql("update registration_view set first_name = 'tampered'").update();
+
+        assertThat(api.post("/api/admin/projections/registrations/rebuild", "").token(admin).send().status())
+                .isEqualTo(202);
+        await().atMost(PROJECTION_DELAY).until(() -> before.equals(jdbc.sql(checksum).query(String.class).single()));
+        assertThat(api.post("/api/admin/projections/" + "registration-process" + "/rebuild", "").token(admin).send()
+                .status()).as("a process with side effects is not replayed").isEqualTo(404);
+    }
+}
