@@ -2,7 +2,7 @@ package io.portalusers.query.history;
 
 import io.portalusers.api.InvalidValueException;
 import io.portalusers.api.OrganizationId;
-import io.portalusers.platform.actor.Actor;
+import io.portalusers.platform.actor.AuditReader;
 import io.portalusers.platform.problem.NotFoundException;
 import io.portalusers.platform.problem.RuleViolationException;
 import io.portalusers.platform.web.Page;
@@ -19,15 +19,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 /**
  * A user's history (R-AUD-1) and the account as it was at an instant (R-AUD-2), both from the
- * event store. Portal Admins read every user's, Org Admins those of users in the organizations
- * they administer; a user who may see the account but not audit it (its owner) gets a 403, and
- * anyone else a 404, as for {@code GET /api/users/{id}}.
+ * event store. Portal Admins and audit:read machine clients read every user's in full. An Org
+ * Admin reads a user's past while it was a member of an organization it administers: the
+ * events from the one that made it a member (included) to the one that ended the membership
+ * (included), and the account at the instants in between; this holds for users who have left
+ * as for those who joined from elsewhere. A user who may see the account but not audit it
+ * (its owner) gets a 403, anyone else a 404, as for {@code GET /api/users/{id}}.
  */
 @RestController
 class UserHistoryController {
+
+    private static final String WHO_READS =
+            "a user's history is read by Portal Admins and by the Org Admins of its organizations while it was a member";
 
     private final EventLog log;
 
@@ -36,27 +43,30 @@ class UserHistoryController {
     }
 
     @GetMapping(path = "/api/users/{id}/history", produces = MediaType.APPLICATION_JSON_VALUE)
-    Page<HistoryEntry> history(Actor actor, @PathVariable UUID id,
+    Page<HistoryEntry> history(AuditReader reader, @PathVariable UUID id,
                                @RequestParam(defaultValue = "0") int page,
                                @RequestParam(defaultValue = "20") int size) {
         Page.Request request = Page.request(page, size);
         List<RecordedEvent> events = log.of(id.toString());
-        List<UserState> states = auditable(actor, events);
+        Audit audit = auditable(reader, id, events);
+        List<Integer> visible = IntStream.range(0, events.size()).filter(audit::visible).boxed().toList();
         ActorNames actors = new ActorNames(log);
         List<HistoryEntry> entries = new ArrayList<>();
-        for (long i = request.offset(); i < Math.min(events.size(), request.offset() + request.size()); i++) {
-            int at = (int) i;
-            entries.add(HistoryEntry.of(events.get(at), at == 0 ? null : states.get(at - 1), states.get(at), actors));
+        for (long i = request.offset(); i < Math.min(visible.size(), request.offset() + request.size()); i++) {
+            int at = visible.get((int) i);
+            entries.add(HistoryEntry.of(events.get(at), at == 0 ? null : audit.states().get(at - 1),
+                    audit.states().get(at), actors));
         }
-        return request.of(entries, events.size());
+        return request.of(entries, visible.size());
     }
 
     /** Folds the events in order up to and including the instant; the version is that of the last one folded. */
     @GetMapping(path = "/api/users/{id}", params = "at", produces = MediaType.APPLICATION_JSON_VALUE)
-    UserState at(Actor actor, @PathVariable UUID id, @RequestParam("at") String at) {
+    UserState at(AuditReader reader, @PathVariable UUID id, @RequestParam("at") String at) {
         Instant instant = instant(at);
+        Audit audit = auditable(reader, id, log.of(id.toString()));
         UserState then = null;
-        for (UserState state : auditable(actor, log.of(id.toString()))) {
+        for (UserState state : audit.states()) {
             if (state.updatedAt().isAfter(instant)) {
                 break;
             }
@@ -65,23 +75,41 @@ class UserHistoryController {
         if (then == null) {
             throw new NotFoundException("the user did not exist yet at that instant");
         }
+        if (!audit.everything() && !audit.member(then)) {
+            throw RuleViolationException.forbidden("R-AUD-1",
+                    "at that instant the user was not a member of an organization you administer");
+        }
         return then.seenAt(instant);
     }
 
-    /** The state after each event, once the caller may audit the user. */
-    private static List<UserState> auditable(Actor actor, List<RecordedEvent> events) {
+    /**
+     * What of a user's record the reader may see: all of it, or the events around its
+     * memberships in the organizations the reader administers.
+     */
+    private record Audit(List<UserState> states, boolean everything, Set<OrganizationId> organizations) {
+
+        boolean member(UserState state) {
+            return state.memberships().stream().anyMatch(m -> organizations.contains(m.organizationId()));
+        }
+
+        /** An event is visible when the user was such a member just before it or just after it. */
+        boolean visible(int event) {
+            return everything || member(states.get(event)) || (event > 0 && member(states.get(event - 1)));
+        }
+    }
+
+    /** The state after each event, once the reader may audit at least part of the user's record. */
+    private static Audit auditable(AuditReader reader, UUID id, List<RecordedEvent> events) {
         List<UserState> states = UserState.after(events);
         if (states.isEmpty()) {
             throw new NotFoundException("no such user");
         }
-        UserState current = states.get(states.size() - 1);
-        Set<OrganizationId> administered = actor.administeredOrganizations();
-        if (actor.isPortalAdmin() || current.memberships().stream().anyMatch(m -> administered.contains(m.organizationId()))) {
-            return states;
+        Audit audit = new Audit(states, reader.readsEverything(), reader.administeredOrganizations());
+        if (IntStream.range(0, states.size()).anyMatch(audit::visible)) {
+            return audit;
         }
-        if (actor.userId().value().equals(current.id())) {
-            throw RuleViolationException.forbidden("R-AUD-1",
-                    "a user's history is read by Portal Admins and the Org Admins of its organizations");
+        if (reader.userId().filter(self -> self.value().equals(id)).isPresent()) {
+            throw RuleViolationException.forbidden("R-AUD-1", WHO_READS);
         }
         throw new NotFoundException("no such user");
     }
