@@ -137,6 +137,27 @@ class AuditAccessApiTest extends ApiTest {
     }
 
     @Test
+    void R_AUD_1_the_full_history_as_json_lines_has_the_entries_of_the_pages_for_each_reader() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String reader : List.of(admin, olga, otto, machine)) {
+            Api.Response lines = api.get("/api/users/" + dave + "/history?format=jsonl").token(reader).send();
+            assertThat(lines.status()).isEqualTo(200);
+            assertThat(lines.contentType()).startsWith("application/x-ndjson");
+            List<com.fasterxml.jackson.databind.JsonNode> entries = new ArrayList<>();
+            for (String line : lines.body().split("\n")) {
+                entries.add(json.readTree(line));
+            }
+            List<com.fasterxml.jackson.databind.JsonNode> paged = new ArrayList<>();
+            history(dave, reader).json().get("items").forEach(paged::add);
+            assertThat(entries).isEqualTo(paged);
+        }
+        assertThat(api.get("/api/users/" + dave + "/history?format=csv").token(admin).send().status()).isEqualTo(400);
+        assertThat(api.get("/api/users/" + dave + "/history?format=jsonl").token(tokenFor(
+                givenUser(Role.ORG_ADMIN, new Membership(OrganizationId.of(organization()), Role.ORG_ADMIN)))).send().status())
+                .isEqualTo(404);
+    }
+
+    @Test
     void R_AUD_2_an_org_admin_reads_the_account_at_instants_when_the_user_was_a_member_only() {
         Instant now = Instant.now();
 

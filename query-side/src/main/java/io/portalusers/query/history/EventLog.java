@@ -1,23 +1,87 @@
 package io.portalusers.query.history;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portalusers.platform.web.RequestMetadata;
+import org.axonframework.common.DateTimeUtils;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedType;
+import org.axonframework.serialization.json.JacksonSerializer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Reads an aggregate's events from the event store itself: history never comes from a projection. */
+/**
+ * Reads an aggregate's events from the event store itself: history never comes from a projection.
+ *
+ * <p>On the JDBC event store with the Jackson event serializer (the default) it reads the
+ * aggregate's rows in one query and parses each payload once with the serializer's own
+ * ObjectMapper, and of the metadata only what a history shows. Reading through Axon (rows
+ * fetched in batches of 100, full messages deserialized through the serializer) measured
+ * eight times slower than a raw SELECT of the same rows at 1,000 events (BENCHMARKS B5). On
+ * any other store (Axon Server) or serializer it reads through Axon.
+ */
 @Component
 class EventLog {
 
     private final EventStore events;
+    private final JdbcClient jdbc;
+    private final Serializer serializer;
+    private final ObjectMapper json;
+    private final boolean direct;
+    private final Map<String, Class<?>> types = new ConcurrentHashMap<>();
 
-    EventLog(EventStore events) {
+    EventLog(EventStore events, JdbcClient jdbc, @Qualifier("eventSerializer") Serializer serializer,
+             ObjectProvider<EventStorageEngine> engine) {
         this.events = events;
+        this.jdbc = jdbc;
+        this.serializer = serializer;
+        this.json = serializer instanceof JacksonSerializer jackson ? jackson.getObjectMapper() : null;
+        this.direct = json != null && engine.getIfUnique() instanceof JdbcEventStorageEngine;
     }
 
     /** Every event of the aggregate in order; empty when there is none. */
     List<RecordedEvent> of(String aggregateId) {
-        // From sequence 0 explicitly: readEvents(id) alone would start at a snapshot, were there one.
-        return events.readEvents(aggregateId, 0).asStream().map(RecordedEvent::of).toList();
+        if (!direct) {
+            // From sequence 0 explicitly: readEvents(id) alone would start at a snapshot, were there one.
+            return events.readEvents(aggregateId, 0).asStream().map(RecordedEvent::of).toList();
+        }
+        return jdbc.sql("""
+                        select sequencenumber, timestamp, payloadtype, payloadrevision, payload, metadata
+                        from domainevententry where aggregateidentifier = ? order by sequencenumber""")
+                .param(aggregateId)
+                .query((rs, n) -> {
+                    try {
+                        Object payload = json.readValue(rs.getBytes("payload"),
+                                type(rs.getString("payloadtype"), rs.getString("payloadrevision")));
+                        JsonNode metadata = json.readTree(rs.getBytes("metadata"));
+                        return new RecordedEvent(rs.getLong("sequencenumber"),
+                                DateTimeUtils.parseInstant(rs.getString("timestamp")), payload,
+                                text(metadata, RequestMetadata.ACTOR_ID), text(metadata, RequestMetadata.CORRELATION_ID),
+                                text(metadata, RequestMetadata.REASON));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .list();
+    }
+
+    private Class<?> type(String name, String revision) {
+        return types.computeIfAbsent(name, n -> serializer.classForType(new SimpleSerializedType(n, revision)));
+    }
+
+    private static String text(JsonNode metadata, String field) {
+        JsonNode value = metadata.get(field);
+        return value == null || value.isNull() ? null : value.asText();
     }
 }

@@ -1,5 +1,6 @@
 package io.portalusers.query.history;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portalusers.api.InvalidValueException;
 import io.portalusers.api.OrganizationId;
 import io.portalusers.platform.actor.AuditReader;
@@ -7,10 +8,12 @@ import io.portalusers.platform.problem.NotFoundException;
 import io.portalusers.platform.problem.RuleViolationException;
 import io.portalusers.platform.web.Page;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -36,28 +39,75 @@ class UserHistoryController {
     private static final String WHO_READS =
             "a user's history is read by Portal Admins and by the Org Admins of its organizations while it was a member";
 
-    private final EventLog log;
+    private static final MediaType JSON_LINES = MediaType.parseMediaType("application/x-ndjson");
 
-    UserHistoryController(EventLog log) {
+    private final EventLog log;
+    private final ObjectMapper json;
+
+    UserHistoryController(EventLog log, ObjectMapper json) {
         this.log = log;
+        this.json = json;
     }
 
-    @GetMapping(path = "/api/users/{id}/history", produces = MediaType.APPLICATION_JSON_VALUE)
+    @GetMapping(path = "/api/users/{id}/history", params = "!format", produces = MediaType.APPLICATION_JSON_VALUE)
     Page<HistoryEntry> history(AuditReader reader, @PathVariable UUID id,
                                @RequestParam(defaultValue = "0") int page,
                                @RequestParam(defaultValue = "20") int size) {
         Page.Request request = Page.request(page, size);
+        Visible visible = visible(reader, id);
+        return request.of(visible.entries(request.offset(), request.offset() + request.size()), visible.total());
+    }
+
+    /**
+     * The whole history in one answer, an entry a line (JSON Lines), for auditors and tools that
+     * want all of it: the same entries as the pages, read and folded once.
+     */
+    @GetMapping(path = "/api/users/{id}/history", params = "format")
+    ResponseEntity<StreamingResponseBody> fullHistory(AuditReader reader, @PathVariable UUID id,
+                                                      @RequestParam String format) {
+        if (!"jsonl".equals(format)) {
+            throw new InvalidValueException("format", "must be jsonl (or absent for pages of JSON)");
+        }
+        List<HistoryEntry> entries = entries(reader, id);
+        StreamingResponseBody body = out -> {
+            for (HistoryEntry entry : entries) {
+                out.write(json.writeValueAsBytes(entry));
+                out.write('\n');
+            }
+        };
+        return ResponseEntity.ok().contentType(JSON_LINES).body(body);
+    }
+
+    /** Every entry of the user's history that the reader sees. */
+    List<HistoryEntry> entries(AuditReader reader, UUID id) {
+        return visible(reader, id).entries(0, Long.MAX_VALUE);
+    }
+
+    /** What the reader sees of a user's history, read and folded once. */
+    private Visible visible(AuditReader reader, UUID id) {
         List<RecordedEvent> events = log.of(id.toString());
         Audit audit = auditable(reader, id, events);
-        List<Integer> visible = IntStream.range(0, events.size()).filter(audit::visible).boxed().toList();
-        ActorNames actors = new ActorNames(log);
-        List<HistoryEntry> entries = new ArrayList<>();
-        for (long i = request.offset(); i < Math.min(visible.size(), request.offset() + request.size()); i++) {
-            int at = visible.get((int) i);
-            entries.add(HistoryEntry.of(events.get(at), at == 0 ? null : audit.states().get(at - 1),
-                    audit.states().get(at), actors));
+        return new Visible(log, events, audit,
+                IntStream.range(0, events.size()).filter(audit::visible).boxed().toList());
+    }
+
+    /** The positions of the events the reader sees; its entries are made only for those asked for. */
+    private record Visible(EventLog log, List<RecordedEvent> events, Audit audit, List<Integer> positions) {
+
+        long total() {
+            return positions.size();
         }
-        return request.of(entries, visible.size());
+
+        List<HistoryEntry> entries(long from, long to) {
+            ActorNames actors = new ActorNames(log);
+            List<HistoryEntry> entries = new ArrayList<>();
+            for (long i = from; i < Math.min(positions.size(), to); i++) {
+                int at = positions.get((int) i);
+                entries.add(HistoryEntry.of(events.get(at), at == 0 ? null : audit.states().get(at - 1),
+                        audit.states().get(at), actors));
+            }
+            return entries;
+        }
     }
 
     /** Folds the events in order up to and including the instant; the version is that of the last one folded. */
