@@ -157,6 +157,35 @@ class AuditAccessApiTest extends ApiTest {
                 .isEqualTo(404);
     }
 
+    /** The sequence numbers of Dave's events in an export. */
+    private List<Long> exported(String query, String token) {
+        Api.Response export = api.get("/api/audit/events?" + query).token(token).send();
+        assertThat(export.status()).as(export.toString()).isEqualTo(200);
+        List<Long> numbers = new ArrayList<>();
+        for (String line : export.body().split("\n")) {
+            if (line.contains("\"aggregateId\":\"" + dave + "\"")) {
+                numbers.add(Long.parseLong(line.replaceAll(".*\"sequenceNumber\":(\\d+).*", "$1")));
+            }
+        }
+        return numbers;
+    }
+
+    @Test
+    void R_AUD_1_an_organizations_export_has_a_users_events_while_it_was_a_member_as_its_history() {
+        List<Long> all = sequenceNumbers(history(dave, admin));
+        long move = move();
+        List<Long> inAcmeEvents = all.stream().filter(n -> n <= move).toList();
+        List<Long> inGlobexEvents = all.stream().filter(n -> n >= move).toList();
+
+        assertThat(exported("organization=" + acme, olga)).isEqualTo(inAcmeEvents);
+        assertThat(exported("organization=" + globex, otto)).isEqualTo(inGlobexEvents);
+        assertThat(exported("organization=" + acme, machine)).isEqualTo(inAcmeEvents);
+        assertThat(exported("organization=" + acme + "&user=" + dave, admin)).isEqualTo(inAcmeEvents);
+        assertThat(exported("organization=" + globex + "&from=" + inAcme, admin)).isEqualTo(inGlobexEvents);
+        assertThat(exported("organization=" + acme + "&from=" + inAcme, admin)).containsExactly(move);
+        assertThat(exported("user=" + dave, machine)).isEqualTo(all);
+    }
+
     @Test
     void R_AUD_2_an_org_admin_reads_the_account_at_instants_when_the_user_was_a_member_only() {
         Instant now = Instant.now();
