@@ -1,7 +1,8 @@
 package io.portalusers.query.history;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.portalusers.platform.web.RequestMetadata;
 import org.axonframework.common.DateTimeUtils;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
@@ -39,7 +40,8 @@ class EventLog {
     private final Serializer serializer;
     private final ObjectMapper json;
     private final boolean direct;
-    private final Map<String, Class<?>> types = new ConcurrentHashMap<>();
+    private final ObjectReader metadataReader;
+    private final Map<String, ObjectReader> readers = new ConcurrentHashMap<>();
 
     EventLog(EventStore events, JdbcClient jdbc, @Qualifier("eventSerializer") Serializer serializer,
              ObjectProvider<EventStorageEngine> engine) {
@@ -48,6 +50,7 @@ class EventLog {
         this.serializer = serializer;
         this.json = serializer instanceof JacksonSerializer jackson ? jackson.getObjectMapper() : null;
         this.direct = json != null && engine.getIfUnique() instanceof JdbcEventStorageEngine;
+        this.metadataReader = json == null ? null : json.readerFor(Shown.class);
     }
 
     /** Every event of the aggregate in order; empty when there is none. */
@@ -62,13 +65,10 @@ class EventLog {
                 .param(aggregateId)
                 .query((rs, n) -> {
                     try {
-                        Object payload = json.readValue(rs.getBytes("payload"),
-                                type(rs.getString("payloadtype"), rs.getString("payloadrevision")));
-                        JsonNode metadata = json.readTree(rs.getBytes("metadata"));
-                        return new RecordedEvent(rs.getLong("sequencenumber"),
-                                DateTimeUtils.parseInstant(rs.getString("timestamp")), payload,
-                                text(metadata, RequestMetadata.ACTOR_ID), text(metadata, RequestMetadata.CORRELATION_ID),
-                                text(metadata, RequestMetadata.REASON));
+                        Object payload = reader(rs.getString(3), rs.getString(4)).readValue(rs.getBytes(5));
+                        Shown metadata = metadataReader.readValue(rs.getBytes(6));
+                        return new RecordedEvent(rs.getLong(1), DateTimeUtils.parseInstant(rs.getString(2)), payload,
+                                metadata.actorId(), metadata.correlationId(), metadata.reason());
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -76,12 +76,13 @@ class EventLog {
                 .list();
     }
 
-    private Class<?> type(String name, String revision) {
-        return types.computeIfAbsent(name, n -> serializer.classForType(new SimpleSerializedType(n, revision)));
+    private ObjectReader reader(String type, String revision) {
+        return readers.computeIfAbsent(type,
+                name -> json.readerFor(serializer.classForType(new SimpleSerializedType(name, revision))));
     }
 
-    private static String text(JsonNode metadata, String field) {
-        JsonNode value = metadata.get(field);
-        return value == null || value.isNull() ? null : value.asText();
+    /** What a history shows of an event's metadata (as {@link RequestMetadata} names it). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    private record Shown(String actorId, String correlationId, String reason) {
     }
 }
