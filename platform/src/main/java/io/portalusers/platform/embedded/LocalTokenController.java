@@ -1,24 +1,31 @@
 package io.portalusers.platform.embedded;
 
+import io.portalusers.api.UserId;
 import io.portalusers.api.user.Username;
+import io.portalusers.platform.PlatformEnvironment;
 import io.portalusers.platform.actor.ActorDirectory;
 import io.portalusers.platform.problem.FieldErrors;
 import io.portalusers.platform.problem.NotFoundException;
+import io.portalusers.api.InvalidValueException;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
-import io.portalusers.platform.PlatformEnvironment;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.util.regex.Pattern;
+
 /**
- * Embedded default only: a token for any user by username, for trying the API with curl.
- * It stands in for the sign-in that a real deployment's identity provider performs.
+ * Embedded default only: a token for any user by username, or for a machine client by its
+ * client id, for trying the API with curl. It stands in for the sign-in (and the client
+ * credentials grant) that a real deployment's identity provider performs.
  */
 @RestController
 @ConditionalOnProperty(name = PlatformEnvironment.EMBEDDED, havingValue = "true")
 public class LocalTokenController {
 
     static final String PATH = "/api/dev/token";
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+( [\\x21\\x23-\\x5B\\x5D-\\x7E]+)*");
 
     private final LocalTokens tokens;
     private final ActorDirectory directory;
@@ -28,13 +35,45 @@ public class LocalTokenController {
         this.directory = directory;
     }
 
-    @GetMapping(PATH)
-    LocalTokens.IssuedToken token(@RequestParam String username) {
+    @GetMapping(path = PATH, params = "username")
+    LocalTokens.IssuedToken token(@RequestParam String username, @RequestParam(defaultValue = "") String scope) {
         FieldErrors errors = new FieldErrors();
         Username name = errors.parse("username", username, Username::of);
+        String scopes = errors.parse("scope", scope, LocalTokenController::scope);
         errors.throwIfAny();
         return directory.findByUsernameKey(name.key())
-                .map(tokens::issue)
+                .map(user -> tokens.issue(user, scopes))
                 .orElseThrow(() -> new NotFoundException("no such user"));
+    }
+
+    /** A client credentials token: subject the client id, {@code scope} as asked (audit:read for auditors). */
+    @GetMapping(path = PATH, params = {"client", "!username"})
+    LocalTokens.ClientToken clientToken(@RequestParam String client, @RequestParam(defaultValue = "") String scope) {
+        FieldErrors errors = new FieldErrors();
+        String clientId = errors.parse("client", client, LocalTokenController::clientId);
+        String scopes = errors.parse("scope", scope, LocalTokenController::scope);
+        errors.throwIfAny();
+        return tokens.issueForClient(clientId, scopes);
+    }
+
+    /** Letters, digits and {@code . _ -}; never a user id, so that no client token is a user's. */
+    private static String clientId(String text) {
+        if (!CLIENT_ID.matcher(text).matches()) {
+            throw new InvalidValueException("client", "must be 1 to 64 letters, digits, '.', '_' or '-'");
+        }
+        try {
+            UserId.of(text);
+        } catch (RuntimeException notAUserId) {
+            return text;
+        }
+        throw new InvalidValueException("client", "must not be a user id");
+    }
+
+    /** RFC 6749 scope tokens separated by single spaces, or none. */
+    private static String scope(String text) {
+        if (!text.isEmpty() && !SCOPE.matcher(text).matches()) {
+            throw new InvalidValueException("scope", "must be scope names separated by single spaces");
+        }
+        return text;
     }
 }

@@ -27,19 +27,40 @@ public class LocalTokens {
     }
 
     public IssuedToken issue(UserId subject) {
-        Instant now = clock.instant();
-        Instant expiresAt = now.plus(ttl);
-        JwtClaimsSet claims = JwtClaimsSet.builder()
+        return issue(subject, "");
+    }
+
+    /** A user's token with a {@code scope} claim (space-separated; none when blank), which grants a user nothing. */
+    public IssuedToken issue(UserId subject, String scope) {
+        Instant expiresAt = clock.instant().plus(ttl);
+        return new IssuedToken(encode(subject.toString(), scope, expiresAt), subject, expiresAt);
+    }
+
+    /**
+     * A machine client's token, as an identity provider issues for the client credentials
+     * grant: the subject is the client id, the {@code scope} claim says what it may do.
+     */
+    public ClientToken issueForClient(String clientId, String scope) {
+        Instant expiresAt = clock.instant().plus(ttl);
+        return new ClientToken(encode(clientId, scope, expiresAt), clientId, scope, expiresAt);
+    }
+
+    private String encode(String subject, String scope, Instant expiresAt) {
+        JwtClaimsSet.Builder claims = JwtClaimsSet.builder()
                 .issuer(ISSUER)
-                .subject(subject.toString())
-                .issuedAt(now)
-                .expiresAt(expiresAt)
-                .build();
-        String token = encoder.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).build(), claims))
+                .subject(subject)
+                .issuedAt(clock.instant())
+                .expiresAt(expiresAt);
+        if (!scope.isBlank()) {
+            claims.claim("scope", scope);
+        }
+        return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).build(), claims.build()))
                 .getTokenValue();
-        return new IssuedToken(token, subject, expiresAt);
     }
 
     public record IssuedToken(String token, UserId userId, Instant expiresAt) {
+    }
+
+    public record ClientToken(String token, String clientId, String scope, Instant expiresAt) {
     }
 }

@@ -34,7 +34,11 @@ public class ProblemSecurityHandlers implements AuthenticationEntryPoint, Access
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
             throws IOException {
-        write(response, HttpStatus.FORBIDDEN, "forbidden", "not allowed");
+        if (MachineClientAuthentication.current().isPresent()) {
+            write(response, HttpStatus.FORBIDDEN, MachineClients.CODE, MachineClients.DETAIL);
+        } else {
+            write(response, HttpStatus.FORBIDDEN, "forbidden", "not allowed");
+        }
     }
 
     private void write(HttpServletResponse response, HttpStatus status, String code, String detail) throws IOException {

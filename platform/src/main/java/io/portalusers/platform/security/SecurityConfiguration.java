@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Callers present a JWT bearer token whose subject is their user id. What they may do is
- * decided from this service's own state (see {@link ActorAuthenticationConverter}).
+ * decided from this service's own state (see {@link ActorAuthenticationConverter}). Machine
+ * clients with the {@code audit:read} scope only read (see {@link MachineClients}).
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
@@ -32,6 +33,8 @@ public class SecurityConfiguration {
                 .requestCache(AbstractHttpConfigurer::disable)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(a -> {
+                    // first: a machine client reads the audit record and reports, and nothing else
+                    a.requestMatchers(MachineClients::outsideAuditReads).denyAll();
                     a.requestMatchers(OPERATIONS).permitAll();
                     for (AnonymousEndpoints endpoints : open) {
                         String[] patterns = endpoints.patterns().toArray(String[]::new);

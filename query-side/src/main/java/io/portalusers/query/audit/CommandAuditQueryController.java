@@ -2,7 +2,7 @@ package io.portalusers.query.audit;
 
 import io.portalusers.api.InvalidValueException;
 import io.portalusers.api.OrganizationId;
-import io.portalusers.platform.actor.Actor;
+import io.portalusers.platform.actor.AuditReader;
 import io.portalusers.platform.problem.RuleViolationException;
 import io.portalusers.platform.web.Page;
 import org.springframework.http.MediaType;
@@ -25,7 +25,8 @@ import java.util.UUID;
 
 /**
  * RELIABILITY U1: the record of every command, accepted or refused, newest first. Portal
- * Admins read all of it; Org Admins the records about their organizations.
+ * Admins and audit:read machine clients read all of it; Org Admins the records about their
+ * organizations.
  */
 @RestController
 class CommandAuditQueryController {
@@ -43,7 +44,7 @@ class CommandAuditQueryController {
     }
 
     @GetMapping(path = "/api/audit/commands", produces = MediaType.APPLICATION_JSON_VALUE)
-    Page<AuditRecord> list(Actor actor,
+    Page<AuditRecord> list(AuditReader reader,
                            @RequestParam(required = false) String target,
                            @RequestParam(required = false) String actorId,
                            @RequestParam(required = false) String outcome,
@@ -52,8 +53,8 @@ class CommandAuditQueryController {
                            @RequestParam(defaultValue = "0") int page,
                            @RequestParam(defaultValue = "50") int size) {
         Page.Request request = Page.request(page, size);
-        Set<OrganizationId> administered = actor.administeredOrganizations();
-        if (!actor.isPortalAdmin() && administered.isEmpty()) {
+        Set<OrganizationId> administered = reader.administeredOrganizations();
+        if (!reader.readsEverything() && administered.isEmpty()) {
             throw RuleViolationException.forbidden("R-AUD-1", "only Portal Admins and Org Admins read the audit record");
         }
         if (outcome != null && !OUTCOMES.contains(outcome)) {
@@ -66,7 +67,7 @@ class CommandAuditQueryController {
         condition(conditions, params, "outcome = :outcome", "outcome", outcome);
         condition(conditions, params, "recorded_at >= :from", "from", from == null ? null : Timestamp.from(from));
         condition(conditions, params, "recorded_at < :to", "to", to == null ? null : Timestamp.from(to));
-        if (!actor.isPortalAdmin()) {
+        if (!reader.readsEverything()) {
             condition(conditions, params, "organizations && :organizations", "organizations",
                     administered.stream().map(OrganizationId::value).toArray(UUID[]::new));
         }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portalusers.api.InvalidValueException;
 import io.portalusers.api.OrganizationId;
-import io.portalusers.platform.actor.Actor;
+import io.portalusers.api.user.MembershipsChanged;
+import io.portalusers.api.user.UserCreated;
+import io.portalusers.platform.actor.AuditReader;
 import io.portalusers.platform.problem.RuleViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -29,14 +31,17 @@ import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
- * The auditor's export: every event, or those of one organization (its own and its
- * members') or one user, in a time range, streamed as JSON Lines or CSV with the same fields.
- * Rows are read through a cursor and written as they come, so memory stays flat on millions
- * of events.
+ * The auditor's export: every event, or those of one organization (its own, and its members'
+ * while they were members) or one user, in a time range, streamed as JSON Lines or CSV with
+ * the same fields. Rows are read through a cursor and written as they come, so memory stays
+ * flat on millions of events. Portal Admins and audit:read machine clients export everything; an Org Admin
+ * its own organization.
  */
 @RestController
 class EventExportController {
@@ -46,6 +51,9 @@ class EventExportController {
     private static final MediaType JSON_LINES = MediaType.parseMediaType("application/x-ndjson");
     private static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
     private static final int FETCH_SIZE = 1000;
+    /** The user events that set its memberships (each carries the whole list). */
+    private static final List<String> MEMBERSHIP_EVENTS =
+            List.of(UserCreated.class.getName(), MembershipsChanged.class.getName());
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate readOnly;
@@ -61,14 +69,14 @@ class EventExportController {
     }
 
     @GetMapping(path = "/api/audit/events")
-    ResponseEntity<StreamingResponseBody> export(Actor actor,
+    ResponseEntity<StreamingResponseBody> export(AuditReader reader,
                                                  @RequestParam(required = false) UUID organization,
                                                  @RequestParam(required = false) UUID user,
                                                  @RequestParam(required = false) Instant from,
                                                  @RequestParam(required = false) Instant to,
                                                  @RequestParam(defaultValue = "jsonl") String format) {
-        if (!actor.isPortalAdmin() && (organization == null
-                || !actor.administeredOrganizations().contains(new OrganizationId(organization)))) {
+        if (!reader.readsEverything() && (organization == null
+                || !reader.administeredOrganizations().contains(new OrganizationId(organization)))) {
             throw RuleViolationException.forbidden("R-AUD-1",
                     "Portal Admins export the log; an Org Admin exports its own organization's events");
         }
@@ -87,28 +95,80 @@ class EventExportController {
             params.addValue("user", user.toString());
         }
         if (organization != null) {
+            // the organization's own events and those of every user who was ever its member;
+            // which of a user's events fall within its membership is decided as they stream by
             sql.append(" and (aggregateidentifier = :organization or aggregateidentifier in (")
-                    .append("select user_id::text from user_membership_view where organization_id = :organizationId))");
-            params.addValue("organization", organization.toString()).addValue("organizationId", organization);
+                    .append("select aggregateidentifier from domainevententry where type = 'User'")
+                    .append(" and payloadtype in (:membershipEvents)")
+                    .append(" and strpos(convert_from(payload, 'UTF8'), :organization) > 0))");
+            params.addValue("organization", organization.toString())
+                    .addValue("membershipEvents", MEMBERSHIP_EVENTS);
         }
         // the log keeps event times as text in a fixed-width UTC format, which sorts as time
-        if (from != null) {
+        String fromText = from == null ? null : org.axonframework.common.DateTimeUtils.formatInstant(from);
+        if (from != null && organization == null) {
             sql.append(" and timestamp >= :from");
-            params.addValue("from", org.axonframework.common.DateTimeUtils.formatInstant(from));
+            params.addValue("from", fromText);
         }
         if (to != null) {
             sql.append(" and timestamp < :to");
             params.addValue("to", org.axonframework.common.DateTimeUtils.formatInstant(to));
         }
         sql.append(" order by globalindex");
-        StreamingResponseBody body = out -> stream(sql.toString(), params, out, csv);
+        RowFilter filter = organization == null ? rs -> true : new MembershipWindow(organization.toString(), fromText);
+        StreamingResponseBody body = out -> stream(sql.toString(), params, out, csv, filter);
         return ResponseEntity.ok()
                 .contentType(csv ? CSV : JSON_LINES)
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=events." + format)
                 .body(body);
     }
 
-    private void stream(String sql, MapSqlParameterSource params, OutputStream out, boolean csv) {
+    /** Whether a row goes into the export. */
+    @FunctionalInterface
+    private interface RowFilter {
+        boolean include(ResultSet rs) throws SQLException, IOException;
+    }
+
+    /**
+     * An organization's export: its own events, and a user's events while it was a member
+     * (from the event that made it one to the one that ended it, both included), the same
+     * window an Org Admin reads of the user's history. Earlier events are read to know where a
+     * user stood when the time range starts, and left out. Memory: one flag per member.
+     */
+    private final class MembershipWindow implements RowFilter {
+
+        private final String organization;
+        private final String from;
+        private final Map<String, Boolean> member = new HashMap<>();
+
+        MembershipWindow(String organization, String from) {
+            this.organization = organization;
+            this.from = from;
+        }
+
+        @Override
+        public boolean include(ResultSet rs) throws SQLException, IOException {
+            String aggregate = rs.getString("aggregateidentifier");
+            boolean visible;
+            if (aggregate.equals(organization)) {
+                visible = true;
+            } else {
+                boolean before = member.getOrDefault(aggregate, false);
+                boolean after = before;
+                if (MEMBERSHIP_EVENTS.contains(rs.getString("payloadtype"))) {
+                    after = false;
+                    for (JsonNode membership : json.readTree(rs.getString("payload")).path("memberships")) {
+                        after |= organization.equals(membership.path("organizationId").asText());
+                    }
+                    member.put(aggregate, after);
+                }
+                visible = before || after;
+            }
+            return visible && (from == null || rs.getString("timestamp").compareTo(from) >= 0);
+        }
+    }
+
+    private void stream(String sql, MapSqlParameterSource params, OutputStream out, boolean csv, RowFilter filter) {
         Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
         readOnly.executeWithoutResult(status -> {
             // an export may outlast the statement and idle limits the pool sets for commands
@@ -120,6 +180,9 @@ class EventExportController {
                 }
                 jdbc.query(sql, params, rs -> {
                     try {
+                        if (!filter.include(rs)) {
+                            return;
+                        }
                         if (csv) {
                             writeCsv(rs, writer);
                         } else {

@@ -1,23 +1,119 @@
 package io.portalusers.query.history;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.portalusers.platform.web.RequestMetadata;
+import org.axonframework.common.DateTimeUtils;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedType;
+import org.axonframework.serialization.json.JacksonSerializer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import java.io.IOException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Reads an aggregate's events from the event store itself: history never comes from a projection. */
+/**
+ * Reads an aggregate's events from the event store itself: history never comes from a projection.
+ *
+ * <p>On the JDBC event store with the Jackson event serializer (the default) it reads the
+ * aggregate's rows in one query and parses each payload once with the serializer's own
+ * ObjectMapper, and of the metadata only what a history shows. Reading through Axon (rows
+ * fetched in batches of 100, full messages deserialized through the serializer) measured
+ * eight times slower than a raw SELECT of the same rows at 1,000 events (BENCHMARKS B5). On
+ * any other store (Axon Server) or serializer it reads through Axon.
+ */
 @Component
 class EventLog {
 
     private final EventStore events;
+    private final JdbcClient jdbc;
+    private final Serializer serializer;
+    private final ObjectMapper json;
+    private final boolean direct;
+    private final ObjectReader metadataReader;
+    private final Map<String, ObjectReader> readers = new ConcurrentHashMap<>();
 
-    EventLog(EventStore events) {
+    EventLog(EventStore events, JdbcClient jdbc, @Qualifier("eventSerializer") Serializer serializer,
+             ObjectProvider<EventStorageEngine> engine) {
         this.events = events;
+        this.jdbc = jdbc;
+        this.serializer = serializer;
+        this.json = serializer instanceof JacksonSerializer jackson ? jackson.getObjectMapper() : null;
+        this.direct = json != null && engine.getIfUnique() instanceof JdbcEventStorageEngine;
+        this.metadataReader = json == null ? null : json.readerFor(Shown.class);
     }
 
     /** Every event of the aggregate in order; empty when there is none. */
     List<RecordedEvent> of(String aggregateId) {
-        // From sequence 0 explicitly: readEvents(id) alone would start at a snapshot, were there one.
-        return events.readEvents(aggregateId, 0).asStream().map(RecordedEvent::of).toList();
+        if (!direct) {
+            // From sequence 0 explicitly: readEvents(id) alone would start at a snapshot, were there one.
+            return events.readEvents(aggregateId, 0).asStream().map(RecordedEvent::of).toList();
+        }
+        return jdbc.sql("""
+                        select sequencenumber, timestamp, payloadtype, payloadrevision, payload, metadata
+                        from domainevententry where aggregateidentifier = ? order by sequencenumber""")
+                .param(aggregateId)
+                .query((rs, n) -> {
+                    try {
+                        Object payload = reader(rs.getString(3), rs.getString(4)).readValue(rs.getBytes(5));
+                        Shown metadata = metadataReader.readValue(rs.getBytes(6));
+                        return new RecordedEvent(rs.getLong(1), time(rs.getString(2)), payload,
+                                metadata.actorId(), metadata.correlationId(), metadata.reason());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .list();
+    }
+
+    /**
+     * The event's time as the store keeps it, {@code 2026-11-28T21:03:13.123Z} (Axon's fixed
+     * width), read field by field: the formatter's general parse took as long as the payload's
+     * deserialization. Any other shape goes to Axon's parser.
+     */
+    static Instant time(String text) {
+        if (text.length() == 24 && text.charAt(4) == '-' && text.charAt(7) == '-' && text.charAt(10) == 'T'
+                && text.charAt(13) == ':' && text.charAt(16) == ':' && text.charAt(19) == '.' && text.charAt(23) == 'Z'
+                && text.chars().limit(23).allMatch(c -> Character.isDigit(c) || "-T:.".indexOf(c) >= 0)) {
+            try {
+                LocalDate day = LocalDate.of(number(text, 0, 4), number(text, 5, 7), number(text, 8, 10));
+                LocalTime time = LocalTime.of(number(text, 11, 13), number(text, 14, 16), number(text, 17, 19),
+                        number(text, 20, 23) * 1_000_000);
+                return LocalDateTime.of(day, time).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeException notADate) {
+                // not a valid date after all: let the general parser say so
+            }
+        }
+        return DateTimeUtils.parseInstant(text);
+    }
+
+    private static int number(String text, int from, int to) {
+        return Integer.parseInt(text, from, to, 10);
+    }
+
+    private ObjectReader reader(String type, String revision) {
+        return readers.computeIfAbsent(type,
+                name -> json.readerFor(serializer.classForType(new SimpleSerializedType(name, revision))));
+    }
+
+    /** What a history shows of an event's metadata (as {@link RequestMetadata} names it). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    private record Shown(String actorId, String correlationId, String reason) {
     }
 }

@@ -2,7 +2,7 @@ package io.portalusers.query.reports;
 
 import io.portalusers.api.InvalidValueException;
 import io.portalusers.api.OrganizationId;
-import io.portalusers.platform.actor.Actor;
+import io.portalusers.platform.actor.AuditReader;
 import io.portalusers.platform.problem.FieldErrors;
 import io.portalusers.platform.problem.RuleViolationException;
 import io.portalusers.platform.web.Page;
@@ -60,8 +60,8 @@ class ReportsQueryController {
     }
 
     @GetMapping(path = "/api/reports/users-by-state", produces = MediaType.APPLICATION_JSON_VALUE)
-    UsersByState usersByState(Actor actor, @RequestParam(required = false) String organization) {
-        Scope scope = Scope.of(actor, organization);
+    UsersByState usersByState(AuditReader reader, @RequestParam(required = false) String organization) {
+        Scope scope = Scope.of(reader, organization);
         String sql = scope.everything()
                 ? "select state, category, account_role, users from report_users_by_state"
                 : """
@@ -77,11 +77,11 @@ class ReportsQueryController {
     }
 
     @GetMapping(path = "/api/reports/organizations", produces = MediaType.APPLICATION_JSON_VALUE)
-    Page<OrganizationFigures> organizations(Actor actor,
+    Page<OrganizationFigures> organizations(AuditReader reader,
                                             @RequestParam(required = false) String organization,
                                             @RequestParam(defaultValue = "0") int page,
                                             @RequestParam(defaultValue = "20") int size) {
-        Scope scope = Scope.of(actor, organization);
+        Scope scope = Scope.of(reader, organization);
         Page.Request request = Page.request(page, size);
         String where = scope.everything() ? "true" : "r.organization_id in (:organizations)";
         List<OrganizationFigures> items = jdbc.sql("select * from report_users_per_organization r where " + where
@@ -102,10 +102,10 @@ class ReportsQueryController {
     }
 
     @GetMapping(path = "/api/reports/pending-activations", produces = MediaType.APPLICATION_JSON_VALUE)
-    PendingActivations pendingActivations(Actor actor,
+    PendingActivations pendingActivations(AuditReader reader,
                                           @RequestParam(required = false) String organization,
                                           @RequestParam(defaultValue = "10") int oldest) {
-        Scope scope = Scope.of(actor, organization);
+        Scope scope = Scope.of(reader, organization);
         if (oldest < 0 || oldest > MAX_OLDEST) {
             throw new InvalidValueException("oldest", "must be 0 to " + MAX_OLDEST);
         }
@@ -168,26 +168,27 @@ class ReportsQueryController {
     }
 
     /**
-     * The organizations whose figures the actor reads (R-SEARCH-4): every one for a Portal
-     * Admin, those it administers for an Org Admin, and within those the one asked for.
+     * The organizations whose figures the reader sees (R-SEARCH-4): every one for a Portal
+     * Admin or an audit:read machine client, those it administers for an Org Admin, and within
+     * those the one asked for.
      */
     private record Scope(boolean everything, Set<UUID> organizations) {
 
-        static Scope of(Actor actor, String organization) {
+        static Scope of(AuditReader reader, String organization) {
             FieldErrors errors = new FieldErrors();
             UUID only = errors.parseOptional("organization", organization, UUID::fromString);
-            Set<OrganizationId> administered = actor.isPortalAdmin() ? Set.of() : actor.administeredOrganizations();
-            if (!actor.isPortalAdmin() && administered.isEmpty()) {
+            Set<OrganizationId> administered = reader.readsEverything() ? Set.of() : reader.administeredOrganizations();
+            if (!reader.readsEverything() && administered.isEmpty()) {
                 throw RuleViolationException.forbidden("R-SEARCH-4",
                         "only Portal Admins and Org Admins can read reports");
             }
             errors.throwIfAny();
             if (only != null) {
                 // An Org Admin asking for another organization reads no figures, as its search finds nobody there.
-                boolean visible = actor.isPortalAdmin() || administered.contains(new OrganizationId(only));
+                boolean visible = reader.readsEverything() || administered.contains(new OrganizationId(only));
                 return new Scope(false, visible ? Set.of(only) : Set.of());
             }
-            if (actor.isPortalAdmin()) {
+            if (reader.readsEverything()) {
                 return new Scope(true, Set.of());
             }
             return new Scope(false, Set.copyOf(administered.stream().map(OrganizationId::value).toList()));

@@ -1,0 +1,83 @@
+package io.portalusers.platform.security;
+
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.jwt.Jwt;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A caller that is not a user of this service but a machine client (an auditor's or a
+ * reporting tool's) whose token carries the {@value #AUDIT_READ} scope. It reads the audit
+ * record and the reports, and nothing else: every other request is refused before any
+ * controller runs (see {@link SecurityConfiguration}).
+ */
+public final class MachineClientAuthentication extends AbstractAuthenticationToken {
+
+    public static final String AUDIT_READ = "audit:read";
+    /** The name it goes by wherever a caller's name is kept (never a user id). */
+    public static final String NAME_PREFIX = "client:";
+
+    private final Jwt token;
+    private final String clientId;
+
+    MachineClientAuthentication(Jwt token, String clientId) {
+        super(List.of(new SimpleGrantedAuthority("SCOPE_" + AUDIT_READ)));
+        this.token = token;
+        this.clientId = clientId;
+        setAuthenticated(true);
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    @Override
+    public Object getCredentials() {
+        return token;
+    }
+
+    @Override
+    public Object getPrincipal() {
+        return clientId;
+    }
+
+    @Override
+    public String getName() {
+        return NAME_PREFIX + clientId;
+    }
+
+    /** The machine client of the current request, if the caller is one. */
+    public static Optional<MachineClientAuthentication> current() {
+        Authentication caller = SecurityContextHolder.getContext().getAuthentication();
+        return caller instanceof MachineClientAuthentication machine ? Optional.of(machine) : Optional.empty();
+    }
+
+    /**
+     * The token's scopes: {@code scope} as a space-separated string (RFC 8693, RFC 9068) or
+     * {@code scp} as a list or a string (as some identity providers send it).
+     */
+    static Set<String> scopes(Jwt jwt) {
+        return Stream.of("scope", "scp")
+                .map(jwt.getClaims()::get)
+                .flatMap(MachineClientAuthentication::values)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    private static Stream<String> values(Object claim) {
+        if (claim instanceof String text) {
+            return Stream.of(text.trim().split("\\s+")).filter(s -> !s.isEmpty());
+        }
+        if (claim instanceof Collection<?> list) {
+            return list.stream().filter(String.class::isInstance).map(String.class::cast).flatMap(s -> values((Object) s));
+        }
+        return Stream.empty();
+    }
+}
