@@ -71,7 +71,11 @@ public class MailOutbox {
                         returning o.*""")
                 .params(utc(now.plus(claim)), utc(now), utc(now), limit)
                 .query(this::mail)
-                .list();
+                .list()
+                .stream()
+                // RETURNING keeps no order: emails go out in the order they were written
+                .sorted(java.util.Comparator.comparing(OutgoingMail::createdAt).thenComparing(OutgoingMail::messageId))
+                .toList();
     }
 
     /** The raw token of an invitation whose email is not sent yet; empty once it was used or replaced. */

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Runs on the HTTP tests' shared context (found through Spring's context cache) and its
  * real SMTP server: links are taken from the emails.
  */
-class InvitationLifecycleProperties {
+class InvitationLifecycleTest {
 
     /** Only to find the HTTP tests' shared context: the same configuration, so the same cached context. */
     static class Shared extends ApiTest {
@@ -102,13 +102,13 @@ class InvitationLifecycleProperties {
 
     @Property(tries = 12)
     void T1_no_expired_superseded_or_foreign_token_is_ever_accepted(@ForAll("lifecycles") ActionChain<Portal> chain) {
-        chain.withInvariant("every link works exactly when the model says", InvitationLifecycleProperties::linksAsModelled)
+        chain.withInvariant("every link works exactly when the model says", InvitationLifecycleTest::linksAsModelled)
                 .run();
     }
 
     @Provide
     Arbitrary<ActionChain<Portal>> lifecycles() {
-        return ActionChain.startWith(InvitationLifecycleProperties::twoUsers)
+        return ActionChain.startWith(InvitationLifecycleTest::twoUsers)
                 .withAction(3, new Resend())
                 .withAction(2, new TimePasses())
                 .withAction(1, new DeadlinePasses())
