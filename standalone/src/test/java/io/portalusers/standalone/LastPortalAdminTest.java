@@ -1,16 +1,10 @@
 package io.portalusers.standalone;
 
 import io.portalusers.api.UserId;
-import io.portalusers.platform.embedded.LocalTokens;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import java.nio.file.Files;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,21 +13,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * R-STATE-2 where it bites: a portal with exactly two enabled Portal Admins, each disabling
  * the other at the same moment. Its own database, so that no other test's admins count.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class LastPortalAdminTest {
+class LastPortalAdminTest extends OwnContextTest {
 
     @DynamicPropertySource
-    static void ownDatabase(DynamicPropertyRegistry registry) throws Exception {
-        String dir = Files.createTempDirectory("portal-users-last-admin").toString();
-        registry.add("portal.embedded.data-dir", () -> dir);
+    static void lastAdminDatabase(DynamicPropertyRegistry registry) {
+        ownDatabase(registry, "last-admin");
     }
-
-    @LocalServerPort
-    int port;
-    @Autowired
-    LocalTokens tokens;
-    @Autowired
-    JdbcClient jdbc;
 
     private long enabledPortalAdmins() {
         return jdbc.sql("select count(*) from actor where account_role = 'PORTAL_ADMIN' and enabled")

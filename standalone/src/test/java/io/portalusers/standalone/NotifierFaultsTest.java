@@ -1,21 +1,13 @@
 package io.portalusers.standalone;
 
-import io.portalusers.api.UserId;
-import io.portalusers.platform.embedded.LocalTokens;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -30,36 +22,25 @@ import static org.awaitility.Awaitility.await;
  * server that refuses a recipient for good. Its own database and its own SMTP port, which
  * these tests take down and hand to other servers.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability(tracing = false)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class NotifierFaultsTest {
+class NotifierFaultsTest extends OwnContextTest {
 
     private static final Mailbox MAIL = Mailbox.start();
     private static final int INVITATIONS = Integer.getInteger("f1.invitations", 1000);
 
     @DynamicPropertySource
-    static void ownDatabaseAndMailServer(DynamicPropertyRegistry registry) throws Exception {
-        String dir = Files.createTempDirectory("portal-users-mail-faults").toString();
-        registry.add("portal.embedded.data-dir", () -> dir);
+    static void ownDatabaseAndMailServer(DynamicPropertyRegistry registry) {
+        ownDatabase(registry, "mail-faults");
         ApiTest.mailTo(MAIL, registry);
     }
-
-    @LocalServerPort
-    int port;
-    @Autowired
-    LocalTokens tokens;
-    @Autowired
-    JdbcClient jdbc;
-    @Value("${portal.bootstrap-admin.id}")
-    String bootstrapAdmin;
 
     private Api api;
     private String admin;
 
     private void connect() {
-        api = new Api(port);
-        admin = tokens.issue(UserId.of(bootstrapAdmin)).token();
+        api = api();
+        admin = adminToken();
     }
 
     private String invite(String username) {

@@ -1,14 +1,7 @@
 package io.portalusers.standalone;
 
-import io.portalusers.api.UserId;
-import io.portalusers.platform.embedded.LocalTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -19,7 +12,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,38 +30,27 @@ import static org.awaitility.Awaitility.await;
  * limit. The pending-request expiry runs here too, with a short one, through the real
  * db-scheduler deadline manager.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class RateLimitTest {
+class RateLimitTest extends OwnContextTest {
 
     static final int LIMIT = 50;
     static final String PROXY = "127.0.0.2";
 
     @DynamicPropertySource
-    static void ownDatabaseAndSmallLimits(DynamicPropertyRegistry registry) throws Exception {
-        String dir = Files.createTempDirectory("portal-users-rate-limit").toString();
-        registry.add("portal.embedded.data-dir", () -> dir);
+    static void ownDatabaseAndSmallLimits(DynamicPropertyRegistry registry) {
+        ownDatabase(registry, "rate-limit");
         registry.add("portal.rate-limit.anonymous.requests-per-minute", () -> LIMIT);
         registry.add("portal.rate-limit.trusted-proxies", () -> PROXY + ", 10.0.0.0/8");
         registry.add("portal.registration.expiry", () -> "2s");
         registry.add("db-scheduler.polling-interval", () -> "1s");
     }
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    LocalTokens tokens;
-    @Autowired
-    JdbcClient jdbc;
-    @Value("${portal.bootstrap-admin.id}")
-    String adminId;
-
     Api api;
     String admin;
 
     @BeforeEach
     void connect() {
-        api = new Api(port);
-        admin = tokens.issue(UserId.of(adminId)).token();
+        api = api();
+        admin = adminToken();
     }
 
     private static String bogusToken() {

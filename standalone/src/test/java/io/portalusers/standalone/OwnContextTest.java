@@ -1,0 +1,52 @@
+package io.portalusers.standalone;
+
+import io.portalusers.api.UserId;
+import io.portalusers.platform.embedded.LocalTokens;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+
+/**
+ * Tests that need the whole service with settings of their own (small limits, a mail server
+ * they take down, a portal with exactly two admins), and so a context and a database of
+ * their own: a second context on {@link ApiTest}'s folder could not lock it. Each subclass
+ * names its folder with {@link #ownDatabase} in its {@code @DynamicPropertySource}.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+abstract class OwnContextTest {
+
+    @LocalServerPort
+    protected int port;
+    @Autowired
+    protected LocalTokens tokens;
+    @Autowired
+    protected JdbcClient jdbc;
+    @Value("${portal.bootstrap-admin.id}")
+    protected String bootstrapAdmin;
+
+    /** The embedded PostgreSQL of this context, in a fresh temporary folder named after {@code name}. */
+    static void ownDatabase(DynamicPropertyRegistry registry, String name) {
+        try {
+            String dir = Files.createTempDirectory("portal-users-" + name).toString();
+            registry.add("portal.embedded.data-dir", () -> dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    protected Api api() {
+        return new Api(port);
+    }
+
+    /** A token of the bootstrap Portal Admin. */
+    protected String adminToken() {
+        return tokens.issue(UserId.of(bootstrapAdmin)).token();
+    }
+}
