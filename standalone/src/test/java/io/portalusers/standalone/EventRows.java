@@ -8,10 +8,15 @@ import org.axonframework.messaging.MetaData;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 
+import org.postgresql.PGConnection;
+
+import java.io.IOException;
+import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
@@ -42,6 +47,31 @@ public final class EventRows {
                 .objectMapper(JsonMapper.builder().findAndAddModules()
                         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build())
                 .build());
+    }
+
+    /** Appends the events with COPY (several times faster than inserts), as one transaction. */
+    public void copy(Connection connection, List<Event> events) throws SQLException {
+        StringBuilder rows = new StringBuilder(events.size() * 600);
+        String hexMetadata = hex(metadata);
+        for (Event event : events) {
+            rows.append(event.user()).append('\t').append(event.sequence()).append("\tUser\t").append(UUID.randomUUID())
+                    .append("\t\\\\x").append(hexMetadata)
+                    .append("\t\\\\x").append(hex(serializer.serialize(event.payload(), byte[].class).getData()))
+                    .append("\t\\N\t").append(event.payload().getClass().getName())
+                    .append('\t').append(DateTimeUtils.formatInstant(event.at())).append('\n');
+        }
+        try {
+            connection.unwrap(PGConnection.class).getCopyAPI().copyIn("""
+                    copy domainevententry (aggregateidentifier, sequencenumber, type, eventidentifier, metadata, payload,
+                                           payloadrevision, payloadtype, timestamp) from stdin""",
+                    new StringReader(rows.toString()));
+        } catch (IOException e) {
+            throw new SQLException(e);
+        }
+    }
+
+    private static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
     }
 
     /** Appends the events as one transaction; the connection's auto-commit is restored. */

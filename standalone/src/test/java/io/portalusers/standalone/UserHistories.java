@@ -75,6 +75,11 @@ public final class UserHistories {
         return users;
     }
 
+    /** The organizations memberships point to, the first ones the largest. */
+    public List<OrganizationId> organizations() {
+        return List.copyOf(organizations);
+    }
+
     /** The events of user {@code index}, in order. */
     public List<EventRows.Event> history(int index) {
         Random random = new Random(seed * 1_000_003L + index);
