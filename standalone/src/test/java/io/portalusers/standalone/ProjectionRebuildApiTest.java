@@ -2,7 +2,9 @@ package io.portalusers.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.portalusers.api.user.Role;
+import io.portalusers.query.projections.ReconciliationMonitor;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +17,9 @@ import static org.awaitility.Awaitility.await;
 class ProjectionRebuildApiTest extends ApiTest {
 
     private static final List<String> PROJECTIONS = List.of("organizations", "users", "settings");
+
+    @Autowired
+    private ReconciliationMonitor monitor;
 
     private String checksum() {
         return jdbc.sql("""
@@ -103,6 +108,48 @@ class ProjectionRebuildApiTest extends ApiTest {
                 .json().get("behind").asLong()).isZero();
         assertThat(api.get("/api/admin/projections/organizations/reconciliation?settledFor=PT0S").token(admin).send()
                 .json().get("behind").asLong()).isZero();
+    }
+
+    /** What the scheduled check would find if every event were settled, as health shows it. */
+    private JsonNode projectionsHealthNow() {
+        monitor.refresh(Duration.ZERO);
+        return api.get("/actuator/health/projections").send().json();
+    }
+
+    private long behindNow() {
+        return projectionsHealthNow().at("/components/reconciliation/details/users/behind").asLong();
+    }
+
+    @Test
+    void reconciliation_shows_as_health_and_metric_without_taking_the_service_out() {
+        String lagging = someHistory();
+        awaitCaughtUp("users");
+        long before = behindNow();
+        try {
+            jdbc.sql("update user_view set version = version - 1 where user_id = ?::uuid").param(lagging).update();
+
+            // the scheduled check may run in between with the real settle time: ask again until it shows
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                JsonNode health = projectionsHealthNow();
+                assertThat(health.at("/status").asText()).isEqualTo(ReconciliationMonitor.BEHIND);
+                assertThat(health.at("/components/reconciliation/details/users/behind").asLong()).isEqualTo(before + 1);
+                assertThat(health.at("/components/reconciliation/details/users/replaying").asBoolean()).isFalse();
+                assertThat(api.get("/actuator/prometheus").send().body())
+                        .contains("portal_projection_behind{processor=\"users\"} " + (double) (before + 1))
+                        .containsPattern("portal_projection_lag_events\\{processor=\"users\"} \\d");
+            });
+            Api.Response overall = api.get("/actuator/health").send();
+            assertThat(overall.status()).as("the node keeps serving").isEqualTo(200);
+            assertThat(overall.json().at("/status").asText()).isEqualTo(ReconciliationMonitor.BEHIND);
+            assertThat(overall.body()).as("details only in the projections group").doesNotContain("checkedAt");
+            assertThat(api.get("/actuator/health/readiness").send().status()).isEqualTo(200);
+        } finally {
+            jdbc.sql("update user_view set version = version + 1 where user_id = ?::uuid").param(lagging).update();
+        }
+        assertThat(behindNow()).isEqualTo(before);
+        if (before == 0) {
+            assertThat(projectionsHealthNow().at("/status").asText()).isEqualTo("UP");
+        }
     }
 
     @Test

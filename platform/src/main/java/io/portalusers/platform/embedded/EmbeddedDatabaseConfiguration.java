@@ -29,6 +29,7 @@ public class EmbeddedDatabaseConfiguration {
     EmbeddedPostgres embeddedPostgres(@Value("${portal.embedded.data-dir}") Path dataDir) throws IOException {
         Path data = dataDir.resolve("postgres").toAbsolutePath();
         Files.createDirectories(data);
+        StalePostmaster.stopIfAny(data);
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(data)
                 .setCleanDataDirectory(false)

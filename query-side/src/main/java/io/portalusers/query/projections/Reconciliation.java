@@ -16,7 +16,7 @@ import java.util.Optional;
  * each aggregate's last sequence number in the event log with the version its view row
  * carries, for aggregates whose last event has settled (is older than the gap timeout): a
  * view row behind the log, or missing, is an event the projection did not see. It reads the
- * whole log: an admin's check, not a health probe.
+ * whole log: {@link ReconciliationMonitor} runs it on a schedule for health and metrics.
  */
 @Component
 class Reconciliation {
@@ -37,6 +37,11 @@ class Reconciliation {
     }
 
     record Report(String projection, Instant settledBefore, long behind, List<String> sample) {
+    }
+
+    /** Whether the check knows how to read this projection's rows. */
+    static boolean reconciles(String projection) {
+        return VIEWS.containsKey(projection);
     }
 
     Optional<Report> check(String projection, Duration settle) {

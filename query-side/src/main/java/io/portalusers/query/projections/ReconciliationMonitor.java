@@ -1,0 +1,169 @@
+package io.portalusers.query.projections;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.health.Status;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The reconciliation check (AXON-NOTES trap 4) as a health indicator ({@code reconciliation})
+ * and as gauges: {@code portal.projection.behind} (aggregates whose view row is behind the
+ * settled event log) and {@code portal.projection.lag} (events between the head of the log and
+ * the processor's lowest segment position), both tagged with the processor's name.
+ *
+ * <p>The check reads the whole log, so it runs on a schedule ({@code portal.reconciliation.interval})
+ * and scrapes and health probes read its last result. A processor that is replaying is not
+ * checked: its rows are behind by design until the replay ends.
+ *
+ * <p>Rows behind the log are status {@value #BEHIND}, not DOWN: the service still answers and
+ * accepts commands, and a rebuild repairs the view, so it must not take the node out of a load
+ * balancer (the readiness group does not include it); the overall status shows it, with HTTP 200.
+ */
+@Component("reconciliationHealthIndicator")
+public class ReconciliationMonitor implements HealthIndicator, SmartLifecycle {
+
+    public static final String BEHIND = "BEHIND";
+    private static final Logger log = LoggerFactory.getLogger(ReconciliationMonitor.class);
+
+    private final Reconciliation reconciliation;
+    private final Projections projections;
+    private final Duration settle;
+    private final Duration interval;
+    private final Map<String, Result> results = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
+    private volatile ScheduledExecutorService scheduler;
+
+    /** The last check of one projection: {@code behind} is -1 before its first check and for views without versions. */
+    public record Result(String projection, long behind, long lag, boolean replaying, Instant checkedAt) {
+    }
+
+    ReconciliationMonitor(Reconciliation reconciliation, Projections projections, MeterRegistry meters,
+                          @Value("${portal.reconciliation.settle}") Duration settle,
+                          @Value("${portal.reconciliation.interval}") Duration interval) {
+        this.reconciliation = reconciliation;
+        this.projections = projections;
+        this.meters = meters;
+        this.settle = settle;
+        this.interval = interval;
+    }
+
+    /** Checks every reconciled projection now against the configured settle time. */
+    public Map<String, Result> refresh() {
+        return refresh(settle);
+    }
+
+    /** Checks now, counting events as settled once older than {@code settledFor}; the results, by projection. */
+    public synchronized Map<String, Result> refresh(Duration settledFor) {
+        List<String> names = projections.names();
+        for (String name : names) {
+            Optional<Projections.Status> status = projections.status(name);
+            long lag = status.map(s -> s.head() - s.positions().values().stream()
+                    .mapToLong(Long::longValue).min().orElse(0)).orElse(0L);
+            boolean replaying = status.map(Projections.Status::replaying).orElse(false);
+            long behind = replaying ? previousBehind(name)
+                    : reconciliation.check(name, settledFor).map(Reconciliation.Report::behind).orElse(-1L);
+            register(name);
+            results.put(name, new Result(name, behind, Math.max(0, lag), replaying, Instant.now()));
+        }
+        return Map.copyOf(results);
+    }
+
+    private long previousBehind(String name) {
+        Result previous = results.get(name);
+        return previous == null ? -1 : previous.behind();
+    }
+
+    private void register(String name) {
+        if (results.containsKey(name)) {
+            return;
+        }
+        if (Reconciliation.reconciles(name)) {
+            Gauge.builder("portal.projection.behind", results, r -> Optional.ofNullable(r.get(name))
+                            .filter(result -> result.behind() >= 0).map(result -> (double) result.behind()).orElse(Double.NaN))
+                    .description("Aggregates whose view row is behind the settled event log (reconciliation check)")
+                    .tag("processor", name)
+                    .register(meters);
+        }
+        Gauge.builder("portal.projection.lag", results, r -> Optional.ofNullable(r.get(name))
+                            .map(result -> (double) result.lag()).orElse(Double.NaN))
+                    .description("Events between the head of the event log and the processor's lowest position")
+                    .tag("processor", name)
+                    .baseUnit("events")
+                    .register(meters);
+    }
+
+    @Override
+    public Health health() {
+        Map<String, Result> checked = Map.copyOf(results);
+        if (checked.isEmpty()) {
+            return Health.unknown().withDetail("reason", "not checked yet").build();
+        }
+        boolean behind = checked.values().stream().anyMatch(result -> result.behind() > 0);
+        Health.Builder health = Health.status(behind ? new Status(BEHIND) : Status.UP)
+                .withDetail("settle", settle.toString());
+        checked.values().stream().sorted(Comparator.comparing(Result::projection)).forEach(result -> {
+            Map<String, Object> detail = new LinkedHashMap<>();
+            if (result.behind() >= 0) {
+                detail.put("behind", result.behind());
+            }
+            detail.put("lag", result.lag());
+            detail.put("replaying", result.replaying());
+            detail.put("checkedAt", result.checkedAt().toString());
+            health.withDetail(result.projection(), detail);
+        });
+        return health.build();
+    }
+
+    @Override
+    public void start() {
+        ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "reconciliation");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // a first check soon after start (the processors claim their segments first), then every interval
+        started.scheduleWithFixedDelay(this::refreshQuietly, Math.min(interval.toMillis(), 10_000),
+                interval.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler = started;
+    }
+
+    private void refreshQuietly() {
+        try {
+            refresh();
+        } catch (RuntimeException e) {
+            log.warn("Reconciliation check failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService running = scheduler;
+        scheduler = null;
+        if (running != null) {
+            running.shutdownNow();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return scheduler != null;
+    }
+}

@@ -1,0 +1,87 @@
+package io.portalusers.standalone.benchmark;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The results file: when, where, how, and the figures as the benchmark writes them. */
+final class Markdown {
+
+    @FunctionalInterface
+    interface Connections {
+        Connection open() throws SQLException;
+    }
+
+    private final List<String> lines = new ArrayList<>();
+
+    void machine(Connections database, String properties) {
+        lines.add("# Benchmarks B1, B4, B6: search, rebuild, reports");
+        lines.add("");
+        lines.add("- date: " + Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        lines.add("- command: `nice -n 10 mvn -B -pl standalone -am verify -Dtest=SearchRebuildReportsBenchmark "
+                + "-Dsurefire.failIfNoSpecifiedTests=false " + properties + "`");
+        lines.add("- machine: " + Runtime.getRuntime().availableProcessors() + " cores (nproc), " + memory()
+                + " RAM, shared with other builds; Java " + System.getProperty("java.runtime.version") + " ("
+                + System.getProperty("java.vm.name") + "), test JVM max heap "
+                + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
+        try (Connection connection = database.open(); Statement statement = connection.createStatement()) {
+            lines.add("- database: the tests' embedded PostgreSQL (io.zonky), its default settings: "
+                    + value(statement, "select version()") + "; shared_buffers " + value(statement, "show shared_buffers")
+                    + ", work_mem " + value(statement, "show work_mem") + ", lc_ctype " + value(statement, "select datctype from pg_database where datname = current_database()"));
+        } catch (SQLException e) {
+            lines.add("- database: " + e);
+        }
+        lines.add("- service: in the same JVM as the benchmark (Spring Boot context of the tests, random port), "
+                + "called over HTTP on localhost");
+        lines.add("");
+    }
+
+    void section(String title) {
+        lines.add("");
+        lines.add("## " + title);
+        lines.add("");
+    }
+
+    void line(String format, Object... args) {
+        lines.add(args.length == 0 ? format : format.formatted(args));
+    }
+
+    void table(String... header) {
+        lines.add("| " + String.join(" | ", header) + " |");
+        lines.add("|" + "---|".repeat(header.length));
+    }
+
+    void row(String... cells) {
+        lines.add("| " + String.join(" | ", cells) + " |");
+    }
+
+    void write(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.write(file, lines);
+        lines.forEach(System.out::println);
+    }
+
+    private static String value(Statement statement, String sql) throws SQLException {
+        try (ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static String memory() {
+        try {
+            return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                    .findFirst().map(l -> Long.parseLong(l.replaceAll("\\D", "")) / (1 << 20) + " GiB").orElse("?");
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}

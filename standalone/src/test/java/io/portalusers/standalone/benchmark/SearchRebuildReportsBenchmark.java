@@ -1,0 +1,499 @@
+package io.portalusers.standalone.benchmark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.zaxxer.hikari.HikariDataSource;
+import io.portalusers.api.OrganizationId;
+import io.portalusers.query.projections.ReconciliationMonitor;
+import io.portalusers.standalone.Api;
+import io.portalusers.standalone.ApiTest;
+import io.portalusers.standalone.EventRows;
+import io.portalusers.standalone.UserHistories;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.serialization.Serializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+
+import javax.sql.DataSource;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Benchmarks B1 (typeahead and search), B4 (rebuild of the users read model) and B6 (reports)
+ * of ../shared/BENCHMARKS.md, each against its baseline in the same run on the same data.
+ * Not a test: surefire's default includes skip it; README names the command that runs it.
+ *
+ * <p>System properties: {@code benchmark.users} (default 20,000; the record is 1,000,000),
+ * {@code benchmark.terms} (1,000), {@code benchmark.results} (where the Markdown goes).
+ */
+class SearchRebuildReportsBenchmark extends ApiTest {
+
+    private static final int USERS = Integer.getInteger("benchmark.users", 20_000);
+    private static final int TERMS = Integer.getInteger("benchmark.terms", 1_000);
+    private static final int ORGANIZATIONS = Math.max(10, USERS / 1_000);
+    private static final Path RESULTS = Path.of(System.getProperty("benchmark.results",
+            "target/benchmark/RESULTS-search-rebuild-reports.md"));
+    /** Up to this many users the replay runs to its end; beyond, it is measured over a window. */
+    private static final int FULL_REBUILD_UP_TO = Integer.getInteger("benchmark.fullRebuildUpTo", 50_000);
+    private static final int REBUILD_WINDOW_SECONDS = Integer.getInteger("benchmark.rebuildWindowSeconds", 120);
+    private static final int SEARCH_BUDGET_SECONDS = Integer.getInteger("benchmark.searchBudgetSeconds", 3_600);
+    private static final int PAGE = 20;
+    private static final int SUGGESTIONS = 10;
+    private static final int COUNT_CAP = 10_000;
+
+    @Autowired
+    private EventProcessingConfiguration processing;
+    @Autowired
+    @Qualifier("eventSerializer")
+    private Serializer serializer;
+    @Autowired
+    private DataSource dataSource;
+    @Autowired
+    private ReconciliationMonitor reconciliation;
+
+    private final Markdown out = new Markdown();
+
+    @Test
+    void search_rebuild_reports() throws Exception {
+        // the scheduled reconciliation reads the whole log: not during measurements
+        reconciliation.stop();
+        out.machine(this::raw, ("-Dbenchmark.users=%d -Dbenchmark.terms=%d -Dbenchmark.searchBudgetSeconds=%d "
+                + "-Dbenchmark.rebuildWindowSeconds=%d -Dbenchmark.results=%s").formatted(USERS, TERMS,
+                SEARCH_BUDGET_SECONDS, REBUILD_WINDOW_SECONDS, RESULTS));
+        try (Connection connection = raw()) {
+            UserHistories histories = new UserHistories(20261128, USERS, ORGANIZATIONS, Instant.now());
+            StreamingEventProcessor users = processing.eventProcessor("users", StreamingEventProcessor.class).orElseThrow();
+            users.shutDown();
+            long generated = generate(connection, histories);
+            organizations(connection, histories.organizations());
+            rebuild(connection, users, generated);
+            analyze(connection);
+            search(connection);
+            reports(connection);
+        } finally {
+            out.write(RESULTS);
+        }
+    }
+
+    // ---------------------------------------------------------------- data
+
+    private long generate(Connection connection, UserHistories histories) throws SQLException {
+        EventRows rows = new EventRows(serializer);
+        long started = System.nanoTime();
+        List<EventRows.Event> batch = new ArrayList<>();
+        for (int i = 0; i < histories.users(); i++) {
+            batch.addAll(histories.history(i));
+            if (batch.size() >= 10_000) {
+                rows.copy(connection, batch);
+                batch.clear();
+            }
+        }
+        rows.copy(connection, batch);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long events = (long) histories.users() * UserHistories.EVENTS_PER_USER;
+        out.line("Generated %,d users, %,d events (COPY into the event table in Axon's row format, "
+                + "Axon's serializer) in %.1f s; %,d organizations.", histories.users(), events, seconds, ORGANIZATIONS);
+        return events;
+    }
+
+    /** The organizations' view rows (the per-organization report reads them); no events needed for that. */
+    private void organizations(Connection connection, List<OrganizationId> organizations) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                insert into organization_view (organization_id, name, account_plan, created_at, updated_at, version)
+                values (?, ?, ?, now(), now(), 0) on conflict do nothing""")) {
+            for (int i = 0; i < organizations.size(); i++) {
+                insert.setObject(1, organizations.get(i).value());
+                insert.setString(2, "Organization %05d".formatted(i));
+                insert.setString(3, i % 3 == 0 ? "Gold" : "Silver");
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    // ---------------------------------------------------------------- B4
+
+    private void rebuild(Connection connection, StreamingEventProcessor users, long generated) throws Exception {
+        long head = (long) single(connection, "select max(globalindex) from domainevententry");
+        long all = (long) single(connection, "select count(*) from domainevententry");
+        boolean full = USERS <= FULL_REBUILD_UP_TO;
+        long started = System.nanoTime();
+        users.resetTokens();
+        users.start();
+        long replayed;
+        while (true) {
+            JsonNode status = api.get("/api/admin/projections/users").token(admin).send().json();
+            if (status.get("caughtUp").asBoolean() && !status.get("replaying").asBoolean()
+                    && status.get("progress").asDouble() >= 1.0) {
+                replayed = all;
+                break;
+            }
+            if (!full && System.nanoTime() - started >= REBUILD_WINDOW_SECONDS * 1_000_000_000L) {
+                // the lowest segment's position: every event up to it is projected
+                long lowest = Long.MAX_VALUE;
+                for (JsonNode position : status.get("positions")) {
+                    lowest = Math.min(lowest, position.asLong());
+                }
+                replayed = status.get("positions").isEmpty() ? 0 : lowest;
+                users.shutDown();
+                break;
+            }
+            Thread.sleep(200);
+        }
+        double projection = (System.nanoTime() - started) / 1e9;
+
+        started = System.nanoTime();
+        Baseline.rebuild(connection, serializer);
+        double baseline = (System.nanoTime() - started) / 1e9;
+        long rawRows = (long) single(connection, "select count(*) from bench_user_view");
+        String equality;
+        if (full) {
+            assertThat((long) single(connection, "select count(*) from user_view")).isGreaterThanOrEqualTo(USERS);
+            String projected = (String) single(connection, "select md5(string_agg(md5(u::text), '' order by user_id)) "
+                    + "from user_view u where user_id in (select user_id from bench_user_view)");
+            String raw = (String) single(connection, "select md5(string_agg(md5(u::text), '' order by user_id)) "
+                    + "from bench_user_view u");
+            assertThat(raw).as("the baseline folds the same rows").isEqualTo(projected);
+            equality = "The baseline's %,d rows equal the projection's (md5 over every row).".formatted(rawRows);
+        } else {
+            // the rest of the benchmark reads the baseline's rows; the processor starts at the head
+            users.resetTokens(source -> source.createHeadToken());
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("insert into user_view select * from bench_user_view");
+                // without fresh statistics the foreign key's check of each membership plans a scan of user_view
+                statement.execute("analyze user_view");
+                statement.execute("insert into user_membership_view select * from bench_user_membership_view");
+            }
+            users.start();
+            equality = ("The replay ran for %d s (%,d of %,d events, to the lowest segment's position), then stopped: a "
+                    + "full replay at this rate would take %,.0f s. The rows B1 and B6 read are the baseline's %,d rows "
+                    + "(which equal the projection's: checked with md5 over every row in full runs up to %,d users).")
+                    .formatted(REBUILD_WINDOW_SECONDS, replayed, all, all / (replayed / projection), rawRows,
+                            FULL_REBUILD_UP_TO);
+        }
+
+        double ours = replayed / projection;
+        double theirs = all / baseline;
+        out.section("B4 rebuild of the users read model");
+        out.line("Reset and replay of the `users` pooled processor over the whole log (%,d events up to global index "
+                + "%,d; %,d of them user events)%s: the processor as configured (4 segments, batches of 100, token in "
+                + "the rows' transaction). Baseline in the same run: keyset read of the event table (pages of 10,000), "
+                + "Axon's serializer, fold in memory, batched upsert (1,000 rows a statement) of the final rows into "
+                + "copies of `user_view` and `user_membership_view` with all their indexes.", all, head, generated,
+                full ? ", until caught up" : ", measured over its first " + REBUILD_WINDOW_SECONDS + " s");
+        out.table("", "events", "seconds", "events/s");
+        out.row("users processor", "%,d".formatted(replayed), "%.1f".formatted(projection), "%,.0f".formatted(ours));
+        out.row("raw baseline", "%,d".formatted(all), "%.1f".formatted(baseline), "%,.0f".formatted(theirs));
+        out.line("");
+        out.line("Ratio %.2fx of the baseline (target >= 0.6x) and %,.0f events/s (target >= 10,000): %s. %s",
+                ours / theirs, ours, ours / theirs >= 0.6 && ours >= 10_000 ? "met" : "NOT met", equality);
+    }
+
+    private static void analyze(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("drop table if exists bench_user_membership_view, bench_user_view");
+            statement.execute("vacuum analyze user_view");
+            statement.execute("vacuum analyze user_membership_view");
+            statement.execute("vacuum analyze organization_view");
+        }
+    }
+
+    // ---------------------------------------------------------------- B1
+
+    private record Term(String field, String text) {
+    }
+
+    private void search(Connection connection) throws Exception {
+        List<Term> terms = Terms.pick(connection, TERMS, 7);
+        Map<String, Latencies> latencies = new LinkedHashMap<>();
+        int unequal = 0;
+        List<String> differences = new ArrayList<>();
+        // warm-up: caches, JIT, plans
+        for (Term term : terms.subList(0, Math.min(20, terms.size()))) {
+            ours(term);
+            naive(connection, term);
+        }
+        long budget = System.nanoTime() + SEARCH_BUDGET_SECONDS * 1_000_000_000L;
+        int planned = terms.size();
+        for (int index = 0; index < planned; index++) {
+            Term term = terms.get(index);
+            if (System.nanoTime() > budget) {
+                terms = terms.subList(0, index);
+                break;
+            }
+            Result naive = naive(connection, term);
+            Result ours = ours(term);
+            String kind = naive.total() <= 100 ? "rare" : naive.capped() ? "common" : "medium";
+            latencies.computeIfAbsent(kind + " search", k -> new Latencies()).add(ours.searchMs(), naive.searchMs());
+            latencies.computeIfAbsent(kind + " typeahead", k -> new Latencies()).add(ours.suggestMs(), naive.suggestMs());
+            latencies.computeIfAbsent(kind + " terms", k -> new Latencies()).add(0, 0);
+            if (!naive.sameAs(ours)) {
+                unequal++;
+                if (differences.size() < 10) {
+                    differences.add(term + ": ours " + ours + " naive " + naive);
+                }
+            }
+        }
+        long special = terms.stream().filter(t -> t.text().matches(".*[.@%_\\-'+].*")).count();
+        out.section("B1 typeahead and search");
+        if (terms.size() < planned) {
+            out.line("Time budget (%d s) spent after %,d of the %,d planned terms; the figures are those of the %,d.",
+                    SEARCH_BUDGET_SECONDS, terms.size(), planned, terms.size());
+            out.line("");
+        }
+        out.line("%,d terms (%,d with `. @ - %% _ ' +`), lengths 3-12, taken from the names and emails of the data at "
+                + "random offsets, plus made-up ones; each run through the service (HTTP, Portal Admin: the page "
+                + "`GET /api/users?name|email=...` of %d with its total, and the typeahead `/api/users/suggestions` of %d) "
+                + "and through the naive baseline over JDBC: `ILIKE '%%term%%'` on the same column, same order, same "
+                + "page size, total counted to the same cap (%,d). Kind by the number of matches: rare <= 100, medium <= "
+                + "%,d, common above. Latency in ms; the service's includes HTTP and JSON.",
+                terms.size(), special, PAGE, SUGGESTIONS, COUNT_CAP, COUNT_CAP);
+        out.table("kind", "terms", "ours p50", "ours p95", "naive p50", "naive p95", "p95 ratio", "target");
+        boolean met = true;
+        for (Map.Entry<String, Latencies> entry : latencies.entrySet()) {
+            if (entry.getKey().endsWith("terms")) {
+                continue;
+            }
+            Latencies l = entry.getValue();
+            boolean common = entry.getKey().startsWith("common");
+            double ratio = l.ours(95) / l.naive(95);
+            boolean ok = ratio <= (common ? 0.2 : 0.05) && l.ours(95) <= 25;
+            met &= ok;
+            out.row(entry.getKey(), "%d".formatted(l.size()), "%.1f".formatted(l.ours(50)), "%.1f".formatted(l.ours(95)),
+                    "%.1f".formatted(l.naive(50)), "%.1f".formatted(l.naive(95)), "%.3fx".formatted(ratio),
+                    (common ? "<= 0.2x" : "<= 0.05x") + ", <= 25 ms: " + (ok ? "met" : "NOT met"));
+        }
+        out.line("");
+        out.line("Results equal to the baseline (ids of the page in order, the typeahead's ids in order, total and its "
+                + "lower-bound flag): %,d of %,d terms%s. Targets overall: %s.", terms.size() - unequal, terms.size(),
+                unequal == 0 ? "" : " — differences: " + differences, met && unequal == 0 ? "met" : "NOT all met");
+        assertThat(differences).as("results equal for every term").isEmpty();
+    }
+
+    private record Result(List<String> page, List<String> suggestions, long total, boolean capped,
+                          double searchMs, double suggestMs) {
+        boolean sameAs(Result other) {
+            return page.equals(other.page) && suggestions.equals(other.suggestions) && total == other.total
+                    && capped == other.capped;
+        }
+
+        @Override
+        public String toString() {
+            return "page " + page.size() + " total " + total + (capped ? "+" : "") + " suggestions " + suggestions.size();
+        }
+    }
+
+    private Result ours(Term term) {
+        String query = term.field() + "=" + URLEncoder.encode(term.text(), StandardCharsets.UTF_8);
+        long started = System.nanoTime();
+        Api.Response page = api.get("/api/users?" + query + "&size=" + PAGE + "&sort=" + sortOf(term)).token(admin).send();
+        double searchMs = (System.nanoTime() - started) / 1e6;
+        started = System.nanoTime();
+        Api.Response suggestions = api.get("/api/users/suggestions?" + query + "&limit=" + SUGGESTIONS).token(admin).send();
+        double suggestMs = (System.nanoTime() - started) / 1e6;
+        assertThat(page.status()).as(page.body()).isEqualTo(200);
+        assertThat(suggestions.status()).as(suggestions.body()).isEqualTo(200);
+        List<String> ids = page.json().get("items").findValuesAsText("id");
+        List<String> suggested = new ArrayList<>();
+        suggestions.json().forEach(s -> suggested.add(s.get("id").asText()));
+        return new Result(ids, suggested, page.json().get("total").asLong(),
+                page.json().get("totalIsLowerBound").asBoolean(), searchMs, suggestMs);
+    }
+
+    private static String sortOf(Term term) {
+        return term.field().equals("name") ? "name" : "email";
+    }
+
+    /** The naive scan: ILIKE over the column, the same page, order and capped count. */
+    private static Result naive(Connection connection, Term term) throws SQLException {
+        String column = term.field().equals("name") ? "full_name" : "email";
+        String escaped = term.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+        long started = System.nanoTime();
+        List<String> page = ids(connection, "select user_id from user_view where " + column + " ilike ? order by lower("
+                + column + "), user_id limit " + PAGE, "%" + escaped + "%");
+        long counted;
+        try (PreparedStatement count = connection.prepareStatement("select count(*) from (select 1 from user_view where "
+                + column + " ilike ? limit " + (COUNT_CAP + 1) + ") c")) {
+            count.setString(1, "%" + escaped + "%");
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                counted = rs.getLong(1);
+            }
+        }
+        double searchMs = (System.nanoTime() - started) / 1e6;
+        started = System.nanoTime();
+        List<String> suggestions = ids(connection, "select user_id from user_view where " + column + " ilike ? order by "
+                + column + " ilike ? desc, lower(" + column + "), user_id limit " + SUGGESTIONS,
+                "%" + escaped + "%", escaped + "%");
+        double suggestMs = (System.nanoTime() - started) / 1e6;
+        return new Result(page, suggestions, Math.min(counted, COUNT_CAP), counted > COUNT_CAP, searchMs, suggestMs);
+    }
+
+    private static List<String> ids(Connection connection, String sql, String... params) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                statement.setString(i + 1, params[i]);
+            }
+            List<String> ids = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
+        }
+    }
+
+    // ---------------------------------------------------------------- B6
+
+    private void reports(Connection connection) throws SQLException {
+        Reports.prepareUnindexed(connection);
+        String largest = (String) single(connection, """
+                select organization_id::text from user_membership_view group by organization_id order by count(*) desc limit 1""");
+        Map<String, String> queries = Reports.queries(largest);
+        out.section("B6 reports");
+        out.line("The reports API's queries as a Portal Admin (everything) and as the Org Admin of the largest "
+                + "organization, on the `report_` views over the indexed tables, and the same SQL on the same views "
+                + "created over copies of `user_view`, `user_membership_view` and `organization_view` without any index "
+                + "(schema `unindexed`, analyzed). Median of 5 runs after one warm-up, ms; results compared.");
+        out.table("query", "indexed", "unindexed", "speed-up", "target >= 10x");
+        int met = 0;
+        for (Map.Entry<String, String> query : queries.entrySet()) {
+            Reports.Timing indexed = Reports.time(connection, "public", query.getValue());
+            Reports.Timing unindexed = Reports.time(connection, "unindexed, public", query.getValue());
+            if (!unindexed.timedOut()) {
+                assertThat(indexed.result()).as(query.getKey()).isEqualTo(unindexed.result());
+            }
+            double speedUp = unindexed.medianMs() / indexed.medianMs();
+            met += speedUp >= 10 ? 1 : 0;
+            String more = unindexed.timedOut() ? "> " : "";
+            out.row(query.getKey(), "%.1f".formatted(indexed.medianMs()), more + "%.1f".formatted(unindexed.medianMs()),
+                    more + "%.1fx".formatted(speedUp), speedUp >= 10 ? "met" : "NOT met");
+        }
+        out.line("");
+        out.line("%d of %d queries meet the target; every result equals the unindexed one (where that one finished "
+                + "within %d s; \"> \" marks those stopped there).", met, queries.size(), Reports.TIMEOUT_SECONDS);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** A connection of its own, without the service's statement timeout, batching inserts. */
+    private Connection raw() throws SQLException {
+        HikariDataSource hikari = dataSource.unwrap(HikariDataSource.class);
+        String url = hikari.getJdbcUrl();
+        Connection connection = DriverManager.getConnection(url + (url.contains("?") ? "&" : "?")
+                + "reWriteBatchedInserts=true", hikari.getUsername(), hikari.getPassword());
+        connection.setAutoCommit(true);
+        return connection;
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> T single(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return (T) rs.getObject(1);
+        }
+    }
+
+    /** Latencies of ours and of the baseline, in ms. */
+    static final class Latencies {
+        private final List<Double> ours = new ArrayList<>();
+        private final List<Double> naive = new ArrayList<>();
+
+        void add(double oursMs, double naiveMs) {
+            ours.add(oursMs);
+            naive.add(naiveMs);
+        }
+
+        int size() {
+            return ours.size();
+        }
+
+        double ours(int percentile) {
+            return percentile(ours, percentile);
+        }
+
+        double naive(int percentile) {
+            return percentile(naive, percentile);
+        }
+
+        static double percentile(List<Double> values, int percentile) {
+            List<Double> sorted = values.stream().sorted().toList();
+            int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
+            return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+        }
+    }
+
+    /** The terms of B1: substrings of real names and emails, and made-up ones. */
+    static final class Terms {
+        static List<Term> pick(Connection connection, int count, long seed) throws SQLException {
+            Random random = new Random(seed);
+            List<String> names = new ArrayList<>();
+            List<String> emails = new ArrayList<>();
+            try (Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("select full_name, email from user_view tablesample system (1) "
+                         + "limit " + Math.max(count, 2_000))) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                    emails.add(rs.getString(2));
+                }
+            }
+            List<Term> terms = new ArrayList<>();
+            String[] fixed = {"smi", "Smith", "son", "john", "Rob", "ber", "Robert Sm", "o'b", "O'Brien", "mith-jo",
+                    "müller", "zoë", "josé", "a-m", "example.com", "@example.com", "@exa", ".com", "e.c", "mail.ex",
+                    "%sm", "_sm", "+news", "s+n", "n_s", "s%j", "j-s", ".sm", "ple.co", "corp.example", "acme-wid",
+                    "zzzq", "qqx", "%%%", "___", "@@@", "a.b", "x-y-z", "no-one-here", "100"};
+            for (String text : fixed) {
+                if (terms.size() < count) {
+                    terms.add(new Term(text.contains("@") || text.contains(".c") || text.contains("+") ? "email" : "name", text));
+                }
+            }
+            while (terms.size() < count) {
+                int kind = random.nextInt(10);
+                int length = 3 + random.nextInt(10);
+                if (kind == 0) {
+                    terms.add(new Term(random.nextBoolean() ? "name" : "email", madeUp(random, length)));
+                    continue;
+                }
+                boolean byName = kind <= 4;
+                String source = (byName ? names : emails).get(random.nextInt(names.size()));
+                if (source.length() < 3) {
+                    continue;
+                }
+                int from = random.nextInt(Math.max(1, source.length() - 2));
+                String text = source.substring(from, Math.min(source.length(), from + length)).strip();
+                if (text.codePointCount(0, text.length()) >= 3) {
+                    terms.add(new Term(byName ? "name" : "email", random.nextInt(3) == 0 ? text.toUpperCase() : text));
+                }
+            }
+            return terms;
+        }
+
+        private static String madeUp(Random random, int length) {
+            String alphabet = "abcdefghijklmnopqrstuvwxyz.-_%@";
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < length; i++) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            return text.toString();
+        }
+    }
+
+}
