@@ -74,9 +74,15 @@ class ProjectionCrashTest {
             }
             rows.append(connection, batch);
         }
+        Api.Response invited = api().post("/api/users", """
+                {"username": "crash-mail", "email": "crash-mail@example.com", "firstName": "Cra", "lastName": "Sh",
+                 "role": "API_OWNER", "notify": true}""").token(admin).send();
+        assertThat(invited.status()).as(invited.body()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(30)).until(() -> emails() == 1);
         awaitCaughtUp(admin, Duration.ofSeconds(60));
         String replayed = checksum();
         long outbox = count("invitation_outbox");
+        long mails = count("mail_outbox");
         assertThat(count("user_view")).isGreaterThanOrEqualTo(USERS);
 
         Api.Response rebuild = api().post("/api/admin/projections/users/rebuild", "").token(admin).send();
@@ -93,6 +99,20 @@ class ProjectionCrashTest {
 
         assertThat(checksum()).as("killed at progress %.2f", progress).isEqualTo(replayed);
         assertThat(count("invitation_outbox")).as("no invitation queued again").isEqualTo(outbox);
+        Thread.sleep(2_000); // two dispatcher rounds
+        assertThat(count("mail_outbox")).as("no email written again").isEqualTo(mails);
+        assertThat(emails()).as("no email sent again").isEqualTo(1);
+    }
+
+    /** The emails the embedded default wrote to its mail folder. */
+    private long emails() throws IOException {
+        Path folder = dataDir.resolve("mail");
+        if (!Files.isDirectory(folder)) {
+            return 0;
+        }
+        try (var files = Files.list(folder)) {
+            return files.filter(f -> f.toString().endsWith(".eml")).count();
+        }
     }
 
     private void start() throws IOException {
