@@ -2,6 +2,7 @@ package io.portalusers.standalone;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -12,6 +13,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,6 +155,31 @@ class RateLimitTest extends OwnContextTest {
                 .param(username).query(Long.class).single()).isEqualTo(1);
         assertThat(jdbc.sql("select count(*) from organization_lookup where name_key = lower(?)")
                 .param("Expiring " + username).query(Long.class).single()).isZero();
+        // the registrant was told twice, by the embedded default's mail folder: received, then expired
+        await().atMost(Duration.ofSeconds(20)).until(() -> emailsTo(username + "@visitor.example").size() == 2);
+        assertThat(emailsTo(username + "@visitor.example")).anySatisfy(email -> assertThat(email)
+                .contains("Subject: Your registration request expired").contains("Expiring " + username));
+    }
+
+    @Value("${portal.embedded.data-dir}")
+    String dataDir;
+
+    /** The .eml files the embedded default wrote for {@code address}. */
+    private List<String> emailsTo(String address) throws IOException {
+        Path folder = Path.of(dataDir, "mail");
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        List<String> emails = new ArrayList<>();
+        try (var files = Files.list(folder)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".eml")).toList()) {
+                String email = Files.readString(file);
+                if (email.contains("To: " + address)) {
+                    emails.add(email);
+                }
+            }
+        }
+        return emails;
     }
 
     record Raw(int status, Map<String, String> headers, String body) {

@@ -382,8 +382,8 @@ class RegistrationApiTest extends ApiTest {
 
         Api.Response fresh = register(Visitor.fresh());
         Api.Response sameEmail = register(Visitor.fresh().withEmail(owner.email().toUpperCase()));
-        Api.Response sameUsername = register(new Visitor(owner.username(), letters(8) + "@visitor.example",
-                "Org " + letters(8)));
+        Visitor takenName = new Visitor(owner.username(), letters(8) + "@visitor.example", "Org " + letters(8));
+        Api.Response sameUsername = register(takenName);
 
         for (Api.Response duplicate : List.of(sameEmail, sameUsername)) {
             assertThat(duplicate.status()).isEqualTo(fresh.status());
@@ -395,6 +395,11 @@ class RegistrationApiTest extends ApiTest {
         List<MimeMessage> toOwner = MAIL.await(owner.email(), 2);
         assertThat(subject(toOwner.get(1))).isEqualTo("Jemand wollte sich mit Ihrer E-Mail-Adresse registrieren");
         assertThat(Mailbox.part(toOwner.get(1), "text/plain")).contains("mit dem Benutzernamen " + owner.username());
+        // a taken username with an unused address: that address is told to choose another
+        MimeMessage taken = MAIL.await(takenName.email(), 1).get(0);
+        assertThat(subject(taken)).isEqualTo("Ihre Registrierung konnte nicht abgeschlossen werden");
+        assertThat(Mailbox.part(taken, "text/plain"))
+                .contains("Der Benutzername " + owner.username() + " ist im API-Portal bereits vergeben");
         assertThat(jdbc.sql("select count(*) from email_lookup where email_key = lower(?)").param(owner.email())
                 .query(Long.class).single()).isEqualTo(1);
         assertThat(usersNamed(owner)).isEqualTo(1);
