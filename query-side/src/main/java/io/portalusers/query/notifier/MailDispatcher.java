@@ -7,7 +7,6 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -17,9 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -32,7 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * outbox's update leaves a claim that expires, and the email goes again with the same
  * Message-ID. Nothing is lost; no email is written twice from one event.
  */
-public class MailDispatcher implements SmartLifecycle {
+public class MailDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(MailDispatcher.class);
     private static final Duration COUNTS_MAX_AGE = Duration.ofSeconds(10);
@@ -45,7 +41,6 @@ public class MailDispatcher implements SmartLifecycle {
     private final MeterRegistry meters;
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final AtomicReference<Counts> counts = new AtomicReference<>(new Counts(Map.of(), Instant.EPOCH));
-    private ScheduledExecutorService rounds;
 
     MailDispatcher(MailOutbox outbox, MailComposer composer, MailTransport transport, NotifierProperties properties,
                    Clock clock, MeterRegistry meters) {
@@ -62,38 +57,6 @@ public class MailDispatcher implements SmartLifecycle {
                     .register(meters);
         }
         log.info("Emails go to the {}", transport.describe());
-    }
-
-    /** Rounds every {@code pollInterval} on a thread of their own, from start until stop. */
-    @Override
-    public synchronized void start() {
-        rounds = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "mail-dispatcher");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long interval = properties.pollInterval().toMillis();
-        rounds.scheduleWithFixedDelay(this::round, interval, interval, TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public synchronized void stop() {
-        rounds.shutdownNow();
-        rounds = null;
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return rounds != null;
-    }
-
-    private void round() {
-        try {
-            dispatch();
-        } catch (RuntimeException e) {
-            // the outbox is out of reach (database down): the next round tries again
-            log.warn("Dispatch round failed: {}", e.getClass().getSimpleName());
-        }
     }
 
     /** One round: every due email, in claimed batches, until none is due or the server is out of reach. */

@@ -87,13 +87,8 @@ public class Notifier {
     @DisallowReplay
     void on(InvitationIssued event, @Timestamp Instant at) {
         UUID invitation = event.invitationId().value();
-        boolean unsent = jdbc.sql("select exists (select 1 from invitation_outbox where invitation_id = ?)")
-                .param(invitation).query(Boolean.class).single();
-        if (!unsent) {
-            return;
-        }
-        recipient(event.userId())
-                .ifPresent(recipient -> outbox.add(messageId("invitation", invitation), MailKind.ACTIVATION,
+        recipient(event.userId(), "and exists (select 1 from invitation_outbox where invitation_id = ?)", invitation)
+                .ifPresent(recipient -> outbox.add(messageId("invitation." + invitation), MailKind.ACTIVATION,
                         event.userId().value(), invitation, recipient.email(), recipient.language(),
                         recipient.with("expiresAt", event.expiresAt().toString()), at));
     }
@@ -150,8 +145,8 @@ public class Notifier {
     void on(DuplicateRegistrationAttempted event, @Timestamp Instant at) {
         UUID registration = event.registrationId().value();
         if (event.emailOwner() != null) {
-            recipient(event.emailOwner()).ifPresent(owner -> outbox.add(
-                    "<registration." + registration + ".existing-account@" + messageIdDomain + ">",
+            recipient(event.emailOwner(), "").ifPresent(owner -> outbox.add(
+                    messageId("registration." + registration + ".existing-account"),
                     MailKind.REGISTRATION_EXISTING_ACCOUNT, event.emailOwner().value(), null, owner.email(),
                     owner.language(), owner.params(), at));
         } else {
@@ -167,22 +162,28 @@ public class Notifier {
         params.put("firstName", name.firstName());
         params.put("lastName", name.lastName());
         params.put("organizationName", organization.value());
-        outbox.add("<registration." + registration.value() + "." + what + "@" + messageIdDomain + ">", kind, null, null,
+        outbox.add(messageId("registration." + registration.value() + "." + what), kind, null, null,
                 email.value(), language.tag(), params, at);
     }
 
-    private java.util.Optional<Recipient> recipient(UserId user) {
-        return jdbc.sql("select email, language, username, first_name, last_name from mail_recipient where user_id = ?")
+    /** The user's address, language and names, where {@code condition} (with its {@code params}) holds too. */
+    private java.util.Optional<Recipient> recipient(UserId user, String condition, Object... params) {
+        return jdbc.sql("select email, language, username, first_name, last_name from mail_recipient where user_id = ? "
+                        + condition)
                 .param(user.value())
+                .params(params)
                 .query((rs, row) -> new Recipient(rs.getString("email"), rs.getString("language"),
                         Map.of("username", rs.getString("username"), "firstName", rs.getString("first_name"),
                                 "lastName", rs.getString("last_name"))))
                 .optional();
     }
 
-    /** A Message-ID derived from what the email is about: a second send of it is recognizably the same email. */
-    String messageId(String subject, UUID id) {
-        return "<" + subject + "." + id + "@" + messageIdDomain + ">";
+    /**
+     * A Message-ID derived from what the email is about ({@code invitation.<id>},
+     * {@code registration.<id>.received}...): a second send of it is recognizably the same email.
+     */
+    private String messageId(String about) {
+        return "<" + about + "@" + messageIdDomain + ">";
     }
 
     private void update(UserId user, long version, String assignments, Object... values) {

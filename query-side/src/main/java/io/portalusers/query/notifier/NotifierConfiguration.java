@@ -1,6 +1,7 @@
 package io.portalusers.query.notifier;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.portalusers.platform.PeriodicTask;
 import io.portalusers.platform.PlatformEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,14 @@ class NotifierConfiguration {
             return null;
         }
         return new MailDispatcher(outbox, composer, transport, properties, Clock.systemUTC(), meters);
+    }
+
+    /** A dispatch round every {@code portal.mail.poll-interval}, where there is a dispatcher. */
+    @Bean
+    PeriodicTask mailDispatchRounds(ObjectProvider<MailDispatcher> dispatcher, NotifierProperties properties) {
+        MailDispatcher rounds = dispatcher.getIfAvailable();
+        return rounds == null ? null
+                : new PeriodicTask("mail-dispatcher", properties.pollInterval(), properties.pollInterval(), rounds::dispatch);
     }
 
     private static MailTransport transport(JavaMailSenderImpl smtp, Environment environment) {

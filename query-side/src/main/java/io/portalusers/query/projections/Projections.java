@@ -40,8 +40,16 @@ class Projections {
         /** The lowest segment position over the head; 1.0 when every segment has reached it. */
         @JsonProperty
         public double progress() {
-            long lowest = positions.values().stream().mapToLong(Long::longValue).min().orElse(0);
-            return head == 0 ? 1.0 : Math.min(1.0, (double) lowest / head);
+            return head == 0 ? 1.0 : Math.min(1.0, (double) lowestPosition() / head);
+        }
+
+        /** Events between the head of the log and the processor's lowest segment position. */
+        long lag() {
+            return Math.max(0, head - lowestPosition());
+        }
+
+        private long lowestPosition() {
+            return positions.values().stream().mapToLong(Long::longValue).min().orElse(0);
         }
     }
 

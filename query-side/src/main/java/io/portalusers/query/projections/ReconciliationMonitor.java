@@ -2,13 +2,12 @@ package io.portalusers.query.projections;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.portalusers.platform.PeriodicTask;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;
-import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
@@ -19,9 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The reconciliation check (AXON-NOTES trap 4) as a health indicator ({@code reconciliation})
@@ -38,31 +34,26 @@ import java.util.concurrent.TimeUnit;
  * balancer (the readiness group does not include it); the overall status shows it, with HTTP 200.
  */
 @Component("reconciliationHealthIndicator")
-public class ReconciliationMonitor implements HealthIndicator, SmartLifecycle {
+public class ReconciliationMonitor implements HealthIndicator {
 
     public static final String BEHIND = "BEHIND";
-    private static final Logger log = LoggerFactory.getLogger(ReconciliationMonitor.class);
 
     private final Reconciliation reconciliation;
     private final Projections projections;
     private final Duration settle;
-    private final Duration interval;
     private final Map<String, Result> results = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
-    private volatile ScheduledExecutorService scheduler;
 
     /** The last check of one projection: {@code behind} is -1 before its first check and for views without versions. */
     public record Result(String projection, long behind, long lag, boolean replaying, Instant checkedAt) {
     }
 
     ReconciliationMonitor(Reconciliation reconciliation, Projections projections, MeterRegistry meters,
-                          @Value("${portal.reconciliation.settle}") Duration settle,
-                          @Value("${portal.reconciliation.interval}") Duration interval) {
+                          @Value("${portal.reconciliation.settle}") Duration settle) {
         this.reconciliation = reconciliation;
         this.projections = projections;
         this.meters = meters;
         this.settle = settle;
-        this.interval = interval;
     }
 
     /** Checks every reconciled projection now against the configured settle time. */
@@ -75,13 +66,12 @@ public class ReconciliationMonitor implements HealthIndicator, SmartLifecycle {
         List<String> names = projections.names();
         for (String name : names) {
             Optional<Projections.Status> status = projections.status(name);
-            long lag = status.map(s -> s.head() - s.positions().values().stream()
-                    .mapToLong(Long::longValue).min().orElse(0)).orElse(0L);
+            long lag = status.map(Projections.Status::lag).orElse(0L);
             boolean replaying = status.map(Projections.Status::replaying).orElse(false);
             long behind = replaying ? previousBehind(name)
                     : reconciliation.check(name, settledFor).map(Reconciliation.Report::behind).orElse(-1L);
             register(name);
-            results.put(name, new Result(name, behind, Math.max(0, lag), replaying, Instant.now()));
+            results.put(name, new Result(name, behind, lag, replaying, Instant.now()));
         }
         return Map.copyOf(results);
     }
@@ -132,38 +122,14 @@ public class ReconciliationMonitor implements HealthIndicator, SmartLifecycle {
         return health.build();
     }
 
-    @Override
-    public void start() {
-        ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "reconciliation");
-            thread.setDaemon(true);
-            return thread;
-        });
-        // a first check soon after start (the processors claim their segments first), then every interval
-        started.scheduleWithFixedDelay(this::refreshQuietly, Math.min(interval.toMillis(), 10_000),
-                interval.toMillis(), TimeUnit.MILLISECONDS);
-        scheduler = started;
-    }
-
-    private void refreshQuietly() {
-        try {
-            refresh();
-        } catch (RuntimeException e) {
-            log.warn("Reconciliation check failed: {}", e.toString());
-        }
-    }
-
-    @Override
-    public void stop() {
-        ScheduledExecutorService running = scheduler;
-        scheduler = null;
-        if (running != null) {
-            running.shutdownNow();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return scheduler != null;
+    /**
+     * The check every {@code portal.reconciliation.interval}, the first soon after start (once
+     * the processors have claimed their segments).
+     */
+    @Bean
+    static PeriodicTask reconciliationRounds(ReconciliationMonitor monitor,
+                                             @Value("${portal.reconciliation.interval}") Duration interval) {
+        Duration first = interval.compareTo(Duration.ofSeconds(10)) < 0 ? interval : Duration.ofSeconds(10);
+        return new PeriodicTask("reconciliation", first, interval, monitor::refresh);
     }
 }

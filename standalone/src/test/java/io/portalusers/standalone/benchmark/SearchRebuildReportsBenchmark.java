@@ -3,7 +3,7 @@ package io.portalusers.standalone.benchmark;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.portalusers.api.OrganizationId;
-import io.portalusers.query.projections.ReconciliationMonitor;
+import io.portalusers.platform.PeriodicTask;
 import io.portalusers.standalone.Api;
 import io.portalusers.standalone.ApiTest;
 import io.portalusers.standalone.EventRows;
@@ -13,6 +13,7 @@ import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.serialization.Serializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Qualifier;
 
 import javax.sql.DataSource;
@@ -66,7 +67,8 @@ class SearchRebuildReportsBenchmark extends ApiTest {
     @Autowired
     private DataSource dataSource;
     @Autowired
-    private ReconciliationMonitor reconciliation;
+    @Qualifier("reconciliationRounds")
+    private PeriodicTask reconciliation;
 
     private final Markdown out = new Markdown();
 
