@@ -10,6 +10,7 @@ import io.portalusers.api.registration.RegistrationCompleted;
 import io.portalusers.api.registration.RegistrationFailed;
 import io.portalusers.api.registration.RegistrationId;
 import io.portalusers.platform.problem.ConflictException;
+import io.portalusers.platform.problem.UniqueConstraints;
 import io.portalusers.platform.problem.RuleViolationException;
 import io.portalusers.platform.web.RequestMetadata;
 import org.axonframework.config.ProcessingGroup;
@@ -18,7 +19,6 @@ import org.axonframework.modelling.saga.EndSaga;
 import org.axonframework.modelling.saga.SagaEventHandler;
 import org.axonframework.modelling.saga.StartSaga;
 import org.axonframework.spring.stereotype.Saga;
-import org.postgresql.util.PSQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -43,13 +43,6 @@ public class RegistrationProcess {
     public static final String PROCESSING_GROUP = "registration-process";
 
     private static final Logger log = LoggerFactory.getLogger(RegistrationProcess.class);
-
-    /** Constraint names of the lookup tables, as the rule each one enforces. */
-    private static final Map<String, String> CONSTRAINT_RULES = Map.of(
-            "organization_name_taken", "R-REG-1",
-            "registration_organization_name_taken", "R-REG-1",
-            "username_taken", "R-ADD-6",
-            "email_taken", "R-ADD-6");
 
     private RegistrationId registrationId;
 
@@ -104,13 +97,10 @@ public class RegistrationProcess {
             if (t instanceof ConflictException conflict) {
                 return conflict.code();
             }
-            if (t instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
-                String rule = CONSTRAINT_RULES.get(psql.getServerErrorMessage().getConstraint());
-                if (rule != null) {
-                    return rule;
-                }
-            }
         }
-        return null;
+        // a taken organization name is, for a registration, R-REG-1 (a visitor cannot join one)
+        return UniqueConstraints.violated(failure).map(ConflictException::code)
+                .map(code -> code.equals("R-ORG-1") ? "R-REG-1" : code)
+                .orElse(null);
     }
 }

@@ -9,7 +9,6 @@ import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.modelling.command.ConflictingAggregateVersionException;
-import org.postgresql.util.PSQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -28,6 +27,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -39,18 +39,6 @@ import java.util.stream.Collectors;
 public class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
-
-    /** Constraint names of the lookup tables, as the rule each one enforces. */
-    private static final Map<String, ConflictException> CONSTRAINTS = Map.of(
-            "organization_name_taken",
-            new ConflictException("R-ORG-1", "name", "an organization with this name exists"),
-            "username_taken", new ConflictException("R-ADD-6", "username", "this username is taken"),
-            "email_taken", new ConflictException("R-ADD-6", "email", "this email address is in use"),
-            "scheme_name_taken",
-            new ConflictException("R-AUTH-1", "name", "an authentication scheme with this name exists"),
-            "registration_organization_name_taken",
-            new ConflictException("R-REG-1", "organizationName",
-                    "another registration for an organization with this name was accepted first"));
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> handleTypeMismatch(MethodArgumentTypeMismatchException e) {
@@ -146,9 +134,9 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
                     "the resource was changed at the same time; try again", Map.of());
         }
         if (e instanceof DataIntegrityViolationException integrity) {
-            ConflictException known = CONSTRAINTS.get(constraintName(integrity));
-            if (known != null) {
-                return conflict(known);
+            Optional<ConflictException> known = UniqueConstraints.violated(integrity);
+            if (known.isPresent()) {
+                return conflict(known.get());
             }
             log.warn("Unmapped integrity violation", integrity);
             return problem(HttpStatus.CONFLICT, "conflict", "the request conflicts with existing data", Map.of());
@@ -184,15 +172,6 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     /** Jackson reports content after the JSON value as a mapping problem; to a caller it is malformed JSON. */
     private static boolean isTrailingContent(JsonMappingException e) {
         return e.getPath().isEmpty() && String.valueOf(e.getOriginalMessage()).startsWith("Trailing token");
-    }
-
-    private static String constraintName(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
-                return psql.getServerErrorMessage().getConstraint();
-            }
-        }
-        return null;
     }
 
     private static Throwable unwrap(Throwable e) {
