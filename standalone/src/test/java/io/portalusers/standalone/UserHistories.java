@@ -21,8 +21,12 @@ import io.portalusers.api.user.Username;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
@@ -37,6 +41,12 @@ import java.util.UUID;
 public final class UserHistories {
 
     public static final int EVENTS_PER_USER = 5;
+    /**
+     * In {@link #log()}, a user's n-th later event comes right after the creation of the user
+     * {@code n * SPREAD} places after it: later events are spread over the creations of the next
+     * few thousand users, as in a real log, rather than contiguous.
+     */
+    public static final int SPREAD = 1_000;
 
     static final String[] SURNAMES = {"Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis",
             "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore",
@@ -78,6 +88,47 @@ public final class UserHistories {
     /** The organizations memberships point to, the first ones the largest. */
     public List<OrganizationId> organizations() {
         return List.copyOf(organizations);
+    }
+
+    /**
+     * Every user's events in log order: creations in user order, each user's later events
+     * interleaved with the next users' (see {@link #SPREAD}), each user's own order kept.
+     * Holds only the histories of the last {@code 4 * SPREAD} users in memory.
+     */
+    public Iterable<EventRows.Event> log() {
+        return () -> new Iterator<>() {
+            private final int span = (EVENTS_PER_USER - 1) * SPREAD + 1;
+            private final List<List<EventRows.Event>> recent = new ArrayList<>(Collections.nCopies(span, null));
+            private final ArrayDeque<EventRows.Event> pending = new ArrayDeque<>();
+            private int step;
+
+            @Override
+            public boolean hasNext() {
+                while (pending.isEmpty() && step < users + span) {
+                    if (step < users) {
+                        List<EventRows.Event> history = history(step);
+                        recent.set(step % span, history);
+                        pending.add(history.get(0));
+                    }
+                    for (int n = 1; n < EVENTS_PER_USER; n++) {
+                        int user = step - n * SPREAD;
+                        if (user >= 0 && user < users) {
+                            pending.add(recent.get(user % span).get(n));
+                        }
+                    }
+                    step++;
+                }
+                return !pending.isEmpty();
+            }
+
+            @Override
+            public EventRows.Event next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return pending.poll();
+            }
+        };
     }
 
     /** The events of user {@code index}, in order. */

@@ -60,6 +60,7 @@ final class Baseline {
         OffsetDateTime createdAt;
         OffsetDateTime updatedAt;
         long version;
+        UUID invitationId;
         String invitationStatus;
         OffsetDateTime invitationIssuedAt;
         OffsetDateTime invitationExpiresAt;
@@ -155,6 +156,7 @@ final class Baseline {
             row.enabled = false;
             row.revokeInvitation();
         } else if (event instanceof InvitationIssued e) {
+            row.invitationId = e.invitationId().value();
             row.invitationStatus = "ISSUED";
             row.invitationIssuedAt = at;
             row.invitationExpiresAt = utc(e.expiresAt());
@@ -193,8 +195,8 @@ final class Baseline {
         try (PreparedStatement user = connection.prepareStatement("""
                 insert into bench_user_view (user_id, username, email, first_name, last_name, full_name, language,
                     category, account_role, source, scheme_id, enabled, activation, created_at, updated_at, version,
-                    invitation_status, invitation_issued_at, invitation_expires_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    invitation_status, invitation_issued_at, invitation_expires_at, invitation_id)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 on conflict (user_id) do update set username = excluded.username, email = excluded.email,
                     first_name = excluded.first_name, last_name = excluded.last_name, full_name = excluded.full_name,
                     language = excluded.language, category = excluded.category, account_role = excluded.account_role,
@@ -202,7 +204,7 @@ final class Baseline {
                     activation = excluded.activation, created_at = excluded.created_at, updated_at = excluded.updated_at,
                     version = excluded.version, invitation_status = excluded.invitation_status,
                     invitation_issued_at = excluded.invitation_issued_at,
-                    invitation_expires_at = excluded.invitation_expires_at""");
+                    invitation_expires_at = excluded.invitation_expires_at, invitation_id = excluded.invitation_id""");
              PreparedStatement membership = connection.prepareStatement("""
                 insert into bench_user_membership_view (user_id, organization_id, org_role) values (?, ?, ?)
                 on conflict (user_id, organization_id) do update set org_role = excluded.org_role""")) {
@@ -227,6 +229,7 @@ final class Baseline {
                 user.setString(17, row.invitationStatus);
                 user.setObject(18, row.invitationIssuedAt);
                 user.setObject(19, row.invitationExpiresAt);
+                user.setObject(20, row.invitationId);
                 user.addBatch();
                 for (Membership m : row.memberships) {
                     membership.setObject(1, row.id);

@@ -100,8 +100,9 @@ class SearchRebuildReportsBenchmark extends ApiTest {
         EventRows rows = new EventRows(serializer);
         long started = System.nanoTime();
         List<EventRows.Event> batch = new ArrayList<>();
-        for (int i = 0; i < histories.users(); i++) {
-            batch.addAll(histories.history(i));
+        // realistic order: a user's later events interleaved with the next users' (UserHistories.log)
+        for (EventRows.Event event : histories.log()) {
+            batch.add(event);
             if (batch.size() >= 10_000) {
                 rows.copy(connection, batch);
                 batch.clear();
