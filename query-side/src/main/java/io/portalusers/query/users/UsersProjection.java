@@ -2,9 +2,7 @@ package io.portalusers.query.users;
 
 import io.portalusers.api.UserId;
 import io.portalusers.api.user.InvitationIssued;
-import io.portalusers.api.user.Membership;
 import io.portalusers.api.user.MembershipsChanged;
-import io.portalusers.api.user.PersonName;
 import io.portalusers.api.user.PublisherRoleChanged;
 import io.portalusers.api.user.UserActivated;
 import io.portalusers.api.user.UserCreated;
@@ -18,18 +16,27 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
- * Folds user events into {@code user_view} and {@code user_membership_view}. Its token is
- * stored in the same transaction as the rows; every change is guarded by the row's version,
- * so a redelivered or older event changes nothing (AXON-NOTES trap 6).
+ * Folds user events into {@code user_view} and {@code user_membership_view}. The events of a
+ * processor batch (one unit of work) are collected per user, folded in memory over the rows
+ * loaded in one query, and the changed rows written at once when the unit of work prepares to
+ * commit: in the transaction that also stores the processor's token. An event applies only
+ * when its sequence number is above the row's version, so a redelivered or older event
+ * changes nothing (AXON-NOTES trap 6).
  */
 @Component
 @ProcessingGroup(UsersProjection.NAME)
@@ -45,109 +52,134 @@ class UsersProjection {
     static final String INVITATION_ISSUED = "ISSUED";
     static final String INVITATION_USED = "USED";
     static final String INVITATION_REVOKED = "REVOKED";
-    /** R-ACT-2: an email change or a disable voids the pending invitation. */
-    private static final String REVOKE_INVITATION =
-            "invitation_status = case when invitation_status = 'ISSUED' then 'REVOKED' else invitation_status end";
 
-    private final JdbcClient jdbc;
+    /** The unit of work's resource holding its batch. */
+    private static final String BATCH = UsersProjection.class.getName() + ".batch";
 
-    UsersProjection(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    private final UserViewWriter writer;
+
+    UsersProjection(UserViewWriter writer) {
+        this.writer = writer;
     }
 
     @EventHandler
     void on(UserCreated event, @SequenceNumber long version, @Timestamp Instant at) {
-        PersonName name = event.name();
-        int inserted = jdbc.sql("""
-                        insert into user_view (user_id, username, email, first_name, last_name, full_name, language,
-                                               category, account_role, source, scheme_id, enabled, activation,
-                                               created_at, updated_at, version)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true, ?, ?, ?, ?)
-                        on conflict (user_id) do nothing""")
-                .params(event.userId().value(), event.username().value(), event.email().value(),
-                        name.firstName(), name.lastName(), name.fullName(), event.language().tag(),
-                        event.category().name(), event.accountRole().name(), event.source().name(),
-                        event.schemeId() == null ? null : event.schemeId().value(), PENDING,
-                        utc(at), utc(at), version)
-                .update();
-        // A redelivered creation must not bring back memberships a later event replaced.
-        if (inserted == 1) {
-            insertMemberships(event.userId(), event.memberships());
-        }
+        add(event.userId(), new Change(version, utc(at), event, null));
     }
 
     @EventHandler
     void on(UserNameChanged event, @SequenceNumber long version, @Timestamp Instant at) {
-        PersonName name = event.name();
-        update(event.userId(), version, at, "first_name = ?, last_name = ?, full_name = ?",
-                name.firstName(), name.lastName(), name.fullName());
+        change(event.userId(), version, at, row -> row.rename(event.name()));
     }
 
     @EventHandler
     void on(UserEmailChanged event, @SequenceNumber long version, @Timestamp Instant at) {
-        update(event.userId(), version, at, "email = ?, " + REVOKE_INVITATION, event.email().value());
+        change(event.userId(), version, at, row -> row.changeEmail(event.email().value()));
     }
 
     @EventHandler
     void on(UserLanguageChanged event, @SequenceNumber long version, @Timestamp Instant at) {
-        update(event.userId(), version, at, "language = ?", event.language().tag());
+        change(event.userId(), version, at, row -> row.changeLanguage(event.language().tag()));
     }
 
     @EventHandler
     void on(PublisherRoleChanged event, @SequenceNumber long version, @Timestamp Instant at) {
-        update(event.userId(), version, at, "account_role = ?", event.role().name());
+        change(event.userId(), version, at, row -> row.changeRole(event.role().name()));
     }
 
     @EventHandler
     void on(MembershipsChanged event, @SequenceNumber long version, @Timestamp Instant at) {
-        if (update(event.userId(), version, at, "") == 1) {
-            jdbc.sql("delete from user_membership_view where user_id = ?").param(event.userId().value()).update();
-            insertMemberships(event.userId(), event.memberships());
-        }
+        change(event.userId(), version, at, row -> row.replaceMemberships(event.memberships()));
     }
 
     @EventHandler
     void on(UserEnabled event, @SequenceNumber long version, @Timestamp Instant at) {
-        update(event.userId(), version, at, "enabled = ?", true);
+        change(event.userId(), version, at, UserRow::enable);
     }
 
     @EventHandler
     void on(UserDisabled event, @SequenceNumber long version, @Timestamp Instant at) {
-        update(event.userId(), version, at, "enabled = ?, " + REVOKE_INVITATION, false);
+        change(event.userId(), version, at, UserRow::disable);
     }
 
     @EventHandler
     void on(InvitationIssued event, @SequenceNumber long version, @Timestamp Instant at) {
-        update(event.userId(), version, at,
-                "invitation_id = ?, invitation_status = ?, invitation_issued_at = ?, invitation_expires_at = ?",
-                event.invitationId().value(), INVITATION_ISSUED, utc(at), utc(event.expiresAt()));
+        change(event.userId(), version, at,
+                row -> row.issueInvitation(event.invitationId().value(), utc(at), utc(event.expiresAt())));
     }
 
     @EventHandler
     void on(UserActivated event, @SequenceNumber long version, @Timestamp Instant at) {
-        update(event.userId(), version, at, "activation = ?, invitation_status = ?", ACTIVE, INVITATION_USED);
+        change(event.userId(), version, at, UserRow::activate);
     }
 
     @ResetHandler
     void reset() {
-        jdbc.sql("delete from user_membership_view").update();
-        jdbc.sql("delete from user_view").update();
+        writer.truncate();
     }
 
-    /** Sets {@code assignments} (and the version) on a row older than the event; the number of rows changed. */
-    private int update(UserId user, long version, Instant at, String assignments, Object... values) {
-        String set = assignments.isEmpty() ? "" : assignments + ", ";
-        return jdbc.sql("update user_view set " + set + "updated_at = ?, version = ? where user_id = ? and version < ?")
-                .params(values)
-                .params(utc(at), version, user.value(), version)
-                .update();
+    /** One event for a user: a creation, or a change of an existing row. */
+    private record Change(long version, OffsetDateTime at, UserCreated created, Consumer<UserRow> change) {
     }
 
-    private void insertMemberships(UserId user, List<Membership> memberships) {
-        for (Membership membership : memberships) {
-            jdbc.sql("insert into user_membership_view (user_id, organization_id, org_role) values (?, ?, ?)")
-                    .params(user.value(), membership.organizationId().value(), membership.role().name())
-                    .update();
+    private void change(UserId user, long version, Instant at, Consumer<UserRow> change) {
+        add(user, new Change(version, utc(at), null, change));
+    }
+
+    /**
+     * Adds the event to the batch of the current unit of work, which writes it before the
+     * transaction commits; outside of one (not the case in a processor), writes it at once.
+     */
+    private void add(UserId user, Change change) {
+        if (!CurrentUnitOfWork.isStarted()) {
+            Batch batch = new Batch();
+            batch.add(user.value(), change);
+            batch.write();
+            return;
+        }
+        UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
+        unitOfWork.<Batch>getOrComputeResource(BATCH, key -> {
+            Batch batch = new Batch();
+            // a prepare-commit step, like the processor's storing of the token: both in the batch's transaction
+            unitOfWork.onPrepareCommit(u -> batch.write());
+            return batch;
+        }).add(user.value(), change);
+    }
+
+    /** The events of one unit of work, per user in the order they came. */
+    private final class Batch {
+
+        private final Map<UUID, List<Change>> changes = new LinkedHashMap<>();
+
+        void add(UUID user, Change change) {
+            changes.computeIfAbsent(user, key -> new ArrayList<>()).add(change);
+        }
+
+        void write() {
+            Map<UUID, UserRow> stored = writer.load(changes.keySet());
+            List<UserRow> changed = new ArrayList<>();
+            changes.forEach((user, events) -> {
+                UserRow row = stored.get(user);
+                boolean applied = false;
+                for (Change event : events) {
+                    if (event.created() != null) {
+                        // a redelivered creation must not bring back what later events changed
+                        if (row == null) {
+                            row = UserRow.created(event.created(), event.version(), event.at());
+                            applied = true;
+                        }
+                    } else if (row != null && row.version < event.version()) {
+                        event.change().accept(row);
+                        row.updatedAt = event.at();
+                        row.version = event.version();
+                        applied = true;
+                    }
+                }
+                if (applied) {
+                    changed.add(row);
+                }
+            });
+            writer.write(changed);
         }
     }
 
