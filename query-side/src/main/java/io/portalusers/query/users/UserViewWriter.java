@@ -1,7 +1,6 @@
 package io.portalusers.query.users;
 
 import io.portalusers.api.user.Membership;
-import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -13,14 +12,17 @@ import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Reads and writes the rows of {@code user_view} and {@code user_membership_view} a batch of
- * the users processor touches: one query to load them, one JDBC batch to write them, in the
+ * the users processor touches: one query to load them, one multi-row upsert to write them, in the
  * processor's transaction. Plain INSERT/UPDATE/DELETE only, so that statement triggers on
  * these tables see every change.
  */
@@ -32,12 +34,17 @@ class UserViewWriter {
             scheme_id, enabled, activation, created_at, updated_at, version, invitation_id, invitation_status,
             invitation_issued_at, invitation_expires_at""";
 
+    /** One row's parameters in the multi-row insert. */
+    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** 20 parameters a row: well below the protocol's 65,535 a statement. */
+    private static final int ROWS_PER_STATEMENT = 1_000;
+
     /**
      * A new row, or an existing one brought to a later version. The guard keeps a row that
      * another node already brought further (a stolen claim, AXON-NOTES trap 6) as it is.
      */
-    private static final String UPSERT = "insert into user_view (" + COLUMNS + """
-            ) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    private static final String ON_CONFLICT = """
+
             on conflict (user_id) do update set email = excluded.email, first_name = excluded.first_name,
                 last_name = excluded.last_name, full_name = excluded.full_name, language = excluded.language,
                 account_role = excluded.account_role, enabled = excluded.enabled, activation = excluded.activation,
@@ -67,46 +74,14 @@ class UserViewWriter {
 
     /** Writes the rows, and replaces the memberships of those whose memberships changed and whose row was written. */
     void write(List<UserRow> rows) {
-        if (rows.isEmpty()) {
-            return;
+        Set<UUID> written = new HashSet<>();
+        for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
+            written.addAll(upsert(rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT))));
         }
-        // typed setters: a null of unknown type would cost Spring a metadata round trip per parameter
-        int[] written = template.batchUpdate(UPSERT, new BatchPreparedStatementSetter() {
-            @Override
-            public void setValues(PreparedStatement ps, int i) throws SQLException {
-                UserRow row = rows.get(i);
-                ps.setObject(1, row.userId);
-                ps.setString(2, row.username);
-                ps.setString(3, row.email);
-                ps.setString(4, row.firstName);
-                ps.setString(5, row.lastName);
-                ps.setString(6, row.fullName);
-                ps.setString(7, row.language);
-                ps.setString(8, row.category);
-                ps.setString(9, row.accountRole);
-                ps.setString(10, row.source);
-                ps.setObject(11, row.schemeId, Types.OTHER);
-                ps.setBoolean(12, row.enabled);
-                ps.setString(13, row.activation);
-                ps.setObject(14, row.createdAt, Types.TIMESTAMP_WITH_TIMEZONE);
-                ps.setObject(15, row.updatedAt, Types.TIMESTAMP_WITH_TIMEZONE);
-                ps.setLong(16, row.version);
-                ps.setObject(17, row.invitationId, Types.OTHER);
-                ps.setString(18, row.invitationStatus);
-                ps.setObject(19, row.invitationIssuedAt, Types.TIMESTAMP_WITH_TIMEZONE);
-                ps.setObject(20, row.invitationExpiresAt, Types.TIMESTAMP_WITH_TIMEZONE);
-            }
-
-            @Override
-            public int getBatchSize() {
-                return rows.size();
-            }
-        });
         List<UUID> replaced = new ArrayList<>();
         List<Object[]> memberships = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            UserRow row = rows.get(i);
-            if (row.memberships != null && written[i] != 0) {
+        for (UserRow row : rows) {
+            if (row.memberships != null && written.contains(row.userId)) {
                 replaced.add(row.userId);
                 for (Membership membership : row.memberships) {
                     memberships.add(new Object[]{row.userId, membership.organizationId().value(),
@@ -123,6 +98,40 @@ class UserViewWriter {
             template.batchUpdate("insert into user_membership_view (user_id, organization_id, org_role) values (?, ?, ?)",
                     memberships, new int[]{Types.OTHER, Types.OTHER, Types.VARCHAR});
         }
+    }
+
+    /** One multi-row statement; the users whose row it inserted or updated (not those the guard kept). */
+    private List<UUID> upsert(List<UserRow> rows) {
+        String sql = "insert into user_view (" + COLUMNS + ") values "
+                + String.join(", ", Collections.nCopies(rows.size(), ROW)) + ON_CONFLICT + " returning user_id";
+        return template.query(connection -> {
+            PreparedStatement ps = connection.prepareStatement(sql);
+            int p = 0;
+            // typed setters: a null of unknown type would cost Spring a metadata round trip
+            for (UserRow row : rows) {
+                ps.setObject(++p, row.userId);
+                ps.setString(++p, row.username);
+                ps.setString(++p, row.email);
+                ps.setString(++p, row.firstName);
+                ps.setString(++p, row.lastName);
+                ps.setString(++p, row.fullName);
+                ps.setString(++p, row.language);
+                ps.setString(++p, row.category);
+                ps.setString(++p, row.accountRole);
+                ps.setString(++p, row.source);
+                ps.setObject(++p, row.schemeId, Types.OTHER);
+                ps.setBoolean(++p, row.enabled);
+                ps.setString(++p, row.activation);
+                ps.setObject(++p, row.createdAt, Types.TIMESTAMP_WITH_TIMEZONE);
+                ps.setObject(++p, row.updatedAt, Types.TIMESTAMP_WITH_TIMEZONE);
+                ps.setLong(++p, row.version);
+                ps.setObject(++p, row.invitationId, Types.OTHER);
+                ps.setString(++p, row.invitationStatus);
+                ps.setObject(++p, row.invitationIssuedAt, Types.TIMESTAMP_WITH_TIMEZONE);
+                ps.setObject(++p, row.invitationExpiresAt, Types.TIMESTAMP_WITH_TIMEZONE);
+            }
+            return ps;
+        }, (rs, n) -> rs.getObject(1, UUID.class));
     }
 
     /** Before a replay: empties both tables (TRUNCATE, not a DELETE of every row). */

@@ -196,10 +196,13 @@ class SearchRebuildReportsBenchmark extends ApiTest {
         double theirs = all / baseline;
         out.section("B4 rebuild of the users read model");
         out.line("Reset and replay of the `users` pooled processor over the whole log (%,d events up to global index "
-                + "%,d; %,d of them user events)%s: the processor as configured (4 segments, batches of 100, token in "
-                + "the rows' transaction). Baseline in the same run: keyset read of the event table (pages of 10,000), "
-                + "Axon's serializer, fold in memory, batched upsert (1,000 rows a statement) of the final rows into "
+                + "%,d; %,d of them user events; each user's later events spread over the next %,d users' creations)%s: "
+                + "the processor as configured (4 segments, batches of up to 1,000 events folded in memory and written "
+                + "once, token in the rows' transaction). Baseline in the same run: keyset read of the event table "
+                + "(pages of 10,000), Axon's serializer, fold in memory, batched upsert (1,000 rows a statement) of the "
+                + "final rows into "
                 + "copies of `user_view` and `user_membership_view` with all their indexes.", all, head, generated,
+                (UserHistories.EVENTS_PER_USER - 1) * UserHistories.SPREAD,
                 full ? ", until caught up" : ", measured over its first " + REBUILD_WINDOW_SECONDS + " s");
         out.table("", "events", "seconds", "events/s");
         out.row("users processor", "%,d".formatted(replayed), "%.1f".formatted(projection), "%,.0f".formatted(ours));
