@@ -444,41 +444,74 @@ comment on view report_users_per_organization is
     'memberships in several organizations counts in each. Read from report_user_counts (V18).';
 
 -- Pending activations by age from the hourly counts: the hours wholly inside an age range
--- are summed; only the hour a bound falls in is counted row by row, through the partial
--- index user_view_pending_by_created (at most an hour of pending users per bound). Ages
--- are exact: a bound is now() minus 24, 72 or 168 hours, as now() - created_at < '1 day'.
+-- are summed (those of the last 7 days; the total comes from report_user_counts); only the
+-- hour a bound falls in is counted row by row, through the partial index
+-- user_view_pending_by_created (an hour of pending users per bound at most). Ages are
+-- exact: a bound is now() minus 24, 72 or 168 hours, as now() - created_at < '1 day'.
+-- PL/pgSQL rather than SQL: its statements are planned once per session, and planning
+-- would cost more than running them.
 create function report_pending_by_age(organization uuid) returns table (age_bucket text, users bigint)
-language sql stable as $$
-    with hours as (
-             select h.created_hour, h.users
-             from report_pending_count_totals h
-             where (organization is null and h.organization_id is null) or h.organization_id = organization),
-         bounds as (
-             select b.position, b.bound, date_trunc('hour', b.bound, 'UTC') as bound_hour
-             from (values (1, now() - interval '24 hours'), (2, now() - interval '72 hours'),
-                          (3, now() - interval '168 hours')) as b (position, bound)),
-         younger as (
-             select b.position,
-                    coalesce((select sum(h.users) from hours h where h.created_hour > b.bound_hour), 0)
-                    + (select count(*)
-                       from user_view u
-                       where u.enabled and u.activation = 'PENDING'
-                         and u.created_at > b.bound and u.created_at < b.bound_hour + interval '1 hour'
-                         and (organization is null
-                              or exists (select from user_membership_view m
-                                         where m.user_id = u.user_id and m.organization_id = organization))) as users
-             from bounds b),
-         total as (select coalesce(sum(h.users), 0) as users from hours h)
-    select a.age_bucket, a.users::bigint
-    from (select 1 as position, '< 1 day' as age_bucket, (select users from younger where position = 1) as users
-          union all
-          select 2, '1-3 days', (select users from younger where position = 2) - (select users from younger where position = 1)
-          union all
-          select 3, '3-7 days', (select users from younger where position = 3) - (select users from younger where position = 2)
-          union all
-          select 4, '>= 7 days', (select users from total) - (select users from younger where position = 3)) a
-    order by a.position;
-$$;
+language plpgsql stable as $$
+#variable_conflict use_column
+declare
+    d1 timestamptz := now() - interval '24 hours';
+    d3 timestamptz := now() - interval '72 hours';
+    d7 timestamptz := now() - interval '168 hours';
+    h1 timestamptz := date_trunc('hour', d1, 'UTC');
+    h3 timestamptz := date_trunc('hour', d3, 'UTC');
+    h7 timestamptz := date_trunc('hour', d7, 'UTC');
+    y1 bigint;
+    y3 bigint;
+    y7 bigint;
+    total bigint;
+begin
+    if organization is null then
+        select coalesce(sum(c.users) filter (where c.created_hour > h1), 0),
+               coalesce(sum(c.users) filter (where c.created_hour > h3), 0),
+               coalesce(sum(c.users), 0)
+        into y1, y3, y7
+        from (select created_hour, users from report_pending_counts where organization_id is null and created_hour > h7
+              union all
+              select created_hour, users from report_pending_count_deltas where organization_id is null and created_hour > h7) c;
+        select coalesce(sum(c.users), 0) into total
+        from (select users from report_user_counts where organization_id is null and state = 'pending'
+              union all
+              select users from report_user_count_deltas where organization_id is null and state = 'pending') c;
+        select y1 + count(*) filter (where u.created_at > d1 and u.created_at < h1 + interval '1 hour'),
+               y3 + count(*) filter (where u.created_at > d3 and u.created_at < h3 + interval '1 hour'),
+               y7 + count(*) filter (where u.created_at > d7 and u.created_at < h7 + interval '1 hour')
+        into y1, y3, y7
+        from user_view u
+        where u.enabled and u.activation = 'PENDING'
+          and ((u.created_at > d1 and u.created_at < h1 + interval '1 hour')
+            or (u.created_at > d3 and u.created_at < h3 + interval '1 hour')
+            or (u.created_at > d7 and u.created_at < h7 + interval '1 hour'));
+    else
+        select coalesce(sum(c.users) filter (where c.created_hour > h1), 0),
+               coalesce(sum(c.users) filter (where c.created_hour > h3), 0),
+               coalesce(sum(c.users), 0)
+        into y1, y3, y7
+        from (select created_hour, users from report_pending_counts where organization_id = organization and created_hour > h7
+              union all
+              select created_hour, users from report_pending_count_deltas
+              where organization_id = organization and created_hour > h7) c;
+        select coalesce(sum(c.users), 0) into total
+        from (select users from report_user_counts where organization_id = organization and state = 'pending'
+              union all
+              select users from report_user_count_deltas where organization_id = organization and state = 'pending') c;
+        select y1 + count(*) filter (where u.created_at > d1 and u.created_at < h1 + interval '1 hour'),
+               y3 + count(*) filter (where u.created_at > d3 and u.created_at < h3 + interval '1 hour'),
+               y7 + count(*) filter (where u.created_at > d7 and u.created_at < h7 + interval '1 hour')
+        into y1, y3, y7
+        from user_view u
+        where u.enabled and u.activation = 'PENDING'
+          and ((u.created_at > d1 and u.created_at < h1 + interval '1 hour')
+            or (u.created_at > d3 and u.created_at < h3 + interval '1 hour')
+            or (u.created_at > d7 and u.created_at < h7 + interval '1 hour'))
+          and exists (select from user_membership_view m where m.user_id = u.user_id and m.organization_id = organization);
+    end if;
+    return query values ('< 1 day', y1), ('1-3 days', y3 - y1), ('3-7 days', y7 - y3), ('>= 7 days', total - y7);
+end $$;
 
 comment on function report_pending_by_age(uuid) is
     'Pending activations by age (< 1 day, 1-3 days, 3-7 days, >= 7 days; lower bounds included) among all users '
