@@ -107,8 +107,16 @@ comment on column report_pending_count_totals.created_hour is 'The UTC hour in w
 comment on column report_pending_count_totals.users is 'Number of pending users created in that hour; may be 0.';
 
 -- The deltas into the counts, by the holder of the lock only (see the top of this file).
+-- Tried once per transaction, at its first change: a count row updated again and again in
+-- one transaction leaves a chain of versions that every later update walks (and the deleted
+-- deltas stay until it ends), so a long batch would slow down with each statement. The
+-- deltas of its later statements wait for the next transaction's fold; the totals add them.
 create function report_counts_fold() returns void language plpgsql as $$
 begin
+    if current_setting('report_counts.fold_tried', true) = 'on' then
+        return;
+    end if;
+    perform set_config('report_counts.fold_tried', 'on', true);
     if not pg_try_advisory_xact_lock(7215180018) then
         return;
     end if;
@@ -131,40 +139,52 @@ end $$;
 
 -- A new user row: memberships come after it (foreign key), their own trigger counts them.
 create function report_counts_user_insert() returns trigger language plpgsql as $$
+declare
+    written bigint;
 begin
-    insert into report_user_count_deltas (organization_id, org_role, state, category, account_role, users)
-    select null, null, case when not enabled then 'disabled' else lower(activation) end, category, account_role, count(*)
-    from new_users
-    group by 3, 4, 5;
-    if not found then
-        return null; -- e.g. ON CONFLICT DO NOTHING
+    with states as (
+             insert into report_user_count_deltas (organization_id, org_role, state, category, account_role, users)
+             select null, null, case when not enabled then 'disabled' else lower(activation) end, category, account_role,
+                    count(*)
+             from new_users
+             group by 3, 4, 5
+             returning 1),
+         pending as (
+             insert into report_pending_count_deltas (organization_id, created_hour, users)
+             select null, date_trunc('hour', created_at, 'UTC'), count(*)
+             from new_users
+             where enabled and activation = 'PENDING'
+             group by 2)
+    select count(*) from states into written;
+    if written > 0 then -- none: e.g. ON CONFLICT DO NOTHING
+        perform report_counts_fold();
     end if;
-    insert into report_pending_count_deltas (organization_id, created_hour, users)
-    select null, date_trunc('hour', created_at, 'UTC'), count(*)
-    from new_users
-    where enabled and activation = 'PENDING'
-    group by 2;
-    perform report_counts_fold();
     return null;
 end $$;
 
 -- Deleted user rows: their memberships were deleted before (as the projection's reset does)
 -- or by the cascade, whose own trigger then recounts those organizations.
 create function report_counts_user_delete() returns trigger language plpgsql as $$
+declare
+    written bigint;
 begin
-    insert into report_user_count_deltas (organization_id, org_role, state, category, account_role, users)
-    select null, null, case when not enabled then 'disabled' else lower(activation) end, category, account_role, -count(*)
-    from old_users
-    group by 3, 4, 5;
-    if not found then
-        return null;
+    with states as (
+             insert into report_user_count_deltas (organization_id, org_role, state, category, account_role, users)
+             select null, null, case when not enabled then 'disabled' else lower(activation) end, category, account_role,
+                    -count(*)
+             from old_users
+             group by 3, 4, 5
+             returning 1),
+         pending as (
+             insert into report_pending_count_deltas (organization_id, created_hour, users)
+             select null, date_trunc('hour', created_at, 'UTC'), -count(*)
+             from old_users
+             where enabled and activation = 'PENDING'
+             group by 2)
+    select count(*) from states into written;
+    if written > 0 then
+        perform report_counts_fold();
     end if;
-    insert into report_pending_count_deltas (organization_id, created_hour, users)
-    select null, date_trunc('hour', created_at, 'UTC'), -count(*)
-    from old_users
-    where enabled and activation = 'PENDING'
-    group by 2;
-    perform report_counts_fold();
     return null;
 end $$;
 
@@ -176,6 +196,13 @@ create function report_counts_user_update() returns trigger language plpgsql as 
 declare
     written bigint;
 begin
+    -- the cheap question first: most updates change none of the counted columns
+    if not exists (select from old_users o left join new_users n on n.user_id = o.user_id
+                   where n.user_id is null
+                      or (o.enabled, o.activation, o.category, o.account_role, o.created_at)
+                         is distinct from (n.enabled, n.activation, n.category, n.account_role, n.created_at)) then
+        return null;
+    end if;
     with o as (select user_id, case when not enabled then 'disabled' else lower(activation) end as state, category,
                       account_role,
                       case when enabled and activation = 'PENDING' then date_trunc('hour', created_at, 'UTC') end as pending_hour
@@ -225,23 +252,31 @@ begin
 end $$;
 
 -- Memberships added, removed or changed: the member's figures (its current row) in the
--- organization and role it joins or leaves. sign: +1 for new_memberships, -1 for old.
+-- organization and role it joins or leaves.
 create function report_counts_membership_insert() returns trigger language plpgsql as $$
+declare
+    written bigint;
 begin
-    insert into report_user_count_deltas (organization_id, org_role, state, category, account_role, users)
-    select m.organization_id, m.org_role, case when not u.enabled then 'disabled' else lower(u.activation) end,
-           u.category, u.account_role, count(*)
-    from new_memberships m join user_view u on u.user_id = m.user_id
-    group by 1, 2, 3, 4, 5;
-    if not found then
-        return null;
+    with members as materialized (
+             select m.organization_id, m.org_role, u.enabled, u.activation, u.category, u.account_role, u.created_at
+             from new_memberships m join user_view u on u.user_id = m.user_id),
+         states as (
+             insert into report_user_count_deltas (organization_id, org_role, state, category, account_role, users)
+             select organization_id, org_role, case when not enabled then 'disabled' else lower(activation) end,
+                    category, account_role, count(*)
+             from members
+             group by 1, 2, 3, 4, 5
+             returning 1),
+         pending as (
+             insert into report_pending_count_deltas (organization_id, created_hour, users)
+             select organization_id, date_trunc('hour', created_at, 'UTC'), count(*)
+             from members
+             where enabled and activation = 'PENDING'
+             group by 1, 2)
+    select count(*) from states into written;
+    if written > 0 then
+        perform report_counts_fold();
     end if;
-    insert into report_pending_count_deltas (organization_id, created_hour, users)
-    select m.organization_id, date_trunc('hour', u.created_at, 'UTC'), count(*)
-    from new_memberships m join user_view u on u.user_id = m.user_id
-    where u.enabled and u.activation = 'PENDING'
-    group by 1, 2;
-    perform report_counts_fold();
     return null;
 end $$;
 
