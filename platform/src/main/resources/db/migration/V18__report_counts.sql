@@ -7,9 +7,9 @@
 -- each of several statements, and a count row is shared by many users. Updating count rows
 -- from every writer would lock them in an order that differs between transactions (deadlocks)
 -- unless all writers were serialized. So a writer only INSERTs its changes into a delta
--- table (no unique key: an insert never waits and never conflicts), and then folds the
--- deltas into the counts only if it gets the advisory transaction lock 7215180018 at once
--- (pg_try_advisory_xact_lock: never waits). The lock holder is the only transaction that
+-- table (no unique key: an insert never waits and never conflicts); at its first change in
+-- a transaction it folds the deltas into the counts, only if it gets the advisory
+-- transaction lock 7215180018 at once (pg_try_advisory_xact_lock: never waits). The lock holder is the only transaction that
 -- updates count rows or deletes delta rows, until it commits; it deletes only the deltas
 -- its statement sees (committed or its own) and adds exactly those, in the same statement.
 -- Nothing waits on anything, so nothing deadlocks, and every delta is counted exactly once:
