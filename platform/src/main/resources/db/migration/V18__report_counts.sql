@@ -9,9 +9,10 @@
 -- unless all writers were serialized. So a writer only INSERTs its changes into a delta
 -- table (no unique key: an insert never waits and never conflicts); at its first change in
 -- a transaction it folds the deltas into the counts, only if it gets the advisory
--- transaction lock 7215180018 at once (pg_try_advisory_xact_lock: never waits). The lock holder is the only transaction that
--- updates count rows or deletes delta rows, until it commits; it deletes only the deltas
--- its statement sees (committed or its own) and adds exactly those, in the same statement.
+-- transaction lock 7215180018 at once (pg_try_advisory_xact_lock: never waits). The lock
+-- holder is the only transaction that updates count rows or deletes delta rows, until it
+-- commits; it deletes only the deltas its statement sees (committed or its own) and adds
+-- exactly those, in the same statement.
 -- Nothing waits on anything, so nothing deadlocks, and every delta is counted exactly once:
 -- either still in the delta table or folded. Readers sum counts and deltas in one snapshot
 -- (the report_*_count_totals views), so they never see a delta twice or not at all.
