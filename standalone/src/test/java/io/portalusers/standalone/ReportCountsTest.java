@@ -182,6 +182,34 @@ class ReportCountsTest extends ApiTest {
         }
     }
 
+    /**
+     * R-SEARCH-4: an Org Admin of two organizations reads one figure over both, in which a user
+     * member of both counts once (that scope is counted from the rows, not summed from counts).
+     */
+    @Test
+    void R_SEARCH_4_a_user_in_two_of_the_readers_organizations_counts_once() {
+        String first = organization();
+        String second = organization();
+        String boss = user("Two", letters(8), letters(12) + "@counts.example", "DEVELOPER",
+                first, "ORG_ADMIN", second, "ORG_ADMIN");
+        user("Two", letters(8), letters(12) + "@counts.example", "DEVELOPER", first, "DEVELOPER", second, "DEVELOPER");
+        user("Two", letters(8), letters(12) + "@counts.example", "DEVELOPER", second, "DEVELOPER");
+        String token = tokenFor(io.portalusers.api.UserId.of(boss));
+        await().atMost(PROJECTION_DELAY).untilAsserted(() -> {
+            assertThat(api.get("/api/reports/users-by-state?organization=" + first).token(admin).send().json()
+                    .get("total").asLong()).isEqualTo(2);
+            assertThat(api.get("/api/reports/users-by-state?organization=" + second).token(admin).send().json()
+                    .get("total").asLong()).isEqualTo(3);
+        });
+
+        JsonNode both = api.get("/api/reports/users-by-state").token(token).send().json();
+        assertThat(both.get("total").asLong()).as(both.toString()).isEqualTo(3);
+        assertThat(api.get("/api/reports/pending-activations").token(token).send().json().get("total").asLong())
+                .isEqualTo(3);
+        assertThat(api.get("/api/reports/users-by-state?organization=" + first).token(token).send().json()
+                .get("total").asLong()).isEqualTo(2);
+    }
+
     private static int ok(Api.Response response) {
         assertThat(response.status()).as(response.toString()).isEqualTo(200);
         return 1;
