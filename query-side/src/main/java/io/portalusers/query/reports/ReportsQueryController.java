@@ -25,6 +25,11 @@ import java.util.UUID;
  * (R-SEARCH-4): a Portal Admin sees every figure; an Org Admin the figures of the
  * organizations it administers, its users counted through their memberships there;
  * nobody else reads reports. {@code organization} narrows any report to one organization.
+ *
+ * <p>The figures of everyone and of one organization come from the counts of V18 (a few
+ * dozen rows, kept in the rows' own transaction). A scope of several organizations (an Org
+ * Admin of more than one) is counted from the rows instead: a user member of two of them
+ * counts once, which no sum of per-organization counts can tell.
  */
 @RestController
 class ReportsQueryController {
@@ -64,6 +69,10 @@ class ReportsQueryController {
         Scope scope = Scope.of(reader, organization);
         String sql = scope.everything()
                 ? "select state, category, account_role, users from report_users_by_state"
+                : scope.single() ? """
+                  select state, category, account_role, sum(users)::bigint as users from report_user_count_totals
+                  where organization_id in (:organizations)
+                  group by state, category, account_role having sum(users) > 0"""
                 : """
                   select state, category, account_role, count(*) as users from report_user_states s
                   where s.user_id in (select m.user_id from user_membership_view m where m.organization_id in (:organizations))
@@ -113,8 +122,11 @@ class ReportsQueryController {
                 : "p.user_id in (select m.user_id from user_membership_view m where m.organization_id in (:organizations))";
         Map<String, Long> counts = new LinkedHashMap<>();
         AGE_BUCKETS.forEach(bucket -> counts.put(bucket, 0L));
-        jdbc.sql("select age_bucket, count(*) as users from report_pending_activations p where " + where
-                        + " group by age_bucket")
+        String byAge = scope.everything() ? "select age_bucket, users from report_pending_activations_by_age"
+                : scope.single() ? "select age_bucket, users from report_pending_by_age(:organization)"
+                : "select age_bucket, count(*) as users from report_pending_activations p where " + where
+                        + " group by age_bucket";
+        jdbc.sql(byAge)
                 .params(scope.params())
                 .query(rs -> {
                     counts.put(rs.getString("age_bucket"), rs.getLong("users"));
@@ -194,10 +206,17 @@ class ReportsQueryController {
             return new Scope(false, Set.copyOf(administered.stream().map(OrganizationId::value).toList()));
         }
 
+        /** At most one organization (none: an Org Admin asking for another's): its counts answer. */
+        boolean single() {
+            return !everything && organizations.size() <= 1;
+        }
+
         Map<String, Object> params() {
             // "in ()" is not SQL: an empty scope binds an id no organization has.
+            UUID nobody = new UUID(0, 0);
             return everything ? Map.of() : Map.of("organizations",
-                    organizations.isEmpty() ? List.of(new UUID(0, 0)) : List.copyOf(organizations));
+                    organizations.isEmpty() ? List.of(nobody) : List.copyOf(organizations),
+                    "organization", organizations.isEmpty() ? nobody : organizations.iterator().next());
         }
     }
 }

@@ -388,27 +388,43 @@ class SearchRebuildReportsBenchmark extends ApiTest {
 
     private void reports(Connection connection) throws SQLException {
         Reports.prepareUnindexed(connection);
-        String largest = (String) single(connection, """
-                select organization_id::text from user_membership_view group by organization_id order by count(*) desc limit 1""");
-        Map<String, String> queries = Reports.queries(largest);
+        List<String> largest = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("""
+                select organization_id::text from user_membership_view group by organization_id order by count(*) desc limit 2""")) {
+            while (rs.next()) {
+                largest.add(rs.getString(1));
+            }
+        }
+        Map<String, Reports.Query> queries = Reports.queries(largest.get(0), largest.get(1));
         out.section("B6 reports");
         out.line("The reports API's queries as a Portal Admin (everything) and as the Org Admin of the largest "
-                + "organization, on the `report_` views over the indexed tables, and the same SQL on the same views "
-                + "created over copies of `user_view`, `user_membership_view` and `organization_view` without any index "
-                + "(schema `unindexed`, analyzed). Median of 5 runs after one warm-up, ms; results compared.");
-        out.table("query", "indexed", "unindexed", "speed-up", "target >= 10x");
+                + "organization (and of the two largest: that scope is counted from the rows, a user in both counting "
+                + "once), on what the API reads since V18: the counts kept by triggers (`report_user_counts`, "
+                + "`report_pending_counts` and their deltas; pending by age sums whole hours of the counts and reads only "
+                + "the hour of each bound through the partial index), and the indexed tables for the lists. Baseline: the "
+                + "same figures computed the plain way, the V12 views (aggregates over every row) over copies of "
+                + "`user_view`, `user_membership_view` and `organization_view` without any index (schema `unindexed`, "
+                + "analyzed). Both in one transaction (one `now()`, so the ages agree). Median of 5 runs after one "
+                + "warm-up, ms; results compared.");
+        out.table("query", "ours", "unindexed", "speed-up", "target >= 10x");
         int met = 0;
-        for (Map.Entry<String, String> query : queries.entrySet()) {
-            Reports.Timing indexed = Reports.time(connection, "public", query.getValue());
-            Reports.Timing unindexed = Reports.time(connection, "unindexed, public", query.getValue());
-            if (!unindexed.timedOut()) {
-                assertThat(indexed.result()).as(query.getKey()).isEqualTo(unindexed.result());
+        connection.setAutoCommit(false);
+        try {
+            for (Map.Entry<String, Reports.Query> query : queries.entrySet()) {
+                Reports.Timing ours = Reports.time(connection, "public", query.getValue().ours());
+                Reports.Timing unindexed = Reports.time(connection, "unindexed, public", query.getValue().baseline());
+                if (!unindexed.timedOut()) {
+                    assertThat(ours.result()).as(query.getKey()).isEqualTo(unindexed.result());
+                }
+                double speedUp = unindexed.medianMs() / ours.medianMs();
+                met += speedUp >= 10 ? 1 : 0;
+                String more = unindexed.timedOut() ? "> " : "";
+                out.row(query.getKey(), "%.2f".formatted(ours.medianMs()), more + "%.1f".formatted(unindexed.medianMs()),
+                        more + "%.1fx".formatted(speedUp), speedUp >= 10 ? "met" : "NOT met");
             }
-            double speedUp = unindexed.medianMs() / indexed.medianMs();
-            met += speedUp >= 10 ? 1 : 0;
-            String more = unindexed.timedOut() ? "> " : "";
-            out.row(query.getKey(), "%.1f".formatted(indexed.medianMs()), more + "%.1f".formatted(unindexed.medianMs()),
-                    more + "%.1fx".formatted(speedUp), speedUp >= 10 ? "met" : "NOT met");
+        } finally {
+            connection.rollback();
+            connection.setAutoCommit(true);
         }
         out.line("");
         out.line("%d of %d queries meet the target; every result equals the unindexed one (where that one finished "
