@@ -342,6 +342,7 @@ class UserSearchApiTest extends ApiTest {
 
         Object search = context.getBean("userSearchController");
         Object cap = ReflectionTestUtils.getField(search, "countCap");
+        Object walk = ReflectionTestUtils.getField(search, "walk");
         try {
             ReflectionTestUtils.setField(search, "countCap", 5);
             Api.Response atTheCap = search(admin, query + 2);
@@ -360,8 +361,15 @@ class UserSearchApiTest extends ApiTest {
             assertThat(capped).isEqualTo(exact.subList(0, 4));
             assertThat(search(admin, query + 2).status()).as("a page past the cap").isEqualTo(400);
             assertThat(ids(suggest(admin, "name=" + marker))).containsExactlyElementsOf(suggested);
+
+            // a walk of the name index too short to fill the page: every match is read and sorted instead
+            ReflectionTestUtils.setField(search, "walk", 1);
+            assertThat(ids(search(admin, query + 0))).isEqualTo(exact.subList(0, 2));
+            assertThat(ids(search(admin, query + 1))).isEqualTo(exact.subList(2, 4));
+            assertThat(ids(suggest(admin, "name=" + marker))).containsExactlyElementsOf(suggested);
         } finally {
             ReflectionTestUtils.setField(search, "countCap", cap);
+            ReflectionTestUtils.setField(search, "walk", walk);
         }
     }
 

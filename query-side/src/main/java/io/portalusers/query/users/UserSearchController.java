@@ -12,6 +12,7 @@ import io.portalusers.platform.web.Page;
 import io.portalusers.query.users.UsersQueryController.UserView;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -19,6 +20,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -27,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -43,6 +47,11 @@ class UserSearchController {
     private final TransactionTemplate readOnly;
     /** Exact counts up to here; beyond, the total is this cap and a lower bound. Not final: a test lowers it. */
     private int countCap;
+    /**
+     * How far a common term's walk of a sort index goes before all its matches are read and sorted
+     * instead. Not final: a test lowers it.
+     */
+    private int walk = 2_000;
 
     UserSearchController(JdbcClient jdbc, PlatformTransactionManager transactions,
                          @Value("${portal.search.count-cap}") int countCap) {
@@ -91,21 +100,31 @@ class UserSearchController {
      * their indexes and of the typeahead, whatever the database's collation (V17).
      */
     enum Sort {
-        NAME("lower(u.full_name) collate \"C\" %1$s, u.user_id %1$s"),
-        EMAIL("lower(u.email) collate \"C\" %1$s, u.user_id %1$s"),
-        CREATED("u.created_at %1$s, u.user_id %1$s");
+        NAME("lower(u.full_name) collate \"C\""),
+        EMAIL("lower(u.email) collate \"C\""),
+        CREATED("u.created_at");
 
-        final String columns;
+        final String key;
 
-        Sort(String columns) {
-            this.columns = columns;
+        Sort(String key) {
+            this.key = key;
         }
 
-        static String orderBy(String raw) {
+        static Order order(String raw) {
             boolean descending = raw.startsWith("-");
             Sort sort = choice(Sort.class, descending ? raw.substring(1) : raw);
-            return sort.columns.formatted(descending ? "desc" : "asc");
+            String direction = descending ? " desc" : " asc";
+            return new Order(sort.key + direction + ", u.user_id" + direction,
+                    sort.key + " as sort_key, u.user_id as sort_id", "u.sort_key" + direction + ", u.sort_id" + direction);
         }
+    }
+
+    /**
+     * An order as SQL: {@code columns} of {@code user_view u}; and for a subquery that walks the
+     * order's index, its {@code keys} as columns of their own and the order {@code byKeys} of those,
+     * so that the planner sees the subquery's rows come in order and reads no more than it needs.
+     */
+    record Order(String columns, String keys, String byKeys) {
     }
 
     @GetMapping(path = "/api/users", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -129,8 +148,9 @@ class UserSearchController {
         Role withRole = errors.parseOptional("role", role, raw -> choice(Role.class, raw));
         State inState = errors.parseOptional("state", state, raw -> choice(State.class, raw));
         UserSource fromSource = errors.parseOptional("source", source, raw -> choice(UserSource.class, raw));
-        String orderBy = errors.parse("sort", sort, Sort::orderBy);
+        Order order = errors.parse("sort", sort, Sort::order);
         errors.throwIfAny();
+        String orderBy = order.columns();
         Page.Request request = Page.request(page, size);
         if (request.offset() >= countCap) {
             errors.add("page", "must start within the first " + countCap + " results; narrow the search instead");
@@ -170,8 +190,7 @@ class UserSearchController {
         return customPlans(() -> {
             // Up to one match past the cap, in the page's order: when that is every match (a rare or
             // medium term), it gives the total and the page's ids in one read of those rows, through
-            // the trigram index. Only past the cap (a common term) does the page need a query of its
-            // own, which walks the sort's index until the page is full.
+            // the trigram index. Only past the cap (a common term) does the page need a query of its own.
             List<UUID> matches = jdbc.sql("select u.user_id from (select u.* from user_view u where %s"
                             .formatted(where.sql()) + " limit :countLimit) u order by " + orderBy)
                     .params(where.params)
@@ -179,16 +198,17 @@ class UserSearchController {
                     .query(UUID.class)
                     .list();
             boolean capped = matches.size() > countCap;
-            List<UserView> items;
+            List<UUID> ids;
             if (capped) {
-                items = page(where.sql(), where.params, orderBy, request.size(), request.offset());
+                ids = firstOfMany("u.user_id", where, order, request.size(), request.offset(),
+                        (rs, n) -> rs.getObject("user_id", UUID.class));
             } else {
                 // the offset is below the cap (checked above), so it fits an int
                 int from = (int) Math.min(request.offset(), matches.size());
-                List<UUID> ids = matches.subList(from, Math.min(from + request.size(), matches.size()));
-                items = ids.isEmpty() ? List.of()
-                        : page("u.user_id in (:ids)", Map.of("ids", ids), orderBy, ids.size(), 0);
+                ids = matches.subList(from, Math.min(from + request.size(), matches.size()));
             }
+            List<UserView> items = ids.isEmpty() ? List.of()
+                    : page("u.user_id in (:ids)", Map.of("ids", ids), orderBy, ids.size(), 0);
             return new UserPage(items, request.page(), request.size(), capped ? countCap : matches.size(), capped);
         });
     }
@@ -250,36 +270,69 @@ class UserSearchController {
     /**
      * The first {@code limit} users of the column's order among those {@code where} finds. When
      * {@code bounded}, first up to one match past the count cap (through the trigram index when
-     * there are few): if that is all of them, the first of those; only a common term walks the
-     * column's index, where a full page comes soon.
+     * there are few): if that is all of them, the first of those; only for a common term the
+     * first of many. Else (the prefix, a range of the column's index) the index in order.
      */
     private List<Suggestion> suggestions(Where where, String column, int limit, boolean bounded) {
         String order = " order by lower(" + column + ") collate \"C\", u.user_id limit :limit";
-        if (bounded) {
-            List<Suggestion> few = new ArrayList<>();
-            long[] matched = {0};
-            jdbc.sql("select u.user_id, u.full_name, u.email, u.username, count(*) over () as matched"
-                            + " from (select u.* from user_view u where " + where.sql() + " limit :countLimit) u" + order)
+        if (!bounded) {
+            return jdbc.sql("select u.user_id, u.full_name, u.email, u.username from user_view u where " + where.sql()
+                            + order)
                     .params(where.params)
-                    .param("countLimit", countCap + 1)
                     .param("limit", limit)
-                    .query(rs -> {
-                        matched[0] = rs.getLong("matched");
-                        few.add(suggestion(rs));
-                    });
-            if (matched[0] <= countCap) {
-                return few;
-            }
+                    .query((rs, n) -> suggestion(rs))
+                    .list();
         }
-        return jdbc.sql("select u.user_id, u.full_name, u.email, u.username from user_view u where " + where.sql()
-                        + order)
+        List<Suggestion> few = new ArrayList<>();
+        long[] matched = {0};
+        jdbc.sql("select u.user_id, u.full_name, u.email, u.username, count(*) over () as matched"
+                        + " from (select u.* from user_view u where " + where.sql() + " limit :countLimit) u" + order)
+                .params(where.params)
+                .param("countLimit", countCap + 1)
+                .param("limit", limit)
+                .query(rs -> {
+                    matched[0] = rs.getLong("matched");
+                    few.add(suggestion(rs));
+                });
+        if (matched[0] <= countCap) {
+            return few;
+        }
+        return firstOfMany("u.user_id, u.full_name, u.email, u.username", where,
+                Sort.order(column.equals("u.full_name") ? "name" : "email"), limit, 0, (rs, n) -> suggestion(rs));
+    }
+
+    /**
+     * Of a term with more matches than the count cap, the {@code columns} of the first {@code limit}
+     * after {@code offset} in {@code order}. A walk of the sort's index finds them soonest, unless
+     * they gather late in that order (the names that start with "Zor", say): so the walk stops after
+     * {@link #walk} rows, and then every match is read through the trigram index and sorted.
+     */
+    private <T> List<T> firstOfMany(String columns, Where where, Order order, int limit, long offset,
+                                    RowMapper<T> row) {
+        List<T> found = jdbc.sql("""
+                        select %1$s from (select u.*, %2$s from user_view u order by %3$s limit :walk) u
+                        where %4$s order by %5$s limit :limit offset :offset""".formatted(columns, order.keys(),
+                        order.columns(), where.sql(), order.byKeys()))
+                .params(where.params)
+                .param("walk", walk)
+                .param("limit", limit)
+                .param("offset", offset)
+                .query(row)
+                .list();
+        if (found.size() == limit) {
+            return found;
+        }
+        return jdbc.sql("with matches as materialized (select u.* from user_view u where %1$s) select %2$s from matches u"
+                        .formatted(where.sql(), columns) + " order by %s limit :limit offset :offset"
+                        .formatted(order.columns()))
                 .params(where.params)
                 .param("limit", limit)
-                .query((rs, n) -> suggestion(rs))
+                .param("offset", offset)
+                .query(row)
                 .list();
     }
 
-    private static Suggestion suggestion(java.sql.ResultSet rs) throws java.sql.SQLException {
+    private static Suggestion suggestion(ResultSet rs) throws SQLException {
         return new Suggestion(rs.getObject("user_id", UUID.class), rs.getString("full_name"), rs.getString("email"),
                 rs.getString("username"));
     }
@@ -291,7 +344,7 @@ class UserSearchController {
      * the walk of a sort index and a rare one the trigram index (a walk that finds nothing reads
      * the whole index).
      */
-    private <T> T customPlans(java.util.function.Supplier<T> queries) {
+    private <T> T customPlans(Supplier<T> queries) {
         return readOnly.execute(status -> {
             jdbc.sql("select set_config('plan_cache_mode', 'force_custom_plan', true)").query(String.class).single();
             return queries.get();
