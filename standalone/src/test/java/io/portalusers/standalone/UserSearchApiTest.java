@@ -212,6 +212,167 @@ class UserSearchApiTest extends ApiTest {
         });
     }
 
+    /**
+     * R-SEARCH-3 with terms of no three letters or digits in a row, which the trigram index finds
+     * through the search key of V17 (punctuation as Greek letters): exactly the rows holding them,
+     * never a row of the Greek letters that stand for them.
+     */
+    @Test
+    void R_SEARCH_3_terms_of_punctuation_find_exactly_the_names_and_emails_that_hold_them() {
+        String org = organization();
+        Map<String, String> users = new LinkedHashMap<>();
+        for (String first : List.of("x@@@y", "a.b", "axb", "a%_\\b", "a.co", "aco", "xγγγy", "a-a-a")) {
+            users.put(first, developer(first, "Punct", org));
+        }
+        String domain = "@" + marker + ".example";
+        String dotted = user("Dotted", "Mail", "d.co.e" + domain, "DEVELOPER", org, "DEVELOPER");
+        String plain = user("Plain", "Mail", "dxcoxe" + domain, "DEVELOPER", org, "DEVELOPER");
+        awaitMatches("organization=" + org, users.size() + 2);
+
+        Map<String, List<String>> names = new LinkedHashMap<>();
+        names.put("@@@", List.of(users.get("x@@@y")));
+        names.put("a.b", List.of(users.get("a.b")));
+        names.put("%_\\", List.of(users.get("a%_\\b")));
+        names.put(".co", List.of(users.get("a.co")));
+        names.put("-a-", List.of(users.get("a-a-a")));
+        names.put("γγγ", List.of(users.get("xγγγy")));
+        names.put("A.CO P", List.of(users.get("a.co")));
+        for (String absent : List.of("@@@@", "b.a", "%%_", "@.@", "a.a", "βco", "ακα", "..co")) {
+            names.put(absent, List.of());
+        }
+        assertFinds(org, "name", names);
+
+        Map<String, List<String>> emails = new LinkedHashMap<>();
+        emails.put(".co.", List.of(dotted));
+        emails.put("d.c", List.of(dotted));
+        emails.put("o.e@", List.of(dotted));
+        emails.put("coxe@", List.of(plain));
+        emails.put("dxcox", List.of(plain));
+        emails.put("@.co", List.of());
+        emails.put("e.@", List.of());
+        assertFinds(org, "email", emails);
+        assertThat(ids(suggest(admin, "email=" + encoded(".co.e" + domain)))).containsExactly(dotted);
+        assertThat(ids(suggest(admin, "email=" + encoded(".co@" + marker)))).isEmpty();
+    }
+
+    /**
+     * R-SEARCH-1 for names beyond ASCII: any alphabet, case-insensitively, a term as typed in
+     * decomposed form like its composed one (both NFC), but an accent is part of the letter.
+     */
+    @Test
+    void R_SEARCH_1_accented_and_other_letters_match_themselves_whatever_their_case_or_normal_form() {
+        String org = organization();
+        String jose = developer("José", "Ñúñez", org);
+        String zoe = developer("Zoë", "Łukasiewicz", org);
+        String greek = developer("Ἀλέξης", "Παπαδόπουλος", org);
+        String plain = developer("Jose", "Nunez", org);
+        awaitMatches("organization=" + org, 4);
+
+        Map<String, List<String>> expected = new LinkedHashMap<>();
+        expected.put("JOSÉ", List.of(jose));
+        expected.put("jose\u0301 ñ", List.of(jose));
+        expected.put("ÚÑE", List.of(jose));
+        expected.put("oë ł", List.of(zoe));
+        expected.put("ŁUKA", List.of(zoe));
+        expected.put("ΠΑΠΑΔ", List.of(greek));
+        expected.put("λέξ", List.of(greek));
+        expected.put("jose", List.of(plain));
+        expected.put("zoe", List.of());
+        expected.put("lukas", List.of());
+        expected.put("λεξ", List.of());
+        assertFinds(org, "name", expected);
+    }
+
+    /**
+     * R-SEARCH-2: the typeahead lists the names that start with the term first, then the names
+     * that contain it further on, each part in the list's order (the code points of the lower-cased
+     * name, then the id), and stops at the limit; a term nobody holds suggests nobody.
+     */
+    @Test
+    void R_SEARCH_2_typeahead_puts_what_starts_with_the_term_first_then_the_rest_in_the_lists_order() {
+        String org = organization();
+        Map<String, String> names = new LinkedHashMap<>();
+        for (String[] name : List.of(new String[]{marker + "zz", "One"},
+                new String[]{marker.toUpperCase(Locale.ROOT) + "aa", "Two"}, new String[]{"Bob", marker},
+                new String[]{"Al", marker + "q"}, new String[]{"Ábel", marker}, new String[]{"zed", marker})) {
+            names.put(developer(name[0], name[1], org), (name[0] + " " + name[1]).toLowerCase(Locale.ROOT));
+        }
+        awaitMatches("organization=" + org, names.size());
+        // code points of the lower-cased name (Java's String order, for these names)
+        Comparator<String> byName = Comparator.comparing(names::get);
+        List<String> starting = names.keySet().stream().filter(id -> names.get(id).startsWith(marker)).sorted(byName).toList();
+        List<String> containing = names.keySet().stream().filter(id -> !starting.contains(id)).sorted(byName).toList();
+        List<String> expected = new ArrayList<>(starting);
+        expected.addAll(containing);
+        assertThat(starting).hasSize(2);
+
+        assertThat(ids(suggest(admin, "name=" + marker))).containsExactlyElementsOf(expected);
+        assertThat(ids(suggest(admin, "name=" + marker + "&limit=3"))).containsExactlyElementsOf(expected.subList(0, 3));
+        assertThat(ids(suggest(admin, "name=" + marker.toUpperCase(Locale.ROOT) + "&limit=1")))
+                .containsExactlyElementsOf(expected.subList(0, 1));
+        List<String> list = found(admin, "organization=" + org + "&name=" + marker);
+        assertThat(list).as("the list, in the order of names").containsExactlyElementsOf(names.keySet().stream()
+                .sorted(byName).toList());
+        assertThat(ids(suggest(admin, "name=" + marker.substring(1)))).as("nobody starts with it: the list's order")
+                .containsExactlyElementsOf(list);
+        assertThat(ids(suggest(admin, "name=" + marker + "x" + marker))).isEmpty();
+    }
+
+    /**
+     * R-SEARCH-4: at and below the count cap the total is exact, beyond it a lower bound; the page
+     * and the typeahead are the same either way (they are read differently on each side of it).
+     */
+    @Test
+    void R_SEARCH_4_pages_and_suggestions_are_the_same_on_both_sides_of_the_count_cap() {
+        String org = organization();
+        for (int i = 0; i < 5; i++) {
+            developer("Edge" + letters(4), marker, org);
+        }
+        awaitMatches("organization=" + org, 5);
+        String query = "organization=" + org + "&name=" + marker + "&size=2&page=";
+        List<String> exact = new ArrayList<>();
+        for (int page = 0; page < 3; page++) {
+            Api.Response response = search(admin, query + page);
+            assertThat(response.json().get("total").asLong()).isEqualTo(5);
+            assertThat(response.json().get("totalIsLowerBound").asBoolean()).isFalse();
+            exact.addAll(ids(response));
+        }
+        List<String> suggested = ids(suggest(admin, "name=" + marker));
+        assertThat(suggested).containsExactlyElementsOf(exact);
+
+        Object search = context.getBean("userSearchController");
+        Object cap = ReflectionTestUtils.getField(search, "countCap");
+        Object walk = ReflectionTestUtils.getField(search, "walk");
+        try {
+            ReflectionTestUtils.setField(search, "countCap", 5);
+            Api.Response atTheCap = search(admin, query + 2);
+            assertThat(ids(atTheCap)).isEqualTo(exact.subList(4, 5));
+            assertThat(atTheCap.json().get("total").asLong()).isEqualTo(5);
+            assertThat(atTheCap.json().get("totalIsLowerBound").asBoolean()).isFalse();
+
+            ReflectionTestUtils.setField(search, "countCap", 4);
+            List<String> capped = new ArrayList<>();
+            for (int page = 0; page < 2; page++) {
+                Api.Response response = search(admin, query + page);
+                assertThat(response.json().get("total").asLong()).isEqualTo(4);
+                assertThat(response.json().get("totalIsLowerBound").asBoolean()).isTrue();
+                capped.addAll(ids(response));
+            }
+            assertThat(capped).isEqualTo(exact.subList(0, 4));
+            assertThat(search(admin, query + 2).status()).as("a page past the cap").isEqualTo(400);
+            assertThat(ids(suggest(admin, "name=" + marker))).containsExactlyElementsOf(suggested);
+
+            // a walk of the name index too short to fill the page: every match is read and sorted instead
+            ReflectionTestUtils.setField(search, "walk", 1);
+            assertThat(ids(search(admin, query + 0))).isEqualTo(exact.subList(0, 2));
+            assertThat(ids(search(admin, query + 1))).isEqualTo(exact.subList(2, 4));
+            assertThat(ids(suggest(admin, "name=" + marker))).containsExactlyElementsOf(suggested);
+        } finally {
+            ReflectionTestUtils.setField(search, "countCap", cap);
+            ReflectionTestUtils.setField(search, "walk", walk);
+        }
+    }
+
     @Test
     void R_SEARCH_4_a_portal_admin_finds_everyone_with_sso_on_too() {
         String org = organization();

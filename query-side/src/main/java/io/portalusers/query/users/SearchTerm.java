@@ -25,11 +25,6 @@ record SearchTerm(String text) {
         return new SearchTerm(text);
     }
 
-    /** A LIKE pattern (escape character backslash) that matches text containing the term. */
-    String contained() {
-        return "%" + escaped() + "%";
-    }
-
     /** A LIKE pattern (escape character backslash) that matches text starting with the term. */
     String prefix() {
         return escaped() + "%";
