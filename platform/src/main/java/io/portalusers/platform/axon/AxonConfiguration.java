@@ -24,6 +24,7 @@ import org.axonframework.modelling.saga.repository.jdbc.SagaSqlSchema;
 import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
@@ -83,8 +84,12 @@ public class AxonConfiguration {
         return new SimpleCorrelationDataProvider(ACTOR_ID, CORRELATION_ID, REASON);
     }
 
-    /** Axon's JDBC event store as its auto-configuration builds it, reading {@link #EVENT_FETCH_SIZE} rows at a time. */
+    /**
+     * Axon's JDBC event store as its auto-configuration builds it, reading {@link #EVENT_FETCH_SIZE}
+     * rows at a time. Not with Axon Server, which then stores the events itself.
+     */
     @Bean
+    @ConditionalOnProperty(name = "axon.axonserver.enabled", havingValue = "false")
     EventStorageEngine eventStorageEngine(@Qualifier("serializer") Serializer serializer,
                                           @Qualifier("eventSerializer") Serializer eventSerializer,
                                           PersistenceExceptionResolver persistenceExceptionResolver,
