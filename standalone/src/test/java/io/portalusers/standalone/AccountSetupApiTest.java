@@ -70,10 +70,6 @@ class AccountSetupApiTest extends ApiTest {
     private record Created(String id, String username, String version) {
     }
 
-    private String organization() {
-        return api.post("/api/organizations", """
-                {"name": "Org %s", "accountPlan": "Gold"}""".formatted(unique())).token(admin).send().json().get("id").asText();
-    }
 
     private Created createDeveloper(boolean notify) {
         String username = "setup-" + unique();

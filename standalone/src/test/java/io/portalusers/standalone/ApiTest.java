@@ -3,6 +3,7 @@ package io.portalusers.standalone;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portalusers.api.OrganizationId;
 import io.portalusers.api.UserId;
 import io.portalusers.api.user.EmailAddress;
 import io.portalusers.api.user.Language;
@@ -98,6 +99,27 @@ public abstract class ApiTest {
 
     protected String tokenFor(UserId user) {
         return tokens.issue(user).token();
+    }
+
+    /** An organization the Portal Admin creates through the API, named {@code name}, on {@code plan}; its id. */
+    protected String organization(String name, String plan) {
+        Api.Response created = api.post("/api/organizations", """
+                {"name": "%s", "accountPlan": "%s"}""".formatted(name, plan)).token(admin).send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json().get("id").asText();
+    }
+
+    protected String organization(String name) {
+        return organization(name, "Gold");
+    }
+
+    /** A new organization of a name no other test uses. */
+    protected String organization() {
+        return organization("Org " + letters(12));
+    }
+
+    protected OrganizationId givenOrganization() {
+        return OrganizationId.of(organization());
     }
 
     /**

@@ -229,10 +229,6 @@ class AuthorizationMatrixTest extends ApiTest {
                 .query(String.class).single());
     }
 
-    private String organization(String name) {
-        return api.post("/api/organizations", """
-                {"name": "%s", "accountPlan": "Gold"}""".formatted(name)).token(admin).send().json().get("id").asText();
-    }
 
     private String scheme(String authorizationType) {
         return api.post("/api/authentication-schemes", """

@@ -22,11 +22,6 @@ class EventExportApiTest extends ApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private String organization() {
-        return api.post("/api/organizations", """
-                {"name": "Export %s", "accountPlan": "Gold"}""".formatted(UUID.randomUUID()))
-                .token(admin).send().json().get("id").asText();
-    }
 
     private String userIn(String org) {
         String unique = UUID.randomUUID().toString().substring(0, 8);

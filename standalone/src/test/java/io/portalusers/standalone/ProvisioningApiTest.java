@@ -16,10 +16,6 @@ class ProvisioningApiTest extends ApiTest {
         return UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private String organization(String name) {
-        return api.post("/api/organizations", """
-                {"name": "%s", "accountPlan": "Gold"}""".formatted(name)).token(admin).send().json().get("id").asText();
-    }
 
     private String scheme(String authorizationType) {
         Api.Response created = api.post("/api/authentication-schemes", """

@@ -77,12 +77,6 @@ class ReportCountsTest extends ApiTest {
         return jdbc.sql(DIFFERENCES).query(String.class).list();
     }
 
-    private String organization() {
-        Api.Response created = api.post("/api/organizations", """
-                {"name": "Counted %s", "accountPlan": "Gold"}""".formatted(letters(12))).token(admin).send();
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created.json().get("id").asText();
-    }
 
     private void awaitUsersCaughtUp() {
         await().atMost(PROJECTION_DELAY).until(() -> {

@@ -39,12 +39,6 @@ class UserHistoryApiTest extends ApiTest {
         return UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private String organization() {
-        Api.Response created = api.post("/api/organizations", """
-                {"name": "Org %s", "accountPlan": "Gold"}""".formatted(unique())).token(admin).send();
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created.json().get("id").asText();
-    }
 
     private static String ok(Api.Response response) {
         assertThat(response.status()).as(response.toString()).isIn(200, 201);

@@ -45,16 +45,7 @@ class UserSearchApiTest extends ApiTest {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private String organization() {
-        return organization("Search " + letters(12));
-    }
 
-    private String organization(String name) {
-        Api.Response created = api.post("/api/organizations", """
-                {"name": "%s", "accountPlan": "Gold"}""".formatted(name)).token(admin).send();
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created.json().get("id").asText();
-    }
 
     private String developer(String firstName, String lastName, String organization) {
         return user(firstName, lastName, letters(12) + "@" + marker + ".example", "DEVELOPER",

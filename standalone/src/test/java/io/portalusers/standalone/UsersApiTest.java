@@ -23,10 +23,6 @@ class UsersApiTest extends ApiTest {
         return UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private String organization() {
-        return api.post("/api/organizations", """
-                {"name": "Org %s", "accountPlan": "Gold"}""".formatted(unique())).token(admin).send().json().get("id").asText();
-    }
 
     private Api.Response createDeveloper(String token, String username, String email, String organization) {
         return api.post("/api/users", """

@@ -55,16 +55,10 @@ class UsersBatchFoldTest extends ApiTest {
     @Autowired
     private TransactionManager transactionManager;
 
-    private OrganizationId organization() {
-        Api.Response created = api.post("/api/organizations", """
-                {"name": "Org %s", "accountPlan": "Gold"}""".formatted(UUID.randomUUID())).token(admin).send();
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return OrganizationId.of(created.json().get("id").asText());
-    }
 
     /** Each user's events, appended round-robin so that the log interleaves the users. */
     private List<UserId> interleavedHistories() {
-        List<OrganizationId> organizations = List.of(organization(), organization(), organization());
+        List<OrganizationId> organizations = List.of(givenOrganization(), givenOrganization(), givenOrganization());
         List<UserId> users = new ArrayList<>();
         for (int i = 0; i < USERS; i++) {
             users.add(i % 2 == 0

@@ -37,7 +37,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -55,12 +54,6 @@ class UsersViewApiTest extends ApiTest {
     @Autowired
     private EventStore eventStore;
 
-    private OrganizationId organization() {
-        Api.Response created = api.post("/api/organizations", """
-                {"name": "Org %s", "accountPlan": "Gold"}""".formatted(UUID.randomUUID())).token(admin).send();
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return OrganizationId.of(created.json().get("id").asText());
-    }
 
     private UserCreated created(UserId id, Role role, UserSource source, SchemeId scheme, Membership... memberships) {
         String unique = id.toString().substring(0, 13);
@@ -97,8 +90,8 @@ class UsersViewApiTest extends ApiTest {
 
     @Test
     void R_ADD_7_a_created_user_is_viewed_pending_activation_and_enabled_at_version_0() {
-        OrganizationId first = organization();
-        OrganizationId second = organization();
+        OrganizationId first = givenOrganization();
+        OrganizationId second = givenOrganization();
         UserId id = UserId.random();
         UserCreated created = created(id, Role.DEVELOPER, UserSource.PORTAL, null,
                 new Membership(first, Role.DEVELOPER), new Membership(second, Role.DEVELOPER));
@@ -178,7 +171,7 @@ class UsersViewApiTest extends ApiTest {
 
     @Test
     void R_SEARCH_1_a_name_change_keeps_the_full_name_first_last() {
-        UserId id = givenUser(Role.DEVELOPER, new Membership(organization(), Role.DEVELOPER));
+        UserId id = givenUser(Role.DEVELOPER, new Membership(givenOrganization(), Role.DEVELOPER));
 
         givenEvent(id, new UserNameChanged(id, new PersonName("Grace", "Hopper")));
 
@@ -191,9 +184,9 @@ class UsersViewApiTest extends ApiTest {
 
     @Test
     void R_EDIT_2_memberships_changed_replaces_the_whole_set() {
-        OrganizationId kept = organization();
-        OrganizationId dropped = organization();
-        OrganizationId added = organization();
+        OrganizationId kept = givenOrganization();
+        OrganizationId dropped = givenOrganization();
+        OrganizationId added = givenOrganization();
         UserId id = givenUser(Role.DEVELOPER,
                 new Membership(kept, Role.DEVELOPER), new Membership(dropped, Role.DEVELOPER));
 
@@ -234,9 +227,9 @@ class UsersViewApiTest extends ApiTest {
 
     @Test
     void older_events_delivered_again_after_newer_ones_change_nothing() {
-        OrganizationId first = organization();
-        OrganizationId second = organization();
-        OrganizationId third = organization();
+        OrganizationId first = givenOrganization();
+        OrganizationId second = givenOrganization();
+        OrganizationId third = givenOrganization();
         UserId id = givenUser(Role.DEVELOPER, new Membership(first, Role.DEVELOPER));
         givenEvent(id, new UserNameChanged(id, new PersonName("Old", "Name")));
         givenEvent(id, new MembershipsChanged(id, List.of(new Membership(second, Role.DEVELOPER))));
@@ -273,7 +266,7 @@ class UsersViewApiTest extends ApiTest {
 
     @Test
     void R_AUD_3_resetting_the_users_processor_rebuilds_a_damaged_view_from_the_event_log() {
-        OrganizationId organization = organization();
+        OrganizationId organization = givenOrganization();
         UserId id = givenUser(Role.DEVELOPER, new Membership(organization, Role.DEVELOPER));
         givenEvent(id, new UserNameChanged(id, new PersonName("Grace", "Hopper")));
         JsonNode projected = awaitVersion(id, 1);
@@ -292,7 +285,7 @@ class UsersViewApiTest extends ApiTest {
     @Test
     void R_SEARCH_4_a_portal_admin_reads_every_user() {
         UserId publisher = givenUser(Role.API_OWNER);
-        UserId developer = givenUser(Role.DEVELOPER, new Membership(organization(), Role.DEVELOPER));
+        UserId developer = givenUser(Role.DEVELOPER, new Membership(givenOrganization(), Role.DEVELOPER));
 
         assertThat(awaitVersion(publisher, 0).get("id").asText()).isEqualTo(publisher.toString());
         assertThat(awaitVersion(developer, 0).get("id").asText()).isEqualTo(developer.toString());
@@ -300,8 +293,8 @@ class UsersViewApiTest extends ApiTest {
 
     @Test
     void R_SEARCH_4_an_org_admin_reads_the_users_of_an_organization_it_administers_and_no_other() {
-        OrganizationId administered = organization();
-        OrganizationId other = organization();
+        OrganizationId administered = givenOrganization();
+        OrganizationId other = givenOrganization();
         String orgAdmin = tokenFor(givenUser(Role.ORG_ADMIN, new Membership(administered, Role.ORG_ADMIN)));
         UserId inBoth = givenUser(Role.DEVELOPER,
                 new Membership(administered, Role.DEVELOPER), new Membership(other, Role.DEVELOPER));
@@ -320,9 +313,9 @@ class UsersViewApiTest extends ApiTest {
     }
 
     @Test
-    void R_SEARCH_4_an_org_admin_no_longer_reads_a_developer_moved_out_of_its_organization() {
-        OrganizationId administered = organization();
-        OrganizationId other = organization();
+    void R_SEARCH_4_an_org_admin_no_longer_reads_a_developer_moved_out_of_its_givenOrganization() {
+        OrganizationId administered = givenOrganization();
+        OrganizationId other = givenOrganization();
         String orgAdmin = tokenFor(givenUser(Role.ORG_ADMIN, new Membership(administered, Role.ORG_ADMIN)));
         UserId developer = givenUser(Role.DEVELOPER, new Membership(administered, Role.DEVELOPER));
         awaitVersion(developer, 0);
@@ -335,8 +328,8 @@ class UsersViewApiTest extends ApiTest {
     }
 
     @Test
-    void R_SEARCH_4_an_org_publisher_does_not_read_the_other_users_of_its_organization() {
-        OrganizationId organization = organization();
+    void R_SEARCH_4_an_org_publisher_does_not_read_the_other_users_of_its_givenOrganization() {
+        OrganizationId organization = givenOrganization();
         String orgPublisher = tokenFor(givenUser(Role.ORG_PUBLISHER, new Membership(organization, Role.ORG_PUBLISHER)));
         UserId developer = givenUser(Role.DEVELOPER, new Membership(organization, Role.DEVELOPER));
         awaitVersion(developer, 0);
@@ -346,7 +339,7 @@ class UsersViewApiTest extends ApiTest {
 
     @Test
     void R_SEARCH_4_a_developer_reads_its_own_account_and_nobody_else() {
-        OrganizationId organization = organization();
+        OrganizationId organization = givenOrganization();
         UserId developer = givenUser(Role.DEVELOPER, new Membership(organization, Role.DEVELOPER));
         UserId colleague = givenUser(Role.DEVELOPER, new Membership(organization, Role.DEVELOPER));
         awaitVersion(developer, 0);
@@ -363,7 +356,7 @@ class UsersViewApiTest extends ApiTest {
 
     @Test
     void R_SEARCH_4_a_hidden_user_is_answered_exactly_like_an_unknown_one() {
-        String developer = tokenFor(givenUser(Role.DEVELOPER, new Membership(organization(), Role.DEVELOPER)));
+        String developer = tokenFor(givenUser(Role.DEVELOPER, new Membership(givenOrganization(), Role.DEVELOPER)));
         UserId publisher = givenUser(Role.API_OWNER);
         awaitVersion(publisher, 0);
 
