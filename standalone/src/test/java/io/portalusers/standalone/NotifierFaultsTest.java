@@ -1,5 +1,6 @@
 package io.portalusers.standalone;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -129,5 +130,17 @@ class NotifierFaultsTest extends OwnContextTest {
         assertThat(outbox()).containsEntry("SENT", (long) INVITATIONS).doesNotContainKey("PENDING");
         assertThat(jdbc.sql("select count(*) from invitation_outbox").query(Long.class).single())
                 .as("every raw token deleted once its email went").isZero();
+    }
+
+    /** Issue 6, item 6: the invitations report shows what the two tests above sent and failed. */
+    @Test
+    @Order(3)
+    void the_invitations_report_counts_the_emails_sent_and_the_one_failed() {
+        connect();
+        JsonNode report = api.get("/api/reports/invitations").token(admin).send().json();
+        assertThat(ReportsApiTest.invitationTotals(report))
+                .isEqualTo("issued=%d sent=%d failed=1".formatted(INVITATIONS + 1, INVITATIONS));
+        assertThat(report.get("pending").asLong()).isZero();
+        assertThat(api.get("/api/reports/invitations?weeks=0").token(admin).send().status()).isEqualTo(400);
     }
 }

@@ -25,11 +25,9 @@ class ReportsApiTest extends ApiTest {
 
     private final List<String> backDated = new ArrayList<>();
 
-    private String organization(String plan) {
-        Api.Response created = api.post("/api/organizations", """
-                {"name": "Report %s", "accountPlan": "%s"}""".formatted(letters(12), plan)).token(admin).send();
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created.json().get("id").asText();
+
+    private String organizationOn(String plan) {
+        return organization("Report " + letters(12), plan);
     }
 
     /** A user with the account role {@code role}; {@code memberships} as organization id, role, ... */
@@ -112,7 +110,7 @@ class ReportsApiTest extends ApiTest {
 
     @Test
     void users_by_state_counts_users_by_state_category_and_role() {
-        String org = organization("Gold");
+        String org = organizationOn("Gold");
         member("ORG_ADMIN", org, "ORG_ADMIN");
         member("DEVELOPER", org, "DEVELOPER");
         disable(member("DEVELOPER", org, "DEVELOPER"));
@@ -143,8 +141,8 @@ class ReportsApiTest extends ApiTest {
 
     @Test
     void per_organization_figures_count_members_by_their_role_there_and_by_state() {
-        String gold = organization("Gold");
-        String silver = organization("Silver");
+        String gold = organizationOn("Gold");
+        String silver = organizationOn("Silver");
         member("ORG_ADMIN", gold, "ORG_ADMIN");
         member("DEVELOPER", gold, "DEVELOPER");
         disable(member("DEVELOPER", gold, "DEVELOPER"));
@@ -171,7 +169,7 @@ class ReportsApiTest extends ApiTest {
 
     @Test
     void the_organizations_report_is_paged_in_name_order_over_every_organization() {
-        for (String org : List.of(organization("Gold"), organization("Gold"))) {
+        for (String org : List.of(organizationOn("Gold"), organizationOn("Gold"))) {
             await().atMost(PROJECTION_DELAY).untilAsserted(() ->
                     assertThat(ok(report(admin, "organizations?organization=" + org)).get("total").asLong()).isEqualTo(1));
         }
@@ -190,7 +188,7 @@ class ReportsApiTest extends ApiTest {
 
     @Test
     void pending_activations_are_counted_by_age_with_the_oldest_first() {
-        String org = organization("Gold");
+        String org = organizationOn("Gold");
         List<String> aged = developersCreatedAgo(org, Duration.ofDays(10), Duration.ofDays(5), Duration.ofHours(49),
                 Duration.ofHours(25));
         member("DEVELOPER", org, "DEVELOPER");
@@ -211,8 +209,8 @@ class ReportsApiTest extends ApiTest {
 
     @Test
     void R_SEARCH_4_an_org_admin_reads_the_figures_of_the_organizations_it_administers_only() {
-        String administered = organization("Gold");
-        String other = organization("Silver");
+        String administered = organizationOn("Gold");
+        String other = organizationOn("Silver");
         String orgAdmin = member("ORG_ADMIN", administered, "ORG_ADMIN");
         member("DEVELOPER", administered, "DEVELOPER", other, "DEVELOPER");
         member("DEVELOPER", other, "DEVELOPER");
@@ -242,14 +240,58 @@ class ReportsApiTest extends ApiTest {
         assertThat(pending.get("oldest")).hasSize(2);
     }
 
+    /** Issue 6, item 6: activation emails per week; an Org Admin reads those of its organizations' users only. */
+    @Test
+    void R_SEARCH_4_invitations_sent_are_reported_to_an_org_admin_for_its_organizations_only() {
+        String administered = organizationOn("Gold");
+        String other = organizationOn("Silver");
+        String olga = tokenFor(UserId.of(member("ORG_ADMIN", administered, "ORG_ADMIN")));
+        List<String> invited = List.of(member("DEVELOPER", administered, "DEVELOPER"),
+                member("DEVELOPER", other, "DEVELOPER"));
+        for (String user : invited) {
+            Api.Response sent = api.post("/api/users/" + user + "/activation-email", "").token(admin).send();
+            assertThat(sent.status()).as(sent.toString()).isEqualTo(200);
+        }
+        await().atMost(PROJECTION_DELAY).until(() -> jdbc.sql("select count(*) from mail_outbox where"
+                        + " kind = 'ACTIVATION' and status = 'SENT' and user_id::text in (:ids)")
+                .param("ids", invited).query(Long.class).single() == 2);
+
+        assertThat(invitationTotals(ok(report(olga, "invitations")))).isEqualTo("issued=1 sent=1 failed=0");
+        assertThat(invitationTotals(ok(report(olga, "invitations?organization=" + other))))
+                .isEqualTo("issued=0 sent=0 failed=0");
+        assertThat(invitationTotals(ok(report(admin, "invitations?organization=" + other))))
+                .isEqualTo("issued=1 sent=1 failed=0");
+        String sentSql = "select count(*) from mail_outbox where kind = 'ACTIVATION' and status = 'SENT'";
+        long before = jdbc.sql(sentSql).query(Long.class).single();
+        String everyone = invitationTotals(ok(report(admin, "invitations?weeks=520")));
+        long reported = Long.parseLong(everyone.replaceAll(".*sent=(\\d+).*", "$1"));
+        // other tests' emails may still be going out meanwhile
+        assertThat(reported).isBetween(before, jdbc.sql(sentSql).query(Long.class).single());
+        Api.Response tooMany = report(admin, "invitations?weeks=521");
+        assertThat(tooMany.status()).isEqualTo(400);
+    }
+
+    /** The invitations report's weeks summed, as "issued=.. sent=.. failed=..". */
+    static String invitationTotals(JsonNode report) {
+        long issued = 0;
+        long sent = 0;
+        long failed = 0;
+        for (JsonNode week : report.get("weeks")) {
+            issued += week.get("issued").asLong();
+            sent += week.get("sent").asLong();
+            failed += week.get("failed").asLong();
+        }
+        return "issued=%d sent=%d failed=%d".formatted(issued, sent, failed);
+    }
+
     @Test
     void R_SEARCH_4_developers_and_org_publishers_read_no_reports() {
-        String org = organization("Gold");
+        String org = organizationOn("Gold");
         String developer = member("DEVELOPER", org, "DEVELOPER");
         String orgPublisher = member("ORG_PUBLISHER", org, "ORG_PUBLISHER");
 
         for (String token : List.of(tokenFor(UserId.of(developer)), tokenFor(UserId.of(orgPublisher)))) {
-            for (String path : List.of("users-by-state", "organizations", "pending-activations",
+            for (String path : List.of("users-by-state", "organizations", "pending-activations", "invitations",
                     "users-by-state?organization=" + org)) {
                 Api.Response refused = report(token, path);
                 assertThat(refused.status()).as(path).isEqualTo(403);

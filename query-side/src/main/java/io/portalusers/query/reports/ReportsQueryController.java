@@ -144,6 +144,48 @@ class ReportsQueryController {
         return new PendingActivations(buckets.stream().mapToLong(AgeBucket::users).sum(), buckets, longest);
     }
 
+    record InvitationWeek(java.time.LocalDate week, long issued, long sent, long failed) {
+    }
+
+    record InvitationFigures(long pending, List<InvitationWeek> weeks) {
+    }
+
+    /**
+     * Activation emails per week (issued, sent, failed for good; newest week first, at most
+     * {@code weeks} of them) from {@code report_invitations_per_week}, and how many wait to be
+     * sent now. An Org Admin reads those of its organizations' users.
+     */
+    @GetMapping(path = "/api/reports/invitations", produces = MediaType.APPLICATION_JSON_VALUE)
+    InvitationFigures invitations(AuditReader reader, @RequestParam(required = false) String organization,
+                                  @RequestParam(defaultValue = "26") int weeks) {
+        Scope scope = Scope.of(reader, organization);
+        if (weeks < 1 || weeks > 520) {
+            throw new InvalidValueException("weeks", "must be between 1 and 520");
+        }
+        String members = "user_id in (select m.user_id from user_membership_view m"
+                + " where m.organization_id in (:organizations))";
+        String sql = scope.everything()
+                ? "select week, issued, sent, failed from report_invitations_per_week"
+                : """
+                  select date_trunc('week', at at time zone 'UTC')::date as week,
+                         count(*) filter (where outcome = 'issued') as issued,
+                         count(*) filter (where outcome = 'sent') as sent,
+                         count(*) filter (where outcome = 'failed') as failed
+                  from report_invitation_outcomes where %s group by 1""".formatted(members);
+        List<InvitationWeek> rows = jdbc.sql(sql + " order by week desc limit :weeks")
+                .params(scope.params())
+                .param("weeks", weeks)
+                .query((rs, n) -> new InvitationWeek(rs.getObject("week", java.time.LocalDate.class),
+                        rs.getLong("issued"), rs.getLong("sent"), rs.getLong("failed")))
+                .list();
+        long pending = jdbc.sql("select count(*) from mail_outbox where kind = 'ACTIVATION' and status = 'PENDING'"
+                        + (scope.everything() ? "" : " and " + members))
+                .params(scope.params())
+                .query(Long.class)
+                .single();
+        return new InvitationFigures(pending, rows);
+    }
+
     record RegistrationWeek(java.time.LocalDate week, long submitted, long approved, long rejected, long expired) {
     }
 
