@@ -1,10 +1,12 @@
 package io.portalusers.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.portalusers.api.OrganizationId;
 import io.portalusers.api.UserId;
 import io.portalusers.api.registration.DuplicateRegistrationAttempted;
 import io.portalusers.api.user.EmailAddress;
 import io.portalusers.api.user.Language;
+import io.portalusers.api.user.Membership;
 import io.portalusers.api.user.PersonName;
 import io.portalusers.api.user.Role;
 import io.portalusers.api.user.UserCreated;
@@ -177,10 +179,7 @@ class RegistrationApiTest extends ApiTest {
         assertThat(Mailbox.part(received, "text/plain")).contains(visitor.username(), visitor.organization())
                 .doesNotContain("/api/account-setup/");
         // only a Portal Admin approves
-        String orgAdmin = tokenFor(givenUser(Role.ORG_ADMIN, new io.portalusers.api.user.Membership(
-                io.portalusers.api.OrganizationId.of(api.post("/api/organizations", """
-                        {"name": "Other %s", "accountPlan": "Gold"}""".formatted(letters(8))).token(admin).send()
-                        .json().get("id").asText()), Role.ORG_ADMIN)));
+        String orgAdmin = tokenFor(givenUser(Role.ORG_ADMIN, new Membership(givenOrganization(), Role.ORG_ADMIN)));
         String id = pending.get("id").asText();
         Api.Response refused = api.post("/api/registrations/" + id + "/approve", "").token(orgAdmin).send();
         assertThat(refused.status()).isEqualTo(403);
@@ -198,6 +197,56 @@ class RegistrationApiTest extends ApiTest {
         Api.Response again = api.post("/api/registrations/" + id + "/approve", "").token(admin).send();
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.json().get("code").asText()).isEqualTo("R-REG-2");
+    }
+
+    /**
+     * RELIABILITY A1 for registration requests: every role but Portal Admin (and anonymous
+     * callers) is refused reading, approving and rejecting a pending request (R-REG-2); a
+     * refusal appends no event and leaves the request pending, which the Portal Admin then
+     * decides.
+     */
+    @Test
+    void A1_R_REG_2_only_a_portal_admin_reads_approves_and_rejects_registration_requests() {
+        settings(true, true);
+        Visitor visitor = Visitor.fresh();
+        assertThat(register(visitor).status()).isEqualTo(202);
+        String id = awaitRequest(visitor, "PENDING").get("id").asText();
+        OrganizationId organization = givenOrganization();
+        Map<String, String> others = new TreeMap<>();
+        others.put("API Owner", tokenFor(givenUser(Role.API_OWNER)));
+        for (Role role : List.of(Role.ORG_ADMIN, Role.ORG_PUBLISHER, Role.DEVELOPER)) {
+            others.put(role.name(), tokenFor(givenUser(role, new Membership(organization, role))));
+        }
+        long events = eventCount(id);
+
+        List<String> disagreements = new ArrayList<>();
+        for (Map.Entry<String, String> actor : others.entrySet()) {
+            for (Api.Response response : List.of(
+                    api.get("/api/registrations").token(actor.getValue()).send(),
+                    api.get("/api/registrations/" + id).token(actor.getValue()).send(),
+                    api.post("/api/registrations/" + id + "/approve", "").token(actor.getValue()).send(),
+                    api.post("/api/registrations/" + id + "/reject", """
+                            {"reason": "not mine to decide"}""").token(actor.getValue()).send())) {
+                if (response.status() != 403 || !"R-REG-2".equals(response.json().get("code").asText())) {
+                    disagreements.add(actor.getKey() + ": " + response.status() + " " + response.body());
+                }
+            }
+        }
+        for (Api.Response anonymous : List.of(api.get("/api/registrations/" + id).send(),
+                api.post("/api/registrations/" + id + "/approve", "").send())) {
+            if (anonymous.status() != 401) {
+                disagreements.add("anonymous: " + anonymous.status() + " " + anonymous.body());
+            }
+        }
+        assertThat(disagreements).isEmpty();
+        assertThat(eventCount(id)).isEqualTo(events);
+        assertThat(api.get("/api/registrations/" + id).token(admin).send().json().get("status").asText())
+                .isEqualTo("PENDING");
+
+        Api.Response rejected = api.post("/api/registrations/" + id + "/reject", """
+                {"reason": "decided by the Portal Admin"}""").token(admin).send();
+        assertThat(rejected.status()).as(rejected.body()).isEqualTo(200);
+        assertThat(eventCount(id)).isGreaterThan(events);
     }
 
     @Test
