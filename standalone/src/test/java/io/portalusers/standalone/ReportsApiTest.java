@@ -252,8 +252,11 @@ class ReportsApiTest extends ApiTest {
             Api.Response sent = api.post("/api/users/" + user + "/activation-email", "").token(admin).send();
             assertThat(sent.status()).as(sent.toString()).isEqualTo(200);
         }
+        // the emails are the notifier's, the memberships that scope them the users view's: both processors
         await().atMost(PROJECTION_DELAY).until(() -> jdbc.sql("select count(*) from mail_outbox where"
                         + " kind = 'ACTIVATION' and status = 'SENT' and user_id::text in (:ids)")
+                .param("ids", invited).query(Long.class).single() == 2
+                && jdbc.sql("select count(*) from user_membership_view where user_id::text in (:ids)")
                 .param("ids", invited).query(Long.class).single() == 2);
 
         assertThat(invitationTotals(ok(report(olga, "invitations")))).isEqualTo("issued=1 sent=1 failed=0");
