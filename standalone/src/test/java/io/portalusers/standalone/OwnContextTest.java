@@ -7,6 +7,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 import java.io.IOException;
@@ -18,8 +19,14 @@ import java.nio.file.Files;
  * they take down, a portal with exactly two admins), and so a context and a database of
  * their own: a second context on {@link ApiTest}'s folder could not lock it. Each subclass
  * names its folder with {@link #ownDatabase} in its {@code @DynamicPropertySource}.
+ *
+ * Each context is closed when its class is done, so that Spring closes the connection pool
+ * before the embedded PostgreSQL. Left to the JVM's exit, io.zonky's own shutdown hook stops
+ * PostgreSQL while Spring's hook is still closing, and each pool then retries its connections
+ * for up to its connection timeout: surefire gave up on the test JVM after 30 s.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext
 abstract class OwnContextTest {
 
     @LocalServerPort
