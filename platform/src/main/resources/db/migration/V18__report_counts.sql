@@ -21,6 +21,18 @@
 -- projection's statements do). A user's state is the one of report_user_states: disabled
 -- when not enabled, else lower(activation).
 
+-- A user's state as the reports count it (report_user_states of V12), and the UTC hour a
+-- pending user counts in; null when not pending. SQL functions: inlined where used.
+create function report_state(enabled boolean, activation text) returns text
+language sql immutable parallel safe as $$
+    select case when not enabled then 'disabled' else lower(activation) end
+$$;
+
+create function report_pending_hour(enabled boolean, activation text, created_at timestamptz) returns timestamptz
+language sql stable parallel safe as $$
+    select case when enabled and activation = 'PENDING' then date_trunc('hour', created_at, 'UTC') end
+$$;
+
 create table report_user_counts (
     organization_id uuid,
     org_role        text,
@@ -138,52 +150,29 @@ begin
     on conflict on constraint report_pending_counts_key do update set users = c.users + excluded.users;
 end $$;
 
--- A new user row: memberships come after it (foreign key), their own trigger counts them.
-create function report_counts_user_insert() returns trigger language plpgsql as $$
+-- New user rows (their memberships come after them: foreign key, their own trigger counts
+-- them) and deleted ones (their memberships were deleted before, as the projection's reset
+-- does, or by the cascade, whose own trigger then recounts those organizations): the rows'
+-- figures for all users, added or taken away.
+create function report_counts_user_rows() returns trigger language plpgsql as $$
 declare
+    sign int := case tg_op when 'INSERT' then 1 else -1 end;
     written bigint;
 begin
     with states as (
              insert into report_user_count_deltas (organization_id, org_role, state, category, account_role, users)
-             select null, null, case when not enabled then 'disabled' else lower(activation) end, category, account_role,
-                    count(*)
-             from new_users
+             select null, null, report_state(enabled, activation), category, account_role, sign * count(*)
+             from changed_users
              group by 3, 4, 5
              returning 1),
          pending as (
              insert into report_pending_count_deltas (organization_id, created_hour, users)
-             select null, date_trunc('hour', created_at, 'UTC'), count(*)
-             from new_users
+             select null, report_pending_hour(enabled, activation, created_at), sign * count(*)
+             from changed_users
              where enabled and activation = 'PENDING'
              group by 2)
     select count(*) from states into written;
     if written > 0 then -- none: e.g. ON CONFLICT DO NOTHING
-        perform report_counts_fold();
-    end if;
-    return null;
-end $$;
-
--- Deleted user rows: their memberships were deleted before (as the projection's reset does)
--- or by the cascade, whose own trigger then recounts those organizations.
-create function report_counts_user_delete() returns trigger language plpgsql as $$
-declare
-    written bigint;
-begin
-    with states as (
-             insert into report_user_count_deltas (organization_id, org_role, state, category, account_role, users)
-             select null, null, case when not enabled then 'disabled' else lower(activation) end, category, account_role,
-                    -count(*)
-             from old_users
-             group by 3, 4, 5
-             returning 1),
-         pending as (
-             insert into report_pending_count_deltas (organization_id, created_hour, users)
-             select null, date_trunc('hour', created_at, 'UTC'), -count(*)
-             from old_users
-             where enabled and activation = 'PENDING'
-             group by 2)
-    select count(*) from states into written;
-    if written > 0 then
         perform report_counts_fold();
     end if;
     return null;
@@ -204,13 +193,11 @@ begin
                          is distinct from (n.enabled, n.activation, n.category, n.account_role, n.created_at)) then
         return null;
     end if;
-    with o as (select user_id, case when not enabled then 'disabled' else lower(activation) end as state, category,
-                      account_role,
-                      case when enabled and activation = 'PENDING' then date_trunc('hour', created_at, 'UTC') end as pending_hour
+    with o as (select user_id, report_state(enabled, activation) as state, category, account_role,
+                      report_pending_hour(enabled, activation, created_at) as pending_hour
                from old_users),
-         n as (select user_id, case when not enabled then 'disabled' else lower(activation) end as state, category,
-                      account_role,
-                      case when enabled and activation = 'PENDING' then date_trunc('hour', created_at, 'UTC') end as pending_hour
+         n as (select user_id, report_state(enabled, activation) as state, category, account_role,
+                      report_pending_hour(enabled, activation, created_at) as pending_hour
                from new_users),
          changed as materialized (
              select o.user_id, o.state, o.category, o.account_role, o.pending_hour, -1 as users
@@ -252,35 +239,51 @@ begin
     return null;
 end $$;
 
--- Memberships added, removed or changed: the member's figures (its current row) in the
--- organization and role it joins or leaves.
-create function report_counts_membership_insert() returns trigger language plpgsql as $$
+-- Memberships added or removed: the member's figures (its current row) in the organization
+-- and role it joins or leaves. When user rows are deleted with their memberships still
+-- there, the foreign key's cascade deletes those memberships after the users' rows are gone
+-- (this trigger fires after the user_view one), so their figures cannot be looked up: the
+-- organizations concerned are recounted from their rows instead (exact: the recount and the
+-- figures it corrects are read in one snapshot).
+create function report_counts_membership_rows() returns trigger language plpgsql as $$
 declare
+    sign int := case tg_op when 'INSERT' then 1 else -1 end;
     written bigint;
+    orphaned uuid[];
 begin
     with members as materialized (
              select m.organization_id, m.org_role, u.enabled, u.activation, u.category, u.account_role, u.created_at
-             from new_memberships m join user_view u on u.user_id = m.user_id),
+             from changed_memberships m join user_view u on u.user_id = m.user_id),
          states as (
              insert into report_user_count_deltas (organization_id, org_role, state, category, account_role, users)
-             select organization_id, org_role, case when not enabled then 'disabled' else lower(activation) end,
-                    category, account_role, count(*)
+             select organization_id, org_role, report_state(enabled, activation), category, account_role,
+                    sign * count(*)
              from members
              group by 1, 2, 3, 4, 5
              returning 1),
          pending as (
              insert into report_pending_count_deltas (organization_id, created_hour, users)
-             select organization_id, date_trunc('hour', created_at, 'UTC'), count(*)
+             select organization_id, report_pending_hour(enabled, activation, created_at), sign * count(*)
              from members
              where enabled and activation = 'PENDING'
              group by 1, 2)
     select count(*) from states into written;
+    if tg_op = 'DELETE' then
+        select array_agg(distinct m.organization_id) into orphaned
+        from changed_memberships m
+        where not exists (select from user_view u where u.user_id = m.user_id);
+        if orphaned is not null then
+            perform report_counts_recount(orphaned);
+            written := written + 1;
+        end if;
+    end if;
     if written > 0 then
         perform report_counts_fold();
     end if;
     return null;
 end $$;
 
+-- Memberships changed in place: the figures move from the old organization and role to the new.
 create function report_counts_membership_update() returns trigger language plpgsql as $$
 declare
     written bigint;
@@ -290,9 +293,8 @@ begin
              union all
              select m.organization_id, m.org_role, m.user_id, 1 from new_memberships m),
          keyed as materialized (
-             select c.organization_id, c.org_role, case when not u.enabled then 'disabled' else lower(u.activation) end as state,
-                    u.category, u.account_role,
-                    case when u.enabled and u.activation = 'PENDING' then date_trunc('hour', u.created_at, 'UTC') end as pending_hour,
+             select c.organization_id, c.org_role, report_state(u.enabled, u.activation) as state,
+                    u.category, u.account_role, report_pending_hour(u.enabled, u.activation, u.created_at) as pending_hour,
                     c.users
              from counted c join user_view u on u.user_id = c.user_id),
          states as (
@@ -317,43 +319,12 @@ begin
     return null;
 end $$;
 
--- Removed memberships. When user rows are deleted with their memberships still there, the
--- foreign key's cascade deletes those memberships after the users' rows are gone (this
--- trigger fires after the user_view one), so their figures cannot be looked up: the
--- organizations concerned are recounted from their rows instead (exact: the recount
--- and the figures it corrects are read in one snapshot).
-create function report_counts_membership_delete() returns trigger language plpgsql as $$
-declare
-    orphaned uuid[];
-begin
-    insert into report_user_count_deltas (organization_id, org_role, state, category, account_role, users)
-    select m.organization_id, m.org_role, case when not u.enabled then 'disabled' else lower(u.activation) end,
-           u.category, u.account_role, -count(*)
-    from old_memberships m join user_view u on u.user_id = m.user_id
-    group by 1, 2, 3, 4, 5;
-    if found then
-        insert into report_pending_count_deltas (organization_id, created_hour, users)
-        select m.organization_id, date_trunc('hour', u.created_at, 'UTC'), -count(*)
-        from old_memberships m join user_view u on u.user_id = m.user_id
-        where u.enabled and u.activation = 'PENDING'
-        group by 1, 2;
-    end if;
-    select array_agg(distinct m.organization_id) into orphaned
-    from old_memberships m
-    where not exists (select from user_view u where u.user_id = m.user_id);
-    if orphaned is not null then
-        perform report_counts_recount(orphaned);
-    end if;
-    perform report_counts_fold();
-    return null;
-end $$;
-
 -- The figures of these organizations made equal to their rows: the difference between a
 -- fresh count and the figures as they stand goes in as a delta.
 create function report_counts_recount(organizations uuid[]) returns void language sql as $$
     insert into report_user_count_deltas (organization_id, org_role, state, category, account_role, users)
     select organization_id, org_role, state, category, account_role, sum(users)
-    from (select m.organization_id, m.org_role, case when not u.enabled then 'disabled' else lower(u.activation) end as state,
+    from (select m.organization_id, m.org_role, report_state(u.enabled, u.activation) as state,
                  u.category, u.account_role, count(*) as users
           from user_membership_view m join user_view u on u.user_id = m.user_id
           where m.organization_id = any (organizations)
@@ -367,7 +338,8 @@ create function report_counts_recount(organizations uuid[]) returns void languag
 
     insert into report_pending_count_deltas (organization_id, created_hour, users)
     select organization_id, created_hour, sum(users)
-    from (select m.organization_id, date_trunc('hour', u.created_at, 'UTC') as created_hour, count(*) as users
+    from (select m.organization_id, report_pending_hour(u.enabled, u.activation, u.created_at) as created_hour,
+                 count(*) as users
           from user_membership_view m join user_view u on u.user_id = m.user_id
           where m.organization_id = any (organizations) and u.enabled and u.activation = 'PENDING'
           group by 1, 2
@@ -407,20 +379,20 @@ end $$;
 
 -- Transition tables need one trigger per event.
 create trigger report_counts_insert after insert on user_view
-    referencing new table as new_users for each statement execute function report_counts_user_insert();
+    referencing new table as changed_users for each statement execute function report_counts_user_rows();
 create trigger report_counts_update after update on user_view
     referencing old table as old_users new table as new_users for each statement execute function report_counts_user_update();
 create trigger report_counts_delete after delete on user_view
-    referencing old table as old_users for each statement execute function report_counts_user_delete();
+    referencing old table as changed_users for each statement execute function report_counts_user_rows();
 create trigger report_counts_truncate after truncate on user_view
     for each statement execute function report_counts_truncate();
 create trigger report_counts_insert after insert on user_membership_view
-    referencing new table as new_memberships for each statement execute function report_counts_membership_insert();
+    referencing new table as changed_memberships for each statement execute function report_counts_membership_rows();
 create trigger report_counts_update after update on user_membership_view
     referencing old table as old_memberships new table as new_memberships
     for each statement execute function report_counts_membership_update();
 create trigger report_counts_delete after delete on user_membership_view
-    referencing old table as old_memberships for each statement execute function report_counts_membership_delete();
+    referencing old table as changed_memberships for each statement execute function report_counts_membership_rows();
 create trigger report_counts_truncate after truncate on user_membership_view
     for each statement execute function report_counts_truncate();
 
@@ -429,22 +401,21 @@ create trigger report_counts_truncate after truncate on user_membership_view
 lock table user_view, user_membership_view in share row exclusive mode;
 
 insert into report_user_counts (organization_id, org_role, state, category, account_role, users)
-select null, null, case when not enabled then 'disabled' else lower(activation) end, category, account_role, count(*)
+select null, null, report_state(enabled, activation), category, account_role, count(*)
 from user_view
 group by 3, 4, 5
 union all
-select m.organization_id, m.org_role, case when not u.enabled then 'disabled' else lower(u.activation) end,
-       u.category, u.account_role, count(*)
+select m.organization_id, m.org_role, report_state(u.enabled, u.activation), u.category, u.account_role, count(*)
 from user_membership_view m join user_view u on u.user_id = m.user_id
 group by 1, 2, 3, 4, 5;
 
 insert into report_pending_counts (organization_id, created_hour, users)
-select null, date_trunc('hour', created_at, 'UTC'), count(*)
+select null, report_pending_hour(enabled, activation, created_at), count(*)
 from user_view
 where enabled and activation = 'PENDING'
 group by 2
 union all
-select m.organization_id, date_trunc('hour', u.created_at, 'UTC'), count(*)
+select m.organization_id, report_pending_hour(u.enabled, u.activation, u.created_at), count(*)
 from user_membership_view m join user_view u on u.user_id = m.user_id
 where u.enabled and u.activation = 'PENDING'
 group by 1, 2;
