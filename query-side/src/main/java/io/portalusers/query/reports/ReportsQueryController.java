@@ -75,8 +75,7 @@ class ReportsQueryController {
                   group by state, category, account_role having sum(users) > 0"""
                 : """
                   select state, category, account_role, count(*) as users from report_user_states s
-                  where s.user_id in (select m.user_id from user_membership_view m where m.organization_id in (:organizations))
-                  group by state, category, account_role""";
+                  where %s group by state, category, account_role""".formatted(scope.users("s.user_id"));
         List<StateFigure> figures = jdbc.sql(sql + " order by state, category, account_role")
                 .params(scope.params())
                 .query((rs, n) -> new StateFigure(rs.getString("state"), rs.getString("category"),
@@ -118,8 +117,7 @@ class ReportsQueryController {
         if (oldest < 0 || oldest > MAX_OLDEST) {
             throw new InvalidValueException("oldest", "must be 0 to " + MAX_OLDEST);
         }
-        String where = scope.everything() ? "true"
-                : "p.user_id in (select m.user_id from user_membership_view m where m.organization_id in (:organizations))";
+        String where = scope.users("p.user_id");
         Map<String, Long> counts = new LinkedHashMap<>();
         AGE_BUCKETS.forEach(bucket -> counts.put(bucket, 0L));
         String byAge = scope.everything() ? "select age_bucket, users from report_pending_activations_by_age"
@@ -159,27 +157,22 @@ class ReportsQueryController {
     InvitationFigures invitations(AuditReader reader, @RequestParam(required = false) String organization,
                                   @RequestParam(defaultValue = "26") int weeks) {
         Scope scope = Scope.of(reader, organization);
-        if (weeks < 1 || weeks > 520) {
-            throw new InvalidValueException("weeks", "must be between 1 and 520");
-        }
-        String members = "user_id in (select m.user_id from user_membership_view m"
-                + " where m.organization_id in (:organizations))";
-        String sql = scope.everything()
-                ? "select week, issued, sent, failed from report_invitations_per_week"
-                : """
-                  select date_trunc('week', at at time zone 'UTC')::date as week,
-                         count(*) filter (where outcome = 'issued') as issued,
-                         count(*) filter (where outcome = 'sent') as sent,
-                         count(*) filter (where outcome = 'failed') as failed
-                  from report_invitation_outcomes where %s group by 1""".formatted(members);
-        List<InvitationWeek> rows = jdbc.sql(sql + " order by week desc limit :weeks")
+        checkWeeks(weeks);
+        // the scope narrows the outcomes, so the weeks are summed here (as report_invitations_per_week does)
+        List<InvitationWeek> rows = jdbc.sql("""
+                        select date_trunc('week', o.at at time zone 'UTC')::date as week,
+                               count(*) filter (where o.outcome = 'issued') as issued,
+                               count(*) filter (where o.outcome = 'sent') as sent,
+                               count(*) filter (where o.outcome = 'failed') as failed
+                        from report_invitation_outcomes o where %s
+                        group by 1 order by week desc limit :weeks""".formatted(scope.users("o.user_id")))
                 .params(scope.params())
                 .param("weeks", weeks)
                 .query((rs, n) -> new InvitationWeek(rs.getObject("week", java.time.LocalDate.class),
                         rs.getLong("issued"), rs.getLong("sent"), rs.getLong("failed")))
                 .list();
-        long pending = jdbc.sql("select count(*) from mail_outbox where kind = 'ACTIVATION' and status = 'PENDING'"
-                        + (scope.everything() ? "" : " and " + members))
+        long pending = jdbc.sql("select count(*) from mail_outbox o where o.kind = 'ACTIVATION' and o.status = 'PENDING'"
+                        + " and " + scope.users("o.user_id"))
                 .params(scope.params())
                 .query(Long.class)
                 .single();
@@ -205,9 +198,7 @@ class ReportsQueryController {
         if (!reader.readsEverything()) {
             throw RuleViolationException.forbidden("R-REG-2", "only Portal Admins read registration figures");
         }
-        if (weeks < 1 || weeks > 520) {
-            throw new InvalidValueException("weeks", "must be between 1 and 520");
-        }
+        checkWeeks(weeks);
         List<RegistrationWeek> rows = jdbc.sql("select * from report_registrations_per_week order by week desc limit ?")
                 .param(weeks)
                 .query((rs, n) -> new RegistrationWeek(rs.getObject("week", java.time.LocalDate.class),
@@ -219,6 +210,12 @@ class ReportsQueryController {
                         rs.getObject("max_seconds", Double.class)))
                 .single();
         return new RegistrationFigures(rows, times);
+    }
+
+    private static void checkWeeks(int weeks) {
+        if (weeks < 1 || weeks > 520) {
+            throw new InvalidValueException("weeks", "must be between 1 and 520");
+        }
     }
 
     /**
@@ -246,6 +243,12 @@ class ReportsQueryController {
                 return new Scope(true, Set.of());
             }
             return new Scope(false, Set.copyOf(administered.stream().map(OrganizationId::value).toList()));
+        }
+
+        /** The condition that {@code userId} is a user the scope covers: a member of one of its organizations. */
+        String users(String userId) {
+            return everything ? "true" : userId
+                    + " in (select m.user_id from user_membership_view m where m.organization_id in (:organizations))";
         }
 
         /** At most one organization (none: an Org Admin asking for another's): its counts answer. */
