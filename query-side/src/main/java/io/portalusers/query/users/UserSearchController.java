@@ -232,7 +232,7 @@ class UserSearchController {
                              @RequestParam(required = false) String name,
                              @RequestParam(required = false) String email,
                              @RequestParam(defaultValue = "10") int limit) {
-        Where where = Where.visibleTo(actor);
+        Where visible = Where.visibleTo(actor);
         FieldErrors errors = new FieldErrors();
         boolean byName = name != null;
         String field = byName ? "name" : "email";
@@ -252,12 +252,12 @@ class UserSearchController {
         // contains it elsewhere; each part in the order of the column's index (lower-cased, collation
         // "C", then id), and each read stops at the limit. The prefix is a range of that index.
         return customPlans(() -> {
-            Where starting = Where.visibleTo(actor);
+            Where starting = visible.copy();
             starting.and("lower(" + column + ") like lower(:prefix) escape '\\'");
             starting.param("prefix", typed.prefix());
             List<Suggestion> suggestions = new ArrayList<>(suggestions(starting, column, limit, false));
             if (suggestions.size() < limit) {
-                Where containing = Where.visibleTo(actor);
+                Where containing = visible.copy();
                 containing.matching(column, field, typed);
                 // strpos finds the first occurrence: past the first character means "not a prefix"
                 containing.and("strpos(lower(" + column + "), lower(:" + field + ")) > 1");
@@ -402,6 +402,13 @@ class UserSearchController {
                         + ") like '%' || user_search_key(:" + param + ") || '%'");
                 param(param, term.text());
             }
+        }
+
+        Where copy() {
+            Where copy = new Where();
+            copy.conditions.addAll(conditions);
+            copy.params.putAll(params);
+            return copy;
         }
 
         void and(String condition) {
