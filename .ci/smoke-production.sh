@@ -36,13 +36,22 @@ openssl rsa -in "$work/issuer.key" -pubout -out "$work/issuer.pem" 2>/dev/null
 b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
 now=$(date +%s)
 header=$(printf '{"alg":"RS256","typ":"JWT"}' | b64url)
-payload=$(printf '{"sub":"00000000-0000-4000-8000-000000000001","iat":%d,"exp":%d}' "$now" $((now + 600)) | b64url)
-signature=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$work/issuer.key" -binary | b64url)
-TOKEN="$header.$payload.$signature"
+ISSUER=https://idp.smoke.example
+AUDIENCE=portal-users-smoke
+payload=$(printf '{"iss":"%s","aud":"%s","sub":"00000000-0000-4000-8000-000000000001","iat":%d,"exp":%d}' \
+  "$ISSUER" "$AUDIENCE" "$now" $((now + 600)) | b64url)
+sign() { printf '%s.%s' "$header" "$1" | openssl dgst -sha256 -sign "$work/issuer.key" -binary | b64url; }
+TOKEN="$header.$payload.$(sign "$payload")"
+# the same identity provider's token for another API: refused (R-AUTH-2)
+foreign=$(printf '{"iss":"%s","aud":"billing-api","sub":"00000000-0000-4000-8000-000000000001","iat":%d,"exp":%d}' \
+  "$ISSUER" "$now" $((now + 600)) | b64url)
+FOREIGN="$header.$foreign.$(sign "$foreign")"
 
 export SPRING_DATASOURCE_URL="jdbc:postgresql://$PGHOST:$PGPORT/$DB"
 export SPRING_DATASOURCE_USERNAME=postgres
 export SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_PUBLIC_KEY_LOCATION="file:$work/issuer.pem"
+export SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI="$ISSUER"
+export SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES="$AUDIENCE"
 
 SERVER_PORT=18081 java -jar command-side/target/command-side-*-exec.jar >"$work/command.log" 2>&1 &
 pids+=($!)
@@ -80,6 +89,8 @@ done
 status=$(curl -s -o /dev/null -w '%{http_code}' "http://localhost:18081/api/organizations" \
   -X POST -H 'Content-Type: application/json' -d '{"name":"x","accountPlan":"y"}')
 [ "$status" = 401 ] || fail "an anonymous command answered $status, not 401"
+status=$(curl -s -o /dev/null -w '%{http_code}' "http://localhost:18082/api/settings" -H "Authorization: Bearer $FOREIGN")
+[ "$status" = 401 ] || fail "a token for another audience answered $status, not 401"
 status=$(curl -s -o /dev/null -w '%{http_code}' "http://localhost:18081/api/dev/token?username=admin" -H "Authorization: Bearer $TOKEN")
 [ "$status" = 404 ] || fail "the embedded-only token endpoint answered $status outside the embedded default"
 

@@ -1,6 +1,7 @@
 package io.portalusers.standalone;
 
 import io.portalusers.command.CommandSideApplication;
+import io.portalusers.platform.EmbeddedDefault;
 import io.portalusers.query.QuerySideApplication;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -10,8 +11,10 @@ import org.springframework.context.annotation.FilterType;
 
 /**
  * Both sides in one JVM: the single-machine way to run the service, and what README's run
- * command starts. The two sides' own application classes are left out of the scan.
+ * command starts. The two sides' own application classes are left out of the scan. The one
+ * application that runs on the embedded default when no database is configured.
  */
+@EmbeddedDefault
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @ComponentScan(basePackages = {"io.portalusers.platform", "io.portalusers.command", "io.portalusers.query"},

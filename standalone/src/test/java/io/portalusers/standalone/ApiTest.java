@@ -61,6 +61,8 @@ public abstract class ApiTest {
     @DynamicPropertySource
     static void embeddedDefaults(DynamicPropertyRegistry registry) {
         registry.add("portal.embedded.data-dir", DATA_DIR::toString);
+        // the tests' data is thrown away: their PostgreSQL need not survive a power cut
+        registry.add("portal.embedded.durable", () -> "false");
         mailTo(MAIL, registry);
         // every test calls from 127.0.0.1: the abuse limit has its own context (RateLimitTest)
         registry.add("portal.rate-limit.anonymous.requests-per-minute", () -> "10000000");

@@ -8,6 +8,7 @@ import io.portalusers.api.OrganizationId;
 import io.portalusers.api.UserId;
 import io.portalusers.api.user.Membership;
 import io.portalusers.api.user.Role;
+import io.portalusers.platform.PlatformEnvironment;
 import io.portalusers.platform.embedded.LocalTokens;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,7 +109,8 @@ class AuditAccessApiTest extends ApiTest {
     }
 
     private String sign(RSAKey key, String subject, Instant expiresAt, Map<String, Object> claims) {
-        JwtClaimsSet.Builder set = JwtClaimsSet.builder().issuer(LocalTokens.ISSUER).subject(subject)
+        JwtClaimsSet.Builder set = JwtClaimsSet.builder().issuer(LocalTokens.ISSUER)
+                .audience(List.of(PlatformEnvironment.EMBEDDED_AUDIENCE)).subject(subject)
                 .issuedAt(expiresAt.minus(1, ChronoUnit.HOURS)).expiresAt(expiresAt);
         claims.forEach(set::claim);
         return new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(key)))
@@ -320,7 +322,7 @@ class AuditAccessApiTest extends ApiTest {
 
     @Test
     void the_scope_may_come_as_an_scp_list_as_some_identity_providers_send_it() {
-        String token = sign(localSigningKey, "bi-tool", Instant.now().plus(1, ChronoUnit.HOURS),
+        String token = sign(localSigningKey, "reporting", Instant.now().plus(1, ChronoUnit.HOURS),
                 Map.of("scp", List.of("openid", "audit:read")));
 
         assertThat(history(dave, token).status()).isEqualTo(200);

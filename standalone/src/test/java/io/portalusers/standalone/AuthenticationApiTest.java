@@ -4,6 +4,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.portalusers.api.UserId;
 import io.portalusers.api.user.Role;
+import io.portalusers.platform.PlatformEnvironment;
 import io.portalusers.platform.embedded.LocalTokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -18,6 +19,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -34,6 +36,7 @@ class AuthenticationApiTest extends ApiTest {
     private String sign(RSAKey key, String subject, Instant expiresAt, Map<String, Object> extraClaims) {
         JwtClaimsSet.Builder claims = JwtClaimsSet.builder()
                 .issuer(LocalTokens.ISSUER)
+                .audience(List.of(PlatformEnvironment.EMBEDDED_AUDIENCE))
                 .subject(subject)
                 .issuedAt(expiresAt.minus(1, ChronoUnit.HOURS))
                 .expiresAt(expiresAt);
@@ -61,12 +64,19 @@ class AuthenticationApiTest extends ApiTest {
                 new Case("another key's signature", "Bearer " + sign(stranger, adminId, later, Map.of())),
                 new Case("expired", "Bearer " + sign(localSigningKey, adminId, Instant.now().minus(1, ChronoUnit.HOURS), Map.of())),
                 new Case("unknown subject", "Bearer " + sign(localSigningKey, UUID.randomUUID().toString(), later, Map.of())),
-                new Case("subject not a user id", "Bearer " + sign(localSigningKey, "admin", later, Map.of())));
+                new Case("subject not a user id", "Bearer " + sign(localSigningKey, "admin", later, Map.of())),
+                new Case("R-AUTH-2 subject not in canonical form", "Bearer " + sign(localSigningKey, "0-0-4000-8000-1", later, Map.of())),
+                new Case("R-AUTH-2 issued for another audience", "Bearer " + sign(localSigningKey, adminId, later,
+                        Map.of("aud", List.of("billing-api")))),
+                new Case("R-AUTH-2 another issuer", "Bearer " + sign(localSigningKey, adminId, later,
+                        Map.of("iss", "https://other.example"))),
+                new Case("R-AUTH-2 a machine client not on the allowlist", "Bearer " + sign(localSigningKey, "other-tool", later,
+                        Map.of("scope", "audit:read"))));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("refusedCallers")
-    void refused_callers_get_one_undistinguished_401(Case caller) {
+    void R_AUTH_2_refused_callers_get_one_undistinguished_401(Case caller) {
         Api.Call call = api.post("/api/organizations", """
                 {"name": "Never %s", "accountPlan": "Gold"}""".formatted(UUID.randomUUID()));
         if (caller.authorization() != null) {

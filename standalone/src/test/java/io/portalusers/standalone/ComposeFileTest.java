@@ -88,6 +88,9 @@ class ComposeFileTest {
             assertThat(env.get("SPRING_DATASOURCE_PASSWORD")).isEqualTo(environment("postgres").get("POSTGRES_PASSWORD"));
             assertThat(env.get("AXON_AXONSERVER_ENABLED")).isEqualTo("false");
             assertThat(env).containsKey("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI");
+            // R-AUTH-2: the sides do not start without the issuer and the audience that bind tokens to them
+            assertThat(env).containsKey("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI");
+            assertThat(env).containsKey("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES");
             assertThat((Map<String, Object>) services.get(side).get("depends_on")).containsKey("postgres");
         }
         assertThat(environment("query-side")).containsEntry("SPRING_MAIL_HOST", "mailpit");

@@ -43,6 +43,7 @@ abstract class OwnContextTest {
         try {
             String dir = Files.createTempDirectory("portal-users-" + name).toString();
             registry.add("portal.embedded.data-dir", () -> dir);
+            registry.add("portal.embedded.durable", () -> "false"); // thrown away after the class: speed over durability
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -12,6 +12,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -28,7 +33,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Date;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -41,6 +49,8 @@ import static org.awaitility.Awaitility.await;
 class ProductionConfigurationTest {
 
     private static final String BOOTSTRAP_ADMIN = "00000000-0000-4000-8000-000000000001";
+    static final String ISSUER = "https://idp.portal.example/realms/portal";
+    static final String AUDIENCE = "portal-users-api";
 
     @TempDir
     static Path keys;
@@ -62,7 +72,10 @@ class ProductionConfigurationTest {
                 "--server.port=0",
                 "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
                 "--spring.datasource.username=postgres",
-                "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + publicKey};
+                "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + publicKey,
+                "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + ISSUER,
+                "--spring.security.oauth2.resourceserver.jwt.audiences=" + AUDIENCE,
+                "--portal.security.audit-clients=bi-reports"};
         var first = CompletableFuture.supplyAsync(() -> new SpringApplicationBuilder(CommandSideApplication.class)
                 .run(production));
         var second = CompletableFuture.supplyAsync(() -> new SpringApplicationBuilder(CommandSideApplication.class)
@@ -83,9 +96,17 @@ class ProductionConfigurationTest {
     }
 
     private static String token(String subject) throws Exception {
-        JwtClaimsSet claims = JwtClaimsSet.builder().subject(subject)
-                .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(600)).build();
-        return new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(issuerKey)))
+        return sign(issuerKey, claims(subject).build());
+    }
+
+    /** The claims of a token the configured identity provider issues for this service. */
+    static JwtClaimsSet.Builder claims(String subject) {
+        return JwtClaimsSet.builder().issuer(ISSUER).audience(List.of(AUDIENCE)).subject(subject)
+                .issuedAt(Instant.now()).expiresAt(Instant.now().plusSeconds(600));
+    }
+
+    static String sign(RSAKey key, JwtClaimsSet claims) {
+        return new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(key)))
                 .encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).build(), claims))
                 .getTokenValue();
     }
@@ -153,12 +174,75 @@ class ProductionConfigurationTest {
     @Test
     void a_token_from_the_configured_issuer_works_and_others_do_not() throws Exception {
         RSAKey stranger = new RSAKeyGenerator(2048).generate();
-        String forged = new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(stranger)))
-                .encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).build(),
-                        JwtClaimsSet.builder().subject(BOOTSTRAP_ADMIN).expiresAt(Instant.now().plusSeconds(600)).build()))
-                .getTokenValue();
+        String forged = sign(stranger, claims(BOOTSTRAP_ADMIN).build());
 
         assertThat(api(queryNode).get("/api/settings").token(token(BOOTSTRAP_ADMIN)).send().status()).isEqualTo(200);
         assertThat(api(queryNode).get("/api/settings").token(forged).send().status()).isEqualTo(401);
+    }
+
+    record Caller(String name, String token) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Caller> R_AUTH_2_tokens_not_bound_to_this_service() throws Exception {
+        RSAKey stranger = new RSAKeyGenerator(2048).generate();
+        String unsigned = new PlainJWT(new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE).subject(BOOTSTRAP_ADMIN)
+                .expirationTime(Date.from(Instant.now().plusSeconds(600))).build()).serialize();
+        return Stream.of(
+                new Caller("another issuer", sign(issuerKey, claims(BOOTSTRAP_ADMIN).issuer("https://other.example").build())),
+                new Caller("no issuer", sign(issuerKey, claims(BOOTSTRAP_ADMIN).claims(c -> c.remove("iss")).build())),
+                new Caller("issued for another API", sign(issuerKey, claims(BOOTSTRAP_ADMIN).audience(List.of("billing-api")).build())),
+                new Caller("no audience", sign(issuerKey, claims(BOOTSTRAP_ADMIN).claims(c -> c.remove("aud")).build())),
+                new Caller("a subject not in canonical form", sign(issuerKey, claims("0-0-4000-8000-1").build())),
+                new Caller("a subject with a sign", sign(issuerKey, claims("+0-0-4000-8000-1").build())),
+                new Caller("expired", sign(issuerKey, claims(BOOTSTRAP_ADMIN)
+                        .issuedAt(Instant.now().minusSeconds(7200)).expiresAt(Instant.now().minusSeconds(3600)).build())),
+                new Caller("signed by another key", sign(stranger, claims(BOOTSTRAP_ADMIN).build())),
+                new Caller("alg none", unsigned),
+                new Caller("a machine client not on the allowlist", sign(issuerKey, claims("other-tool")
+                        .claim("scope", "audit:read").build())),
+                new Caller("an allowed machine client's id for another audience", sign(issuerKey, claims("bi-reports")
+                        .audience(List.of("billing-api")).claim("scope", "audit:read").build())));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("R_AUTH_2_tokens_not_bound_to_this_service")
+    void R_AUTH_2_a_token_not_bound_to_this_service_is_a_401_whatever_its_scopes(Caller caller) {
+        JdbcClient jdbc = commandNode.getBean(JdbcClient.class);
+        long events = jdbc.sql("select count(*) from domainevententry").query(Long.class).single();
+        long audited = jdbc.sql("select count(*) from command_audit").query(Long.class).single();
+
+        Api.Response command = api(commandNode).post("/api/organizations", """
+                {"name": "Never %s", "accountPlan": "Gold"}""".formatted(UUID.randomUUID())).token(caller.token()).send();
+        Api.Response history = api(queryNode).get("/api/users/" + BOOTSTRAP_ADMIN + "/history").token(caller.token()).send();
+
+        assertThat(command.status()).as(command.body()).isEqualTo(401);
+        assertThat(history.status()).as(history.body()).isEqualTo(401);
+        assertThat(command.json().get("code").asText()).isEqualTo("unauthenticated");
+        assertThat(jdbc.sql("select count(*) from domainevententry").query(Long.class).single()).isEqualTo(events);
+        assertThat(jdbc.sql("select count(*) from command_audit").query(Long.class).single()).isEqualTo(audited);
+    }
+
+    @Test
+    void R_AUTH_2_a_token_of_the_issuer_for_this_audience_is_accepted_and_an_allowed_machine_client_reads_the_audit() throws Exception {
+        String machine = sign(issuerKey, claims("bi-reports").claim("scope", "audit:read").build());
+        String bothAudiences = sign(issuerKey, claims(BOOTSTRAP_ADMIN).audience(List.of("billing-api", AUDIENCE)).build());
+
+        assertThat(api(queryNode).get("/api/users/" + BOOTSTRAP_ADMIN + "/history").token(machine).send().status()).isEqualTo(200);
+        assertThat(api(queryNode).get("/api/settings").token(bothAudiences).send().status()).isEqualTo(200);
+    }
+
+    @Test
+    void R_AUTH_2_refused_tokens_are_counted_for_operators() throws Exception {
+        MeterRegistry meters = queryNode.getBean(MeterRegistry.class);
+        double before = meters.counter("portal.security.refusals", "reason", "invalid-token").count();
+
+        api(queryNode).get("/api/settings").token(sign(issuerKey, claims(BOOTSTRAP_ADMIN).issuer("https://other.example").build())).send();
+        api(queryNode).get("/api/settings").send(); // no token at all: a caller not signed in, not an attack
+
+        assertThat(meters.counter("portal.security.refusals", "reason", "invalid-token").count()).isEqualTo(before + 1);
     }
 }

@@ -2,6 +2,8 @@ package io.portalusers.standalone;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -22,12 +24,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * RELIABILITY T5: the abuse limit of the anonymous endpoints, with a limit small enough to
+ * The abuse limit of the anonymous endpoints, with a limit small enough to
  * reach, and a trusted proxy at 127.0.0.2 (requests from it are sent over a socket bound to
  * that address). Its own context and database, so that the shared test context keeps its high
  * limit. The pending-request expiry runs here too, with a short one, through the real
@@ -131,6 +134,76 @@ class RateLimitTest extends OwnContextTest {
                 });
         // another client behind the same proxy has its own budget
         assertThat(viaProxy("GET", "/api/account-setup/" + bogusToken(), null, randomAddress()).status).isEqualTo(404);
+    }
+
+    /** Every spelling of an anonymous path that a client might try, with the method and body it takes. */
+    static Stream<String[]> spellings() {
+        String token = bogusToken();
+        return Stream.of(
+                new String[]{"POST", "/api/registrations", "{}"},
+                new String[]{"POST", "/api/regi%73trations", "{}"},
+                new String[]{"POST", "/api/%72%65gistrations", "{}"},
+                new String[]{"POST", "/%61pi/registrations", "{}"},
+                new String[]{"POST", "//api/registrations", "{}"},
+                new String[]{"POST", "/api//registrations", "{}"},
+                new String[]{"POST", "/api/registrations/", "{}"},
+                new String[]{"POST", "/api/registrations;x=1", "{}"},
+                new String[]{"POST", "/api;x=1/registrations", "{}"},
+                new String[]{"POST", "/api/./registrations", "{}"},
+                new String[]{"POST", "/api/x/../registrations", "{}"},
+                new String[]{"POST", "/API/registrations", "{}"},
+                new String[]{"POST", "/api/Registrations", "{}"},
+                new String[]{"GET", "/api/account-setup/" + token, null},
+                new String[]{"GET", "/api/account-%73etup/" + token, null},
+                new String[]{"GET", "/api/account-setup;a=b/" + token, null},
+                new String[]{"GET", "/api/dev/token?username=admin", null},
+                new String[]{"GET", "/api/dev/%74oken?username=admin", null},
+                new String[]{"GET", "/api/dev/toke%6E?username=admin", null});
+    }
+
+    /** Answers that never reached an anonymous endpoint's controller: refused before routing, or routed nowhere. */
+    private static boolean refusedBeforeTheEndpoint(Raw answer) {
+        return answer.status == 401
+                || answer.body.contains("\"code\":\"request-rejected\"")
+                || answer.body.contains("\"code\":\"not-found\"") && !answer.body.contains("invalid-invitation");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("spellings")
+    void R_REG_4_every_spelling_of_an_anonymous_path_meets_the_same_rate_limit(String method, String path, String body)
+            throws IOException {
+        String client = randomAddress();
+        long started = System.nanoTime();
+        List<Raw> answers = new ArrayList<>();
+        for (int i = 0; i < LIMIT + 10; i++) {
+            answers.add(viaProxy(method, path, body, client));
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+
+        long reached = answers.stream().filter(a -> a.status != 429 && !refusedBeforeTheEndpoint(a)).count();
+        assertThat(reached).as("answers that reached the endpoint past the budget of " + LIMIT)
+                .isLessThanOrEqualTo(LIMIT + (long) Math.ceil(seconds * LIMIT / 60.0) + 1);
+        assertThat(answers).as("every answer is problem+json or the endpoint's own JSON")
+                .allSatisfy(a -> assertThat(a.headers.get("content-type")).startsWith("application/"));
+    }
+
+    @Test
+    void R_REG_4_a_client_past_its_budget_is_refused_under_every_spelling_that_reaches_an_endpoint() throws IOException {
+        String client = randomAddress();
+        for (int i = 0; i < LIMIT; i++) {
+            viaProxy("POST", "/api/registrations", "{}", client);
+        }
+
+        for (String[] spelling : spellings().toList()) {
+            Raw answer = viaProxy(spelling[0], spelling[1], spelling[2], client);
+            assertThat(answer.status == 429 || refusedBeforeTheEndpoint(answer))
+                    .as(spelling[0] + " " + spelling[1] + " answered " + answer.status + " " + answer.body).isTrue();
+        }
+        // the encoded spellings that the router takes for the endpoints meet the same budget
+        assertThat(viaProxy("POST", "/api/regi%73trations", "{}", client).status).isEqualTo(429);
+        assertThat(viaProxy("GET", "/api/account-%73etup/" + bogusToken(), null, client).status).isEqualTo(429);
+        assertThat(viaProxy("GET", "/api/dev/%74oken?username=admin", null, client).status).isEqualTo(429);
+        assertThat(viaProxy("POST", "/api/registrations;x=1", "{}", client).status).isEqualTo(429);
     }
 
     @Test

@@ -18,6 +18,12 @@ import java.nio.file.Path;
 /**
  * The embedded default: a real PostgreSQL (binaries from Maven Central) whose data lives in
  * {@code <data-dir>/postgres} and survives restarts. Only when no datasource is configured.
+ *
+ * <p>The embedded library starts PostgreSQL with its test settings, fsync and synchronous
+ * commit off: a crash of the machine (not just of the JVM) could then lose commands this
+ * service had already acknowledged. {@code portal.embedded.durable} (on by default) turns them
+ * back on, with full page writes; the tests switch it off for speed, since their data is
+ * thrown away anyway.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = PlatformEnvironment.EMBEDDED, havingValue = "true")
@@ -26,14 +32,20 @@ public class EmbeddedDatabaseConfiguration {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabaseConfiguration.class);
 
     @Bean(destroyMethod = "close")
-    EmbeddedPostgres embeddedPostgres(@Value("${portal.embedded.data-dir}") Path dataDir) throws IOException {
+    EmbeddedPostgres embeddedPostgres(@Value("${portal.embedded.data-dir}") Path dataDir,
+                                      @Value("${portal.embedded.durable}") boolean durable) throws IOException {
         Path data = dataDir.resolve("postgres").toAbsolutePath();
         Files.createDirectories(data);
         StalePostmaster.stopIfAny(data);
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(data)
-                .setCleanDataDirectory(false)
-                .start();
+                .setCleanDataDirectory(false);
+        if (durable) {
+            builder.setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on");
+        }
+        EmbeddedPostgres postgres = builder.start();
         log.info("Embedded PostgreSQL on port {} with its data in {}", postgres.getPort(), data);
         return postgres;
     }

@@ -6,6 +6,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import io.portalusers.platform.PlatformEnvironment;
 import io.portalusers.platform.security.AnonymousEndpoints;
+import io.portalusers.platform.security.TokenBinding;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -19,6 +20,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * In the embedded default the service trusts its own local key, so that a newcomer can call
@@ -35,17 +37,19 @@ public class LocalTokenConfiguration {
     }
 
     @Bean
-    JwtDecoder jwtDecoder(RSAKey localSigningKey) throws JOSEException {
+    JwtDecoder jwtDecoder(RSAKey localSigningKey, @Value("${" + PlatformEnvironment.AUDIENCES + "}") List<String> audiences)
+            throws JOSEException {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(localSigningKey.toRSAPublicKey()).build();
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
-                JwtValidators.createDefaultWithIssuer(LocalTokens.ISSUER)));
+                JwtValidators.createDefaultWithIssuer(LocalTokens.ISSUER), TokenBinding.audience(audiences)));
         return decoder;
     }
 
     @Bean
-    LocalTokens localTokens(RSAKey localSigningKey, @Value("${portal.embedded.token-ttl}") Duration ttl) {
-        return new LocalTokens(new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(localSigningKey))), ttl,
-                Clock.systemUTC());
+    LocalTokens localTokens(RSAKey localSigningKey, @Value("${" + PlatformEnvironment.AUDIENCES + "}") List<String> audiences,
+                            @Value("${portal.embedded.token-ttl}") Duration ttl) {
+        return new LocalTokens(new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(localSigningKey))), audiences.get(0),
+                ttl, Clock.systemUTC());
     }
 
     @Bean

@@ -10,18 +10,24 @@ import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
-/** Mints bearer tokens with the local key. Exists in the embedded default only. */
+/**
+ * Mints bearer tokens with the local key, bound to this service as any identity provider's
+ * must be: its issuer and its audience. Exists in the embedded default only.
+ */
 public class LocalTokens {
 
     public static final String ISSUER = "portal-users-embedded";
 
     private final JwtEncoder encoder;
+    private final String audience;
     private final Duration ttl;
     private final Clock clock;
 
-    LocalTokens(JwtEncoder encoder, Duration ttl, Clock clock) {
+    LocalTokens(JwtEncoder encoder, String audience, Duration ttl, Clock clock) {
         this.encoder = encoder;
+        this.audience = audience;
         this.ttl = ttl;
         this.clock = clock;
     }
@@ -48,6 +54,7 @@ public class LocalTokens {
     private String encode(String subject, String scope, Instant expiresAt) {
         JwtClaimsSet.Builder claims = JwtClaimsSet.builder()
                 .issuer(ISSUER)
+                .audience(List.of(audience))
                 .subject(subject)
                 .issuedAt(clock.instant())
                 .expiresAt(expiresAt);

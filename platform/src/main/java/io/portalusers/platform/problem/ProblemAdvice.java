@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.portalusers.api.InvalidValueException;
+import io.portalusers.platform.security.RejectedRequests;
+import io.portalusers.platform.security.SecurityRefusals;
+import jakarta.servlet.http.HttpServletRequest;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
@@ -19,6 +22,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -40,10 +44,26 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
 
+    private final SecurityRefusals refusals;
+
+    public ProblemAdvice(SecurityRefusals refusals) {
+        this.refusals = refusals;
+    }
+
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> handleTypeMismatch(MethodArgumentTypeMismatchException e) {
         return problem(HttpStatus.BAD_REQUEST, "invalid-request", "the request has invalid fields",
                 Map.of("errors", List.of(fieldError(e.getName(), "is not valid"))));
+    }
+
+    /**
+     * The firewall checks parameter names only when they are first read, which may be in a
+     * controller (an actuator endpoint reads every parameter): the same 400 as a URL it refuses.
+     */
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<Object> handleRejected(RequestRejectedException e, HttpServletRequest request) {
+        refusals.record(SecurityRefusals.Reason.REQUEST_REJECTED, request, RejectedRequests.WHY);
+        return problem(HttpStatus.BAD_REQUEST, RejectedRequests.CODE, RejectedRequests.DETAIL, Map.of());
     }
 
     /** Domain refusals arrive as themselves, or wrapped by the command bus or an event processor. */
@@ -76,15 +96,7 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(
             Exception e, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        String code = switch (status.value()) {
-            case 400 -> "bad-request";
-            case 404 -> "not-found";
-            case 405 -> "method-not-allowed";
-            case 406 -> "not-acceptable";
-            case 413 -> "payload-too-large";
-            case 415 -> "unsupported-media-type";
-            default -> status.is5xxServerError() ? "internal-error" : "request-refused";
-        };
+        String code = Problems.codeFor(HttpStatus.valueOf(status.value()));
         String detail = body instanceof ProblemDetail p && p.getDetail() != null && status.is4xxClientError()
                 ? p.getDetail() : HttpStatus.valueOf(status.value()).getReasonPhrase();
         if (status.is5xxServerError()) {

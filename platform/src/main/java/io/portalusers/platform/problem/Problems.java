@@ -28,6 +28,21 @@ public final class Problems {
         return body;
     }
 
+    /** The code of an error that no rule or handler named more precisely: by its status alone. */
+    public static String codeFor(HttpStatus status) {
+        return switch (status.value()) {
+            case 400 -> "bad-request";
+            case 401 -> "unauthenticated";
+            case 403 -> "forbidden";
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 413 -> "payload-too-large";
+            case 415 -> "unsupported-media-type";
+            default -> status.is5xxServerError() ? "internal-error" : "request-refused";
+        };
+    }
+
     /** For servlet filters, which answer before (or instead of) MVC. */
     public static void write(HttpServletResponse response, ObjectMapper json, ProblemDetail body) throws IOException {
         response.setStatus(body.getStatus());

@@ -3,6 +3,7 @@ package io.portalusers.platform.security;
 import io.portalusers.api.UserId;
 import io.portalusers.platform.actor.Actor;
 import io.portalusers.platform.actor.ActorDirectory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -12,18 +13,25 @@ import org.springframework.stereotype.Component;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A valid signature is not enough: the subject must be a user this service knows and has
  * not disabled. The token's own role, group and scope claims are ignored for users: a user
  * can do what its account may, whatever the token says.
  *
+ * <p>A subject names a user only in the canonical form of a user id: a lenient parse would
+ * take {@code 0-0-4000-8000-1} for the bootstrap admin.
+ *
  * <p>One exception: a token whose subject is no user at all (a client id, as client
- * credentials tokens have) but that carries the {@code audit:read} scope makes its caller a
+ * credentials tokens have), that carries the {@code audit:read} scope and whose client id is
+ * on the configured allowlist ({@code portal.security.audit-clients}) makes its caller a
  * {@link MachineClientAuthentication}, which may only read the audit record and the reports.
  * A known user's token never becomes one, even a disabled user's. Every refusal is the same
- * "invalid token", so a caller learns nothing about which check failed.
+ * "invalid token" to the caller, so it learns nothing about which check failed; operators
+ * see which one (see {@link SecurityRefusals}).
  */
 @Component
 public class ActorAuthenticationConverter implements Converter<Jwt, AbstractAuthenticationToken> {
@@ -32,9 +40,13 @@ public class ActorAuthenticationConverter implements Converter<Jwt, AbstractAuth
     static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._~:@/-]{1,128}");
 
     private final ActorDirectory directory;
+    private final Set<String> auditClients;
 
-    public ActorAuthenticationConverter(ActorDirectory directory) {
+    public ActorAuthenticationConverter(ActorDirectory directory,
+                                        @Value("${portal.security.audit-clients:}") List<String> auditClients) {
         this.directory = directory;
+        this.auditClients = auditClients.stream().map(String::strip).filter(id -> !id.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     @Override
@@ -44,15 +56,18 @@ public class ActorAuthenticationConverter implements Converter<Jwt, AbstractAuth
         Optional<Actor> actor = userId.flatMap(directory::find);
         if (actor.isPresent()) {
             if (!actor.get().enabled()) {
-                throw new InvalidBearerTokenException("invalid token");
+                throw new InvalidBearerTokenException("the subject is a disabled user");
             }
             return new JwtAuthenticationToken(jwt, List.of(), userId.get().toString());
         }
-        if (subject != null && CLIENT_ID.matcher(subject).matches()
+        if (userId.isEmpty() && subject != null && CLIENT_ID.matcher(subject).matches()
                 && MachineClientAuthentication.scopes(jwt).contains(MachineClientAuthentication.AUDIT_READ)) {
+            if (!auditClients.contains(subject)) {
+                throw new InvalidBearerTokenException("a machine client that is not on the audit:read allowlist");
+            }
             return new MachineClientAuthentication(jwt, subject);
         }
-        throw new InvalidBearerTokenException("invalid token");
+        throw new InvalidBearerTokenException("the subject is no user of this service");
     }
 
     private static Optional<UserId> userId(String subject) {

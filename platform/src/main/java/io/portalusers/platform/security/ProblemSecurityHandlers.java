@@ -8,6 +8,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.stereotype.Component;
@@ -19,14 +20,20 @@ import java.io.IOException;
 public class ProblemSecurityHandlers implements AuthenticationEntryPoint, AccessDeniedHandler {
 
     private final ObjectMapper json;
+    private final SecurityRefusals refusals;
 
-    public ProblemSecurityHandlers(ObjectMapper json) {
+    public ProblemSecurityHandlers(ObjectMapper json, SecurityRefusals refusals) {
         this.json = json;
+        this.refusals = refusals;
     }
 
+    /** A missing token is a caller who has not signed in; a token that fails a check is counted and logged. */
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
             throws IOException {
+        if (e instanceof OAuth2AuthenticationException) {
+            refusals.record(SecurityRefusals.Reason.INVALID_TOKEN, request, why(e));
+        }
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         write(response, HttpStatus.UNAUTHORIZED, "unauthenticated", "a valid bearer token is required");
     }
@@ -39,6 +46,30 @@ public class ProblemSecurityHandlers implements AuthenticationEntryPoint, Access
         } else {
             write(response, HttpStatus.FORBIDDEN, "forbidden", "not allowed");
         }
+    }
+
+    /**
+     * Which check failed, in fixed words: the messages of the decoder can quote parts of the
+     * token, which an operator's log has no use for.
+     */
+    static String why(AuthenticationException e) {
+        String message = String.valueOf(e.getMessage());
+        if (e.getCause() == null && !message.startsWith("An error occurred")) {
+            return message; // our own refusals (ActorAuthenticationConverter) say it in fixed words
+        }
+        if (message.contains("iss claim")) {
+            return "issued by another issuer";
+        }
+        if (message.contains("aud claim")) {
+            return "issued for another audience";
+        }
+        if (message.contains("expired")) {
+            return "expired";
+        }
+        if (message.contains("Signed JWT rejected") || message.contains("signature")) {
+            return "not signed by a trusted key";
+        }
+        return "malformed or unsupported";
     }
 
     private void write(HttpServletResponse response, HttpStatus status, String code, String detail) throws IOException {

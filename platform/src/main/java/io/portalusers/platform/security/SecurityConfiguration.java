@@ -7,6 +7,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 import java.util.List;
 
@@ -37,12 +38,7 @@ public class SecurityConfiguration {
                     a.requestMatchers(MachineClients::outsideAuditReads).denyAll();
                     a.requestMatchers(OPERATIONS).permitAll();
                     for (AnonymousEndpoints endpoints : open) {
-                        String[] patterns = endpoints.patterns().toArray(String[]::new);
-                        if (endpoints.method() == null) {
-                            a.requestMatchers(patterns).permitAll();
-                        } else {
-                            a.requestMatchers(endpoints.method(), patterns).permitAll();
-                        }
+                        a.requestMatchers(endpoints.matchers().toArray(RequestMatcher[]::new)).permitAll();
                     }
                     a.anyRequest().authenticated();
                 })

@@ -6,12 +6,11 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.portalusers.platform.problem.Problems;
 import io.portalusers.platform.security.AnonymousEndpoints;
+import io.portalusers.platform.security.SecurityRefusals;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
@@ -20,7 +19,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
-import org.springframework.util.AntPathMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
@@ -31,7 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Abuse limits of the anonymous endpoints (RELIABILITY T5): each client address (see
+ * Abuse limits of the anonymous endpoints: each client address (see
  * {@link ClientAddresses}) may send {@code portal.rate-limit.anonymous.requests-per-minute}
  * requests to them per minute, refilled gradually (a token bucket, Bucket4j); past it the
  * answer is 429 with {@code Retry-After}. One budget per client across all anonymous
@@ -43,50 +42,39 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 public class AnonymousRateLimitFilter extends OncePerRequestFilter {
 
-    private static final Logger log = LoggerFactory.getLogger(AnonymousRateLimitFilter.class);
     /** Past this many clients, idle (full) buckets are dropped. */
     private static final int PURGE_ABOVE = 10_000;
 
     private final ObjectProvider<AnonymousEndpoints> endpoints;
     private final ClientAddresses clients;
+    private final SecurityRefusals refusals;
     private final ObjectMapper json;
     private final long perMinute;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final AtomicInteger created = new AtomicInteger();
-    private final AntPathMatcher paths = new AntPathMatcher();
-    private volatile List<AnonymousEndpoints> limited;
+    private volatile List<RequestMatcher> limited;
 
     public AnonymousRateLimitFilter(ObjectProvider<AnonymousEndpoints> endpoints, ObjectMapper json,
-                                    @Value("${portal.rate-limit.anonymous.requests-per-minute}") long perMinute,
-                                    @Value("${portal.rate-limit.trusted-proxies:}") String trustedProxies) {
+                                    ClientAddresses clients, SecurityRefusals refusals,
+                                    @Value("${portal.rate-limit.anonymous.requests-per-minute}") long perMinute) {
         if (perMinute < 1) {
             throw new IllegalArgumentException("portal.rate-limit.anonymous.requests-per-minute must be at least 1");
         }
         this.endpoints = endpoints;
         this.json = json;
         this.perMinute = perMinute;
-        this.clients = new ClientAddresses(trustedProxies);
+        this.clients = clients;
+        this.refusals = refusals;
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        List<AnonymousEndpoints> all = limited;
+        List<RequestMatcher> all = limited;
         if (all == null) {
-            all = endpoints.orderedStream().toList();
+            all = endpoints.orderedStream().flatMap(anonymous -> anonymous.matchers().stream()).toList();
             limited = all;
         }
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        for (AnonymousEndpoints anonymous : all) {
-            if (anonymous.method() != null && !anonymous.method().matches(request.getMethod())) {
-                continue;
-            }
-            for (String pattern : anonymous.patterns()) {
-                if (paths.match(pattern, path)) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return all.stream().noneMatch(matcher -> matcher.matches(request));
     }
 
     @Override
@@ -100,7 +88,7 @@ public class AnonymousRateLimitFilter extends OncePerRequestFilter {
         }
         long retryAfter = Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toSeconds()
                 + (probe.getNanosToWaitForRefill() % 1_000_000_000L == 0 ? 0 : 1));
-        log.debug("Rate limit: refused an anonymous request");
+        refusals.record(SecurityRefusals.Reason.RATE_LIMITED, request, "past " + perMinute + " requests a minute");
         ProblemDetail body = Problems.of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited",
                 "too many requests from this address; try again after " + retryAfter + " s");
         response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));

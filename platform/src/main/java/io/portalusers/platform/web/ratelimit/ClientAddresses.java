@@ -1,7 +1,9 @@
 package io.portalusers.platform.web.ratelimit;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.security.web.util.matcher.IpAddressMatcher;
+import org.springframework.stereotype.Component;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -15,6 +17,7 @@ import java.util.List;
  * {@code X-Forwarded-For} that is not itself a trusted proxy. A client that is not a trusted
  * proxy cannot change its address by sending the header.
  */
+@Component
 public final class ClientAddresses {
 
     static final String FORWARDED_FOR = "X-Forwarded-For";
@@ -22,7 +25,7 @@ public final class ClientAddresses {
     private final List<IpAddressMatcher> trustedProxies;
 
     /** {@code trusted}: comma-separated addresses and CIDR ranges (10.0.0.0/8, ::1); blank for none. */
-    public ClientAddresses(String trusted) {
+    public ClientAddresses(@Value("${portal.rate-limit.trusted-proxies:}") String trusted) {
         List<IpAddressMatcher> matchers = new ArrayList<>();
         if (trusted != null) {
             for (String entry : trusted.split(",")) {
