@@ -58,7 +58,8 @@ public class PlatformEnvironment implements EnvironmentPostProcessor, Ordered {
         if (embedded) {
             environment.getPropertySources().addBefore("portal-users-defaults", new MapPropertySource("portal-users-embedded-defaults", Map.of(
                     AUDIENCES, EMBEDDED_AUDIENCE,
-                    "portal.security.audit-clients", "reporting")));
+                    "portal.security.audit-clients", "reporting",
+                    "portal.security.metrics-clients", "prometheus")));
             return;
         }
         require(database, "No database is configured: " + DATASOURCE + " is not set"

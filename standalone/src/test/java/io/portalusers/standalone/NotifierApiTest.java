@@ -206,7 +206,7 @@ class NotifierApiTest extends ApiTest {
         Invited user = invite("Metric", "en", true);
         MAIL.await(user.email(), 1);
 
-        String metrics = api.get("/actuator/prometheus").send().body();
+        String metrics = api.get("/actuator/prometheus").token(admin).send().body();
 
         assertThat(metrics).containsPattern("portal_mail_deliveries_total\\{[^}]*kind=\"ACTIVATION\"[^}]*outcome=\"sent\"[^}]*} [1-9]");
         assertThat(metrics).contains("portal_mail_outbox{", "status=\"PENDING\"", "status=\"FAILED\"");

@@ -81,7 +81,7 @@ class NotifierFaultsTest extends OwnContextTest {
                 .query(Long.class).single()).as("an undeliverable token is not kept").isZero();
         await().atMost(Duration.ofSeconds(20)).until(() -> "FAILED".equals(
                 api.get("/api/users/" + user).token(admin).send().json().at("/invitation/delivery/status").asText()));
-        assertThat(api.get("/actuator/prometheus").send().body())
+        assertThat(api.get("/actuator/prometheus").token(admin).send().body())
                 .containsPattern("portal_mail_deliveries_total\\{[^}]*outcome=\"failed\"[^}]*} 1\\.0")
                 .containsPattern("portal_mail_outbox\\{[^}]*status=\"FAILED\"[^}]*} 1\\.0");
     }

@@ -1,5 +1,6 @@
 package io.portalusers.standalone;
 
+import io.portalusers.api.user.Role;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -30,10 +31,30 @@ class OperabilityTest extends ApiTest {
                 {"ssoEnabled": false, "thirdPartyRegistrationEnabled": false, "registrationWorkflowEnabled": false}""")
                 .token(admin).send();
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api.get("/actuator/prometheus").send().body())
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api.get("/actuator/prometheus").token(admin).send().body())
                 .contains("commandBus_successCounter_total")
                 .containsPattern("eventProcessor_\\w+\\{[^}]*processorName=\"command-lookups\"")
                 .containsPattern("eventProcessor_\\w+\\{[^}]*processorName=\"settings\""));
+    }
+
+    @Test
+    void metrics_are_read_by_portal_admins_and_allowed_scrapers_only() {
+        String developer = tokenFor(givenUser(Role.DEVELOPER));
+        String scraper = api.get("/api/dev/token?client=prometheus&scope=metrics:read").send().json().get("token").asText();
+        String stranger = api.get("/api/dev/token?client=grafana-agent&scope=metrics:read").send().json().get("token").asText();
+        String auditor = api.get("/api/dev/token?client=reporting&scope=audit:read").send().json().get("token").asText();
+
+        for (String path : new String[]{"/actuator/prometheus", "/actuator/metrics"}) {
+            assertThat(api.get(path).send().status()).as("anonymous " + path).isEqualTo(401);
+            assertThat(api.get(path).token(stranger).send().status()).as("a scraper not allowed " + path).isEqualTo(401);
+            assertThat(api.get(path).token(developer).send().status()).as("a developer " + path).isEqualTo(403);
+            assertThat(api.get(path).token(auditor).send().status()).as("an audit client " + path).isEqualTo(403);
+            assertThat(api.get(path).token(admin).send().status()).as("a Portal Admin " + path).isEqualTo(200);
+            assertThat(api.get(path).token(scraper).send().status()).as("the allowed scraper " + path).isEqualTo(200);
+        }
+        assertThat(api.get("/api/settings").token(scraper).send().status()).isEqualTo(403);
+        assertThat(api.get("/api/audit/events").token(scraper).send().status()).isEqualTo(403);
+        assertThat(api.get("/actuator/health").send().status()).isEqualTo(200);
     }
 
     @Test

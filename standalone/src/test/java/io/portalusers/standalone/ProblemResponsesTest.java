@@ -1,17 +1,24 @@
 package io.portalusers.standalone;
 
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Bad input gets a clear problem+json with a stable code, never a 500, a stack trace or SQL. */
+@ExtendWith(OutputCaptureExtension.class)
 class ProblemResponsesTest extends ApiTest {
 
     record Bad(String name, String method, String path, String contentType, String accept, String body,
@@ -81,5 +88,45 @@ class ProblemResponsesTest extends ApiTest {
                 .doesNotContain("at io.")
                 .doesNotContain("org.springframework");
         assertThat(eventCount()).isEqualTo(events);
+    }
+
+    /** Requests the firewall or the container refuse before any controller, sent byte for byte. */
+    static Stream<Arguments> refusedBeforeAnyController() {
+        String user = "00000000-0000-4000-8000-000000000001";
+        return Stream.of(
+                new String[]{"/actuator/health?%01=1", "request-rejected"},
+                // parameter names are checked where they are read: after authentication (anonymous: a plain 401)
+                new String[]{"/api/users/" + user + "?%01=1", "request-rejected", "lazy"},
+                new String[]{"/api/users/" + user + "/history?%7F=1", "request-rejected", "lazy"},
+                new String[]{"/api/a%0Ab", "request-rejected"},
+                new String[]{"/api/users/%0A", "request-rejected"},
+                new String[]{"//api/users", "request-rejected"},
+                new String[]{"/api/users;x=1", "request-rejected"},
+                new String[]{"/api/users/%2F..%2Fsettings", "bad-request"},
+                new String[]{"/api/a%2Fb", "bad-request"},
+                new String[]{"/api/a%5Cb", "bad-request"},
+                new String[]{"/api/a%00b", "bad-request"},
+                new String[]{"/api/users/a%25%32%66b", "request-rejected"}).map(refused -> Arguments.of((Object) refused));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedBeforeAnyController")
+    void a_request_the_firewall_or_the_container_refuses_is_a_400_problem_without_a_stack_trace(String[] refused,
+            CapturedOutput log) throws Exception {
+        String path = refused[0];
+        boolean checkedAfterAuthentication = refused.length > 2;
+        for (String token : new String[]{null, admin}) {
+            int logged = log.getAll().length();
+
+            RawHttp.Answer answer = RawHttp.send("127.0.0.1", port, "GET", path, null,
+                    token == null ? Map.of() : Map.of("Authorization", "Bearer " + token));
+
+            boolean unauthenticated = token == null && checkedAfterAuthentication;
+            assertThat(answer.status()).as(answer.body()).isEqualTo(unauthenticated ? 401 : 400);
+            assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(answer.body()).contains("\"code\":\"" + (unauthenticated ? "unauthenticated" : refused[1]) + "\"")
+                    .doesNotContain("<html");
+            assertThat(log.getAll().substring(logged)).doesNotContain("\tat ");
+        }
     }
 }

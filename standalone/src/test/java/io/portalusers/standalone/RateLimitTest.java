@@ -8,21 +8,13 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
@@ -108,7 +100,7 @@ class RateLimitTest extends OwnContextTest {
     void T5_from_a_trusted_proxy_the_forwarded_address_is_the_client() throws IOException {
         String client = randomAddress();
         long started = System.nanoTime();
-        List<Raw> answers = new ArrayList<>();
+        List<RawHttp.Answer> answers = new ArrayList<>();
         for (int i = 0; i < 2 * LIMIT; i++) {
             answers.add(viaProxy("GET", "/api/account-setup/" + bogusToken(), null, client));
         }
@@ -123,17 +115,17 @@ class RateLimitTest extends OwnContextTest {
         double seconds = (System.nanoTime() - started) / 1e9;
 
         // LIMIT at once, then one more per 60/LIMIT s elapsed as the bucket refills
-        assertThat(answers.subList(0, LIMIT)).allSatisfy(a -> assertThat(a.status).isEqualTo(404));
-        long allowed = answers.stream().filter(a -> a.status == 404).count();
+        assertThat(answers.subList(0, LIMIT)).allSatisfy(a -> assertThat(a.status()).isEqualTo(404));
+        long allowed = answers.stream().filter(a -> a.status() == 404).count();
         assertThat(allowed).isBetween((long) LIMIT, LIMIT + (long) Math.ceil(seconds * LIMIT / 60.0) + 1);
-        assertThat(answers.stream().filter(a -> a.status != 404))
+        assertThat(answers.stream().filter(a -> a.status() != 404))
                 .hasSize(answers.size() - (int) allowed)
                 .allSatisfy(a -> {
-                    assertThat(a.status).isEqualTo(429);
-                    assertThat(a.headers).containsKey("retry-after");
+                    assertThat(a.status()).isEqualTo(429);
+                    assertThat(a.headers()).containsKey("retry-after");
                 });
         // another client behind the same proxy has its own budget
-        assertThat(viaProxy("GET", "/api/account-setup/" + bogusToken(), null, randomAddress()).status).isEqualTo(404);
+        assertThat(viaProxy("GET", "/api/account-setup/" + bogusToken(), null, randomAddress()).status()).isEqualTo(404);
     }
 
     /** Every spelling of an anonymous path that a client might try, with the method and body it takes. */
@@ -162,10 +154,10 @@ class RateLimitTest extends OwnContextTest {
     }
 
     /** Answers that never reached an anonymous endpoint's controller: refused before routing, or routed nowhere. */
-    private static boolean refusedBeforeTheEndpoint(Raw answer) {
-        return answer.status == 401
-                || answer.body.contains("\"code\":\"request-rejected\"")
-                || answer.body.contains("\"code\":\"not-found\"") && !answer.body.contains("invalid-invitation");
+    private static boolean refusedBeforeTheEndpoint(RawHttp.Answer answer) {
+        return answer.status() == 401
+                || answer.body().contains("\"code\":\"request-rejected\"")
+                || answer.body().contains("\"code\":\"not-found\"") && !answer.body().contains("invalid-invitation");
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -174,17 +166,17 @@ class RateLimitTest extends OwnContextTest {
             throws IOException {
         String client = randomAddress();
         long started = System.nanoTime();
-        List<Raw> answers = new ArrayList<>();
+        List<RawHttp.Answer> answers = new ArrayList<>();
         for (int i = 0; i < LIMIT + 10; i++) {
             answers.add(viaProxy(method, path, body, client));
         }
         double seconds = (System.nanoTime() - started) / 1e9;
 
-        long reached = answers.stream().filter(a -> a.status != 429 && !refusedBeforeTheEndpoint(a)).count();
+        long reached = answers.stream().filter(a -> a.status() != 429 && !refusedBeforeTheEndpoint(a)).count();
         assertThat(reached).as("answers that reached the endpoint past the budget of " + LIMIT)
                 .isLessThanOrEqualTo(LIMIT + (long) Math.ceil(seconds * LIMIT / 60.0) + 1);
         assertThat(answers).as("every answer is problem+json or the endpoint's own JSON")
-                .allSatisfy(a -> assertThat(a.headers.get("content-type")).startsWith("application/"));
+                .allSatisfy(a -> assertThat(a.headers().get("content-type")).startsWith("application/"));
     }
 
     @Test
@@ -195,15 +187,15 @@ class RateLimitTest extends OwnContextTest {
         }
 
         for (String[] spelling : spellings().toList()) {
-            Raw answer = viaProxy(spelling[0], spelling[1], spelling[2], client);
-            assertThat(answer.status == 429 || refusedBeforeTheEndpoint(answer))
-                    .as(spelling[0] + " " + spelling[1] + " answered " + answer.status + " " + answer.body).isTrue();
+            RawHttp.Answer answer = viaProxy(spelling[0], spelling[1], spelling[2], client);
+            assertThat(answer.status() == 429 || refusedBeforeTheEndpoint(answer))
+                    .as(spelling[0] + " " + spelling[1] + " answered " + answer.status() + " " + answer.body()).isTrue();
         }
         // the encoded spellings that the router takes for the endpoints meet the same budget
-        assertThat(viaProxy("POST", "/api/regi%73trations", "{}", client).status).isEqualTo(429);
-        assertThat(viaProxy("GET", "/api/account-%73etup/" + bogusToken(), null, client).status).isEqualTo(429);
-        assertThat(viaProxy("GET", "/api/dev/%74oken?username=admin", null, client).status).isEqualTo(429);
-        assertThat(viaProxy("POST", "/api/registrations;x=1", "{}", client).status).isEqualTo(429);
+        assertThat(viaProxy("POST", "/api/regi%73trations", "{}", client).status()).isEqualTo(429);
+        assertThat(viaProxy("GET", "/api/account-%73etup/" + bogusToken(), null, client).status()).isEqualTo(429);
+        assertThat(viaProxy("GET", "/api/dev/%74oken?username=admin", null, client).status()).isEqualTo(429);
+        assertThat(viaProxy("POST", "/api/registrations;x=1", "{}", client).status()).isEqualTo(429);
     }
 
     @Test
@@ -212,11 +204,11 @@ class RateLimitTest extends OwnContextTest {
                 {"ssoEnabled": false, "thirdPartyRegistrationEnabled": true, "registrationWorkflowEnabled": true}""")
                 .token(admin).send().status()).isEqualTo(200);
         String username = "expiring-" + ThreadLocalRandom.current().nextInt(1_000_000);
-        Raw received = viaProxy("POST", "/api/registrations", """
+        RawHttp.Answer received = viaProxy("POST", "/api/registrations", """
                 {"username": "%s", "email": "%s@visitor.example", "firstName": "Eve", "lastName": "Expiring",
                  "organizationName": "Expiring %s", "termsAccepted": true}""".formatted(username, username, username),
                 randomAddress());
-        assertThat(received.status).as(received.body).isEqualTo(202);
+        assertThat(received.status()).as(received.body()).isEqualTo(202);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> "EXPIRED".equals(jdbc.sql(
                         "select status from registration_view where username = ?").param(username)
@@ -255,41 +247,8 @@ class RateLimitTest extends OwnContextTest {
         return emails;
     }
 
-    record Raw(int status, Map<String, String> headers, String body) {
-    }
-
-    /** One HTTP/1.1 request over a socket bound to the trusted proxy's address. */
-    private Raw viaProxy(String method, String path, String json, String forwardedFor) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(PROXY, 0));
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            socket.setSoTimeout(10_000);
-            byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
-            StringBuilder request = new StringBuilder()
-                    .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-                    .append("Host: localhost:").append(port).append("\r\n")
-                    .append("X-Forwarded-For: ").append(forwardedFor).append("\r\n")
-                    .append("Connection: close\r\n");
-            if (json != null) {
-                request.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
-            }
-            request.append("\r\n");
-            OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
-            out.flush();
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            in.transferTo(all);
-            String text = all.toString(StandardCharsets.UTF_8);
-            int end = text.indexOf("\r\n\r\n");
-            String[] lines = text.substring(0, end).split("\r\n");
-            Map<String, String> headers = new TreeMap<>();
-            for (int i = 1; i < lines.length; i++) {
-                int colon = lines[i].indexOf(':');
-                headers.put(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
-            }
-            return new Raw(Integer.parseInt(lines[0].split(" ")[1]), headers, text.substring(end + 4));
-        }
+    /** One request over a socket bound to the trusted proxy's address, which forwards for {@code forwardedFor}. */
+    private RawHttp.Answer viaProxy(String method, String path, String json, String forwardedFor) throws IOException {
+        return RawHttp.send(PROXY, port, method, path, json, Map.of("X-Forwarded-For", forwardedFor));
     }
 }

@@ -122,6 +122,12 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         if (e instanceof ConflictException conflict) {
             return conflict(conflict);
         }
+        if (e instanceof TooManyRequestsException busy) {
+            ResponseEntity<Object> answer = problem(HttpStatus.TOO_MANY_REQUESTS, busy.code(), busy.getMessage(), Map.of());
+            return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, busy.retryAfter().toSeconds())))
+                    .body(answer.getBody());
+        }
         if (e instanceof NotFoundException || e instanceof AggregateNotFoundException) {
             return problem(HttpStatus.NOT_FOUND, "not-found", "no such resource", Map.of());
         }
@@ -201,7 +207,7 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     }
 
     private static final List<Class<? extends Throwable>> KNOWN = List.of(
-            RuleViolationException.class, ConflictException.class, NotFoundException.class,
+            RuleViolationException.class, ConflictException.class, NotFoundException.class, TooManyRequestsException.class,
             FieldErrors.InvalidRequestException.class, InvalidValueException.class,
             AggregateNotFoundException.class, ConflictingAggregateVersionException.class,
             AggregateStreamCreationException.class, ConcurrencyException.class,

@@ -12,6 +12,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.stereotype.Component;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -26,9 +27,10 @@ import java.util.stream.Collectors;
  * take {@code 0-0-4000-8000-1} for the bootstrap admin.
  *
  * <p>One exception: a token whose subject is no user at all (a client id, as client
- * credentials tokens have), that carries the {@code audit:read} scope and whose client id is
- * on the configured allowlist ({@code portal.security.audit-clients}) makes its caller a
- * {@link MachineClientAuthentication}, which may only read the audit record and the reports.
+ * credentials tokens have), that carries the {@code audit:read} or {@code metrics:read} scope
+ * and whose client id is on that scope's allowlist ({@code portal.security.audit-clients},
+ * {@code portal.security.metrics-clients}) makes its caller a
+ * {@link MachineClientAuthentication}, which may only read what the scope covers.
  * A known user's token never becomes one, even a disabled user's. Every refusal is the same
  * "invalid token" to the caller, so it learns nothing about which check failed; operators
  * see which one (see {@link SecurityRefusals}).
@@ -40,13 +42,19 @@ public class ActorAuthenticationConverter implements Converter<Jwt, AbstractAuth
     static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._~:@/-]{1,128}");
 
     private final ActorDirectory directory;
-    private final Set<String> auditClients;
+    /** Per machine-client scope, the client ids allowed to hold it. */
+    private final Map<String, Set<String>> allowed;
 
     public ActorAuthenticationConverter(ActorDirectory directory,
-                                        @Value("${portal.security.audit-clients:}") List<String> auditClients) {
+                                        @Value("${portal.security.audit-clients:}") List<String> auditClients,
+                                        @Value("${portal.security.metrics-clients:}") List<String> metricsClients) {
         this.directory = directory;
-        this.auditClients = auditClients.stream().map(String::strip).filter(id -> !id.isEmpty())
-                .collect(Collectors.toUnmodifiableSet());
+        this.allowed = Map.of(MachineClientAuthentication.AUDIT_READ, ids(auditClients),
+                MachineClientAuthentication.METRICS_READ, ids(metricsClients));
+    }
+
+    private static Set<String> ids(List<String> configured) {
+        return configured.stream().map(String::strip).filter(id -> !id.isEmpty()).collect(Collectors.toUnmodifiableSet());
     }
 
     @Override
@@ -60,12 +68,18 @@ public class ActorAuthenticationConverter implements Converter<Jwt, AbstractAuth
             }
             return new JwtAuthenticationToken(jwt, List.of(), userId.get().toString());
         }
-        if (userId.isEmpty() && subject != null && CLIENT_ID.matcher(subject).matches()
-                && MachineClientAuthentication.scopes(jwt).contains(MachineClientAuthentication.AUDIT_READ)) {
-            if (!auditClients.contains(subject)) {
-                throw new InvalidBearerTokenException("a machine client that is not on the audit:read allowlist");
+        if (userId.isEmpty() && subject != null && CLIENT_ID.matcher(subject).matches()) {
+            Set<String> asked = MachineClientAuthentication.scopes(jwt);
+            Set<String> granted = allowed.entrySet().stream()
+                    .filter(scope -> asked.contains(scope.getKey()) && scope.getValue().contains(subject))
+                    .map(Map.Entry::getKey)
+                    .collect(Collectors.toUnmodifiableSet());
+            if (!granted.isEmpty()) {
+                return new MachineClientAuthentication(jwt, subject, granted);
             }
-            return new MachineClientAuthentication(jwt, subject);
+            if (allowed.keySet().stream().anyMatch(asked::contains)) {
+                throw new InvalidBearerTokenException("a machine client that is not on the allowlist of its scope");
+            }
         }
         throw new InvalidBearerTokenException("the subject is no user of this service");
     }

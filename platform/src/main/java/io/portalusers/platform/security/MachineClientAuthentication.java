@@ -7,36 +7,44 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * A caller that is not a user of this service but a machine client (an auditor's or a
- * reporting tool's) whose token carries the {@value #AUDIT_READ} scope. It reads the audit
- * record and the reports, and nothing else: every other request is refused before any
- * controller runs (see {@link SecurityConfiguration}).
+ * A caller that is not a user of this service but a machine client: an auditor's or a
+ * reporting tool's whose token carries the {@value #AUDIT_READ} scope, or a metrics scraper's
+ * with {@value #METRICS_READ}, each allowed by configuration. It reads what its granted scopes
+ * cover, and nothing else: every other request is refused before any controller runs (see
+ * {@link MachineClients}).
  */
 public final class MachineClientAuthentication extends AbstractAuthenticationToken {
 
     public static final String AUDIT_READ = "audit:read";
+    public static final String METRICS_READ = "metrics:read";
     /** The name it goes by wherever a caller's name is kept (never a user id). */
     public static final String NAME_PREFIX = "client:";
 
     private final Jwt token;
     private final String clientId;
+    private final Set<String> granted;
 
-    MachineClientAuthentication(Jwt token, String clientId) {
-        super(List.of(new SimpleGrantedAuthority("SCOPE_" + AUDIT_READ)));
+    MachineClientAuthentication(Jwt token, String clientId, Set<String> granted) {
+        super(granted.stream().map(scope -> new SimpleGrantedAuthority("SCOPE_" + scope)).toList());
         this.token = token;
         this.clientId = clientId;
+        this.granted = Set.copyOf(granted);
         setAuthenticated(true);
     }
 
     public String clientId() {
         return clientId;
+    }
+
+    /** Whether the client asked for {@code scope} and its configuration allows it. */
+    public boolean has(String scope) {
+        return granted.contains(scope);
     }
 
     @Override

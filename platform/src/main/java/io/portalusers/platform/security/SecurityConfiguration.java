@@ -1,11 +1,17 @@
 package io.portalusers.platform.security;
 
+import io.portalusers.api.UserId;
+import io.portalusers.platform.actor.Actor;
+import io.portalusers.platform.actor.ActorDirectory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
@@ -14,18 +20,19 @@ import java.util.List;
 /**
  * Callers present a JWT bearer token whose subject is their user id. What they may do is
  * decided from this service's own state (see {@link ActorAuthenticationConverter}). Machine
- * clients with the {@code audit:read} scope only read (see {@link MachineClients}).
+ * clients only read what their scopes cover (see {@link MachineClients}). Metrics are for
+ * Portal Admins and allowed scrapers.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
 
     private static final String[] OPERATIONS = {
-            "/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus",
+            "/actuator/health", "/actuator/health/**", "/actuator/info",
             "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/error"};
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, ActorAuthenticationConverter actors, ProblemSecurityHandlers problems,
-                            ObjectProvider<AnonymousEndpoints> anonymous) throws Exception {
+                            ObjectProvider<AnonymousEndpoints> anonymous, ActorDirectory directory) throws Exception {
         List<AnonymousEndpoints> open = anonymous.orderedStream().toList();
         http.csrf(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
@@ -35,8 +42,11 @@ public class SecurityConfiguration {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(a -> {
                     // first: a machine client reads the audit record and reports, and nothing else
-                    a.requestMatchers(MachineClients::outsideAuditReads).denyAll();
+                    a.requestMatchers(MachineClients::outsideGrantedReads).denyAll();
                     a.requestMatchers(OPERATIONS).permitAll();
+                    // metrics tell an attacker what the service does and how much: Portal Admins and allowed scrapers only
+                    a.requestMatchers(MachineClients.METRICS).access((caller, context) ->
+                            new AuthorizationDecision(isMetricsReader(caller.get(), directory)));
                     for (AnonymousEndpoints endpoints : open) {
                         a.requestMatchers(endpoints.matchers().toArray(RequestMatcher[]::new)).permitAll();
                     }
@@ -48,5 +58,13 @@ public class SecurityConfiguration {
                         .accessDeniedHandler(problems))
                 .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems));
         return http.build();
+    }
+
+    private static boolean isMetricsReader(Authentication caller, ActorDirectory directory) {
+        if (caller instanceof MachineClientAuthentication client) {
+            return client.has(MachineClientAuthentication.METRICS_READ);
+        }
+        return caller instanceof JwtAuthenticationToken user
+                && directory.find(UserId.of(user.getName())).map(Actor::isPortalAdmin).orElse(false);
     }
 }

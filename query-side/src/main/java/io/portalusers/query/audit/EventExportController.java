@@ -12,6 +12,7 @@ import io.portalusers.platform.problem.RuleViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -30,6 +31,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -58,8 +60,13 @@ class EventExportController {
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate readOnly;
     private final ObjectMapper json;
+    private final ExportSlots slots;
+    private final Duration statementTimeout;
 
-    EventExportController(JdbcTemplate jdbc, PlatformTransactionManager transactions, ObjectMapper json) {
+    EventExportController(JdbcTemplate jdbc, PlatformTransactionManager transactions, ObjectMapper json,
+                          ExportSlots slots, @Value("${portal.audit.export.statement-timeout}") Duration statementTimeout) {
+        this.slots = slots;
+        this.statementTimeout = statementTimeout;
         JdbcTemplate streaming = new JdbcTemplate(jdbc.getDataSource());
         streaming.setFetchSize(FETCH_SIZE);
         this.jdbc = new NamedParameterJdbcTemplate(streaming);
@@ -116,7 +123,12 @@ class EventExportController {
         }
         sql.append(" order by globalindex");
         RowFilter filter = organization == null ? rs -> true : new MembershipWindow(organization.toString(), fromText);
-        StreamingResponseBody body = out -> stream(sql.toString(), params, out, csv, filter);
+        ExportSlots.Slot slot = slots.take(reader);
+        StreamingResponseBody body = out -> {
+            try (slot) {
+                stream(sql.toString(), params, out, csv, filter);
+            }
+        };
         return ResponseEntity.ok()
                 .contentType(csv ? CSV : JSON_LINES)
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=events." + format)
@@ -171,8 +183,8 @@ class EventExportController {
     private void stream(String sql, MapSqlParameterSource params, OutputStream out, boolean csv, RowFilter filter) {
         Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
         readOnly.executeWithoutResult(status -> {
-            // an export may outlast the statement and idle limits the pool sets for commands
-            jdbc.getJdbcTemplate().execute("set local statement_timeout = 0");
+            // an export may outlast the statement limit the pool sets for commands, but not without end
+            jdbc.getJdbcTemplate().execute("set local statement_timeout = " + statementTimeout.toMillis());
             jdbc.getJdbcTemplate().execute("set local idle_in_transaction_session_timeout = '10min'");
             try {
                 if (csv) {

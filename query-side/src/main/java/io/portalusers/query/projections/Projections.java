@@ -71,11 +71,14 @@ class Projections {
                 positions.put(segment.getKey(), position.orElse(0));
                 error |= segment.getValue().isErrorState();
             }
-            // right after a (re)start not every segment is claimed yet: only all of them caught up counts
+            // right after a (re)start not every segment is claimed yet: only all of them caught up counts;
+            // and Axon's own flag says a segment has read what it saw, not that it reached the head
+            long head = head();
             boolean allSegments = positions.size() == tokens.fetchSegments(name).length;
             boolean caughtUp = allSegments && !positions.isEmpty()
-                    && processor.processingStatus().values().stream().allMatch(EventTrackerStatus::isCaughtUp);
-            return new Status(name, processor.isRunning(), processor.isReplaying(), caughtUp, head(), positions, error);
+                    && processor.processingStatus().values().stream().allMatch(EventTrackerStatus::isCaughtUp)
+                    && positions.values().stream().allMatch(position -> position >= head);
+            return new Status(name, processor.isRunning(), processor.isReplaying(), caughtUp, head, positions, error);
         });
     }
 
