@@ -34,6 +34,9 @@ public final class CommandFixtures {
     public static final Actor DEVELOPER = actor(Role.DEVELOPER, List.of(new Membership(ACME, Role.DEVELOPER)));
     public static final Actor ORG_PUBLISHER = actor(Role.ORG_PUBLISHER, List.of(new Membership(ACME, Role.ORG_PUBLISHER)));
     public static final Actor GLOBEX_ADMIN = actor(Role.ORG_ADMIN, List.of(new Membership(GLOBEX, Role.ORG_ADMIN)));
+    /** A Developer account that is Org Admin of both organizations: only Developers have several memberships (R-ADD-5). */
+    public static final Actor ACME_AND_GLOBEX_ADMIN = actor(Role.DEVELOPER,
+            List.of(new Membership(ACME, Role.ORG_ADMIN), new Membership(GLOBEX, Role.ORG_ADMIN)));
     public static final Actor DISABLED_PORTAL_ADMIN =
             new Actor(UserId.random(), Role.PORTAL_ADMIN, UserSource.PORTAL, false, List.of());
 
@@ -47,7 +50,7 @@ public final class CommandFixtures {
 
     public static void register(AggregateTestFixture<?> fixture) {
         CommandFixtures all = new CommandFixtures(PORTAL_ADMIN, API_OWNER, ORG_ADMIN, DEVELOPER, ORG_PUBLISHER,
-                GLOBEX_ADMIN, DISABLED_PORTAL_ADMIN);
+                GLOBEX_ADMIN, ACME_AND_GLOBEX_ADMIN, DISABLED_PORTAL_ADMIN);
         fixture.registerCommandHandlerInterceptor(new ActorInterceptor(id -> Optional.ofNullable(all.actors.get(id))));
     }
 

@@ -26,8 +26,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   Developers of PORTAL schemes too, and enable or disable anyone (R-STATE-1);
  * - a role is a Global Publisher's only (R-EDIT-2), memberships a Developer's, and a
  *   publisher never becomes an Org User (R-EDIT-5);
- * - an Org Admin edits, enables and disables portal-managed users of its organization only
- *   (R-EDIT-4, R-STATE-1), never a role, and resends their activation email;
+ * - an Org Admin edits, enables and disables portal-managed users of its organizations only
+ *   (R-EDIT-4, R-STATE-1), never a role, and changes memberships in the organizations it
+ *   administers only (R-EDIT-4);
+ * - whoever controls a user's email controls its account: an Org Admin changes the email of,
+ *   and resends the activation email to, only a user all of whose organizations it
+ *   administers (R-EDIT-6); a user also in another organization is the Portal Admin's;
  * - an activation email is resent to pending portal-managed users only: an IdP user signs in
  *   through its identity provider (R-ADD-7);
  * - everyone else manages nobody.
@@ -36,9 +40,12 @@ class AuthorizationMatrixTest extends ApiTest {
 
     enum ActorKind { PORTAL_ADMIN, API_OWNER, ORG_ADMIN, ORG_ADMIN_OF_OTHER_ORG, ORG_PUBLISHER, DEVELOPER, IDP_USER }
 
-    enum Operation { EDIT_DETAILS, CHANGE_ROLE, CHANGE_MEMBERSHIPS, ENABLE, DISABLE, RESEND_ACTIVATION }
+    /** EDIT_DETAILS changes the names, CHANGE_EMAIL the email. */
+    enum Operation { EDIT_DETAILS, CHANGE_EMAIL, CHANGE_ROLE, CHANGE_MEMBERSHIPS, ENABLE, DISABLE, RESEND_ACTIVATION }
 
-    enum Target { SELF, PORTAL_DEVELOPER, IDP_DEVELOPER_OF_PORTAL_SCHEME, IDP_DEVELOPER_OF_IDP_SCHEME, PUBLISHER, PORTAL_ADMIN }
+    /** SHARED_DEVELOPER: a portal-managed Developer of organization A whose membership in B is Org Admin. */
+    enum Target { SELF, PORTAL_DEVELOPER, SHARED_DEVELOPER, IDP_DEVELOPER_OF_PORTAL_SCHEME, IDP_DEVELOPER_OF_IDP_SCHEME,
+        PUBLISHER, PORTAL_ADMIN }
 
     /** For an Org Admin, "own" is the organization it administers; for everyone else, organization A. */
     enum NewUser { PUBLISHER, DEVELOPER_IN_OWN_ORG, DEVELOPER_IN_OTHER_ORG, ORG_ADMIN_IN_OWN_ORG, ORG_PUBLISHER_IN_OWN_ORG }
@@ -70,7 +77,7 @@ class AuthorizationMatrixTest extends ApiTest {
                 }
                 return switch (operation) {
                     case ENABLE, DISABLE -> Expected.ALLOWED;
-                    case EDIT_DETAILS -> idp ? Expected.forbidden("R-EDIT-3") : Expected.ALLOWED;
+                    case EDIT_DETAILS, CHANGE_EMAIL -> idp ? Expected.forbidden("R-EDIT-3") : Expected.ALLOWED;
                     case CHANGE_ROLE -> idp ? Expected.forbidden("R-EDIT-3")
                             : publisher ? Expected.ALLOWED : Expected.unprocessable("R-EDIT-2");
                     case CHANGE_MEMBERSHIPS -> target == Target.IDP_DEVELOPER_OF_IDP_SCHEME ? Expected.forbidden("R-EDIT-3")
@@ -78,9 +85,20 @@ class AuthorizationMatrixTest extends ApiTest {
                     case RESEND_ACTIVATION -> idp ? Expected.unprocessable("R-ADD-7") : Expected.ALLOWED;
                 };
             }
-            case ORG_ADMIN -> {
-                if (target != Target.PORTAL_DEVELOPER || operation == Operation.CHANGE_ROLE) {
+            case ORG_ADMIN, ORG_ADMIN_OF_OTHER_ORG -> {
+                // the Org Admin of A has both Developers; the Org Admin of B only the one also in B
+                boolean theirs = target == Target.SHARED_DEVELOPER
+                        || target == Target.PORTAL_DEVELOPER && actor == ActorKind.ORG_ADMIN;
+                if (!theirs || operation == Operation.CHANGE_ROLE) {
                     return notTheirs;
+                }
+                if (target == Target.SHARED_DEVELOPER) {
+                    return switch (operation) {
+                        case CHANGE_EMAIL, RESEND_ACTIVATION -> Expected.forbidden("R-EDIT-6");
+                        // the requested memberships drop the one in the organization the actor does not administer
+                        case CHANGE_MEMBERSHIPS -> Expected.forbidden("R-EDIT-4");
+                        default -> Expected.ALLOWED;
+                    };
                 }
                 return Expected.ALLOWED;
             }
@@ -160,6 +178,8 @@ class AuthorizationMatrixTest extends ApiTest {
         Api.Call call = switch (operation) {
             case EDIT_DETAILS -> api.patch("/api/users/" + targetId, """
                     {"firstName": "Edited", "lastName": "Name"}""");
+            case CHANGE_EMAIL -> api.patch("/api/users/" + targetId, """
+                    {"email": "changed-%s@example.com"}""".formatted(unique()));
             case CHANGE_ROLE -> api.put("/api/users/" + targetId + "/role", """
                     {"role": "%s"}""".formatted(target == Target.PUBLISHER ? "PORTAL_ADMIN"
                     : target == Target.PORTAL_ADMIN || target == Target.SELF ? "API_OWNER" : "ORG_ADMIN"));
@@ -212,6 +232,8 @@ class AuthorizationMatrixTest extends ApiTest {
     private String fresh(Target target) {
         return switch (target) {
             case PORTAL_DEVELOPER -> givenUser(Role.DEVELOPER, membership(orgA, Role.DEVELOPER)).toString();
+            case SHARED_DEVELOPER -> givenUser(Role.DEVELOPER, membership(orgA, Role.DEVELOPER),
+                    membership(orgB, Role.ORG_ADMIN)).toString();
             case IDP_DEVELOPER_OF_PORTAL_SCHEME -> provision(portalScheme);
             case IDP_DEVELOPER_OF_IDP_SCHEME -> provision(idpScheme);
             case PUBLISHER -> givenUser(Role.API_OWNER).toString();

@@ -147,6 +147,9 @@ public class User {
             }
         } else {
             requireOrgAdminOfPortalManagedUser(actor, "R-EDIT-4");
+            if (command.email() != null && !command.email().equals(email)) {
+                requireOrgAdminOfEveryOrganization(actor);
+            }
         }
         if (command.name() != null && !command.name().equals(name)) {
             apply(new UserNameChanged(userId, command.name()));
@@ -232,7 +235,10 @@ public class User {
         return AggregateLifecycle.getVersion();
     }
 
-    /** R-ADD-7: who may edit the user may invite it again; every earlier invitation is void after it (R-ACT-2). */
+    /**
+     * R-ADD-7: who may change the user's email may invite it again (R-EDIT-6); every earlier
+     * invitation is void after it (R-ACT-2).
+     */
     @CommandHandler
     public long handle(ResendActivationEmail command, Actor actor, PortalState portal, Invitations invitations) {
         requireNotSelf(actor);
@@ -240,6 +246,7 @@ public class User {
             requireSsoDisabled(portal);
         } else {
             requireOrgAdminOfPortalManagedUser(actor, "R-EDIT-4");
+            requireOrgAdminOfEveryOrganization(actor);
         }
         if (source != UserSource.PORTAL) {
             throw unprocessable("R-ADD-7", "user", "an external IdP user signs in through its identity provider");
@@ -320,6 +327,22 @@ public class User {
         boolean member = memberships.stream().anyMatch(m -> administered.contains(m.organizationId()));
         if (administered.isEmpty() || source != UserSource.PORTAL || !member) {
             throw forbidden(ruleId, "an Org Admin manages only portal-managed users of the organizations it administers");
+        }
+    }
+
+    /**
+     * R-EDIT-6: the activation link goes to the user's email, so whoever sets the email or
+     * sends the link there may take the account, with every membership it holds. An Org Admin
+     * does either only for a user all of whose organizations it administers; a user also in
+     * another organization is the Portal Admin's, so that no Org Admin gains an account in an
+     * organization it does not administer. A user an Org Admin adds has organizations it
+     * administers only (R-ADD-3), so its invitation at creation needs no such check.
+     */
+    private void requireOrgAdminOfEveryOrganization(Actor actor) {
+        Set<OrganizationId> administered = actor.administeredOrganizations();
+        if (!memberships.stream().allMatch(m -> administered.contains(m.organizationId()))) {
+            throw forbidden("R-EDIT-6", "the user is also a member of an organization you do not administer: "
+                    + "only a Portal Admin changes its email or sends its activation email");
         }
     }
 

@@ -3,6 +3,7 @@ package io.portalusers.query.audit;
 import io.portalusers.api.InvalidValueException;
 import io.portalusers.api.OrganizationId;
 import io.portalusers.platform.actor.AuditReader;
+import io.portalusers.platform.actor.ReaderScope;
 import io.portalusers.platform.problem.RuleViolationException;
 import io.portalusers.platform.web.Page;
 import org.springframework.http.MediaType;
@@ -26,7 +27,7 @@ import java.util.UUID;
 /**
  * RELIABILITY U1: the record of every command, accepted or refused, newest first. Portal
  * Admins and audit:read machine clients read all of it; Org Admins the records about their
- * organizations.
+ * organizations, which name of a user's organizations only theirs (R-SEARCH-5).
  */
 @RestController
 class CommandAuditQueryController {
@@ -41,6 +42,23 @@ class CommandAuditQueryController {
 
     record AuditRecord(long id, Instant recordedAt, String actorId, String command, String targetId,
                        List<UUID> organizations, String correlationId, String reason, String outcome, String code) {
+
+        /** The record as {@code scope}'s reader sees it: a target user's other organizations left out. */
+        AuditRecord seenBy(ReaderScope scope) {
+            UUID target = uuid(targetId);
+            List<UUID> shown = organizations.stream()
+                    .filter(organization -> scope.shows(target, new OrganizationId(organization))).toList();
+            return new AuditRecord(id, recordedAt, actorId, command, targetId, shown, correlationId, reason, outcome,
+                    code);
+        }
+
+        private static UUID uuid(String text) {
+            try {
+                return text == null ? null : UUID.fromString(text);
+            } catch (IllegalArgumentException notAUser) {
+                return null;
+            }
+        }
     }
 
     @GetMapping(path = "/api/audit/commands", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -72,10 +90,12 @@ class CommandAuditQueryController {
                     administered.stream().map(OrganizationId::value).toArray(UUID[]::new));
         }
         String where = conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
+        ReaderScope scope = ReaderScope.of(reader);
         List<AuditRecord> items = jdbc.sql("select * from command_audit" + where
                         + " order by recorded_at desc, id desc limit :limit offset :offset")
                 .params(params).param("limit", request.size()).param("offset", request.offset())
-                .query(CommandAuditQueryController::row).list();
+                .query(CommandAuditQueryController::row).list()
+                .stream().map(record -> record.seenBy(scope)).toList();
         long total = jdbc.sql("select count(*) from command_audit" + where).params(params).query(Long.class).single();
         return request.of(items, total);
     }

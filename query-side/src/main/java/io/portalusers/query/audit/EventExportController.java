@@ -3,11 +3,14 @@ package io.portalusers.query.audit;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portalusers.api.InvalidValueException;
 import io.portalusers.api.OrganizationId;
 import io.portalusers.api.user.MembershipsChanged;
 import io.portalusers.api.user.UserCreated;
 import io.portalusers.platform.actor.AuditReader;
+import io.portalusers.platform.actor.ReaderScope;
 import io.portalusers.platform.problem.RuleViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -43,7 +46,7 @@ import java.util.UUID;
  * while they were members) or one user, in a time range, streamed as JSON Lines or CSV with
  * the same fields. Rows are read through a cursor and written as they come, so memory stays
  * flat on millions of events. Portal Admins and audit:read machine clients export everything; an Org Admin
- * its own organization.
+ * its own organization, and of its members' memberships those in its organizations only (R-SEARCH-5).
  */
 @RestController
 class EventExportController {
@@ -122,11 +125,13 @@ class EventExportController {
             params.addValue("to", org.axonframework.common.DateTimeUtils.formatInstant(to));
         }
         sql.append(" order by globalindex");
-        RowFilter filter = organization == null ? rs -> true : new MembershipWindow(organization.toString(), fromText);
+        // without an organization the reader reads everything (checked above)
+        Rows rows = organization == null ? rs -> json.readTree(rs.getString("payload"))
+                : new MembershipWindow(organization.toString(), fromText, ReaderScope.of(reader));
         ExportSlots.Slot slot = slots.take(reader);
         StreamingResponseBody body = out -> {
             try (slot) {
-                stream(sql.toString(), params, out, csv, filter);
+                stream(sql.toString(), params, out, csv, rows);
             }
         };
         return ResponseEntity.ok()
@@ -135,52 +140,82 @@ class EventExportController {
                 .body(body);
     }
 
-    /** Whether a row goes into the export. */
+    /** What of a row goes into the export: its payload as the reader may see it, or null for nothing. */
     @FunctionalInterface
-    private interface RowFilter {
-        boolean include(ResultSet rs) throws SQLException, IOException;
+    private interface Rows {
+        JsonNode payload(ResultSet rs) throws SQLException, IOException;
     }
 
     /**
      * An organization's export: its own events, and a user's events while it was a member
      * (from the event that made it one to the one that ended it, both included), the same
      * window an Org Admin reads of the user's history. Earlier events are read to know where a
-     * user stood when the time range starts, and left out. Memory: one flag per member.
+     * user stood when the time range starts, and left out. Of a user's memberships the reader
+     * sees those its scope shows (R-SEARCH-5), and, as in the history, a memberships change of
+     * none of those is left out. Memory: per member a flag and the memberships shown.
      */
-    private final class MembershipWindow implements RowFilter {
+    private final class MembershipWindow implements Rows {
 
         private final String organization;
         private final String from;
+        private final ReaderScope scope;
         private final Map<String, Boolean> member = new HashMap<>();
+        private final Map<String, JsonNode> shown = new HashMap<>();
 
-        MembershipWindow(String organization, String from) {
+        MembershipWindow(String organization, String from, ReaderScope scope) {
             this.organization = organization;
             this.from = from;
+            this.scope = scope;
         }
 
         @Override
-        public boolean include(ResultSet rs) throws SQLException, IOException {
+        public JsonNode payload(ResultSet rs) throws SQLException, IOException {
             String aggregate = rs.getString("aggregateidentifier");
+            // parsed here only for the events that set memberships; others only once they go out
+            JsonNode payload = null;
             boolean visible;
             if (aggregate.equals(organization)) {
                 visible = true;
             } else {
                 boolean before = member.getOrDefault(aggregate, false);
                 boolean after = before;
+                boolean seenChange = true;
                 if (MEMBERSHIP_EVENTS.contains(rs.getString("payloadtype"))) {
+                    payload = json.readTree(rs.getString("payload"));
                     after = false;
-                    for (JsonNode membership : json.readTree(rs.getString("payload")).path("memberships")) {
+                    for (JsonNode membership : payload.path("memberships")) {
                         after |= organization.equals(membership.path("organizationId").asText());
                     }
                     member.put(aggregate, after);
+                    UUID user = UUID.fromString(aggregate);
+                    if (!scope.seesAllOf(user)) {
+                        payload = seenBy(payload, user);
+                        JsonNode now = payload.path("memberships");
+                        seenChange = !now.equals(shown.put(aggregate, now));
+                    }
                 }
-                visible = before || after;
+                visible = (before || after) && seenChange;
             }
-            return visible && (from == null || rs.getString("timestamp").compareTo(from) >= 0);
+            if (!visible || from != null && rs.getString("timestamp").compareTo(from) < 0) {
+                return null;
+            }
+            return payload != null ? payload : json.readTree(rs.getString("payload"));
+        }
+
+        /** The payload with the memberships the reader may not see left out. */
+        private JsonNode seenBy(JsonNode payload, UUID user) {
+            ObjectNode copy = payload.deepCopy();
+            ArrayNode memberships = copy.putArray("memberships");
+            for (JsonNode membership : payload.path("memberships")) {
+                if (scope.shows(user, OrganizationId.of(membership.path("organizationId").asText()))) {
+                    memberships.add(membership);
+                }
+            }
+            return copy;
         }
     }
 
-    private void stream(String sql, MapSqlParameterSource params, OutputStream out, boolean csv, RowFilter filter) {
+    private void stream(String sql, MapSqlParameterSource params, OutputStream out, boolean csv, Rows rows) {
         Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
         readOnly.executeWithoutResult(status -> {
             // an export may outlast the statement limit the pool sets for commands, but not without end
@@ -192,13 +227,14 @@ class EventExportController {
                 }
                 jdbc.query(sql, params, rs -> {
                     try {
-                        if (!filter.include(rs)) {
+                        JsonNode payload = rows.payload(rs);
+                        if (payload == null) {
                             return;
                         }
                         if (csv) {
-                            writeCsv(rs, writer);
+                            writeCsv(rs, payload, writer);
                         } else {
-                            writeJsonLine(rs, writer);
+                            writeJsonLine(rs, payload, writer);
                         }
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
@@ -211,7 +247,7 @@ class EventExportController {
         });
     }
 
-    private void writeJsonLine(ResultSet rs, Writer writer) throws SQLException, IOException {
+    private void writeJsonLine(ResultSet rs, JsonNode payload, Writer writer) throws SQLException, IOException {
         JsonNode metadata = json.readTree(rs.getString("metadata"));
         try (JsonGenerator line = json.createGenerator(writer)
                 .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
@@ -227,20 +263,20 @@ class EventExportController {
             line.writeStringField("correlationId", metadata.path("correlationId").asText(null));
             line.writeStringField("reason", metadata.path("reason").asText(null));
             line.writeFieldName("payload");
-            line.writeTree(json.readTree(rs.getString("payload")));
+            line.writeTree(payload);
             line.writeEndObject();
         }
         writer.write('\n');
     }
 
-    private void writeCsv(ResultSet rs, Writer writer) throws SQLException, IOException {
+    private void writeCsv(ResultSet rs, JsonNode payload, Writer writer) throws SQLException, IOException {
         JsonNode metadata = json.readTree(rs.getString("metadata"));
         List<String> values = List.of(
                 Long.toString(rs.getLong("globalindex")), rs.getString("timestamp"), nullToEmpty(rs.getString("type")),
                 rs.getString("aggregateidentifier"), Long.toString(rs.getLong("sequencenumber")),
                 simpleName(rs.getString("payloadtype")), metadata.path("actorId").asText(""),
                 metadata.path("correlationId").asText(""), metadata.path("reason").asText(""),
-                json.writeValueAsString(json.readTree(rs.getString("payload"))));
+                json.writeValueAsString(payload));
         writer.write(String.join(",", values.stream().map(EventExportController::csvField).toList()) + "\r\n");
     }
 

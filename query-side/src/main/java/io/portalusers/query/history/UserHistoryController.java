@@ -3,7 +3,9 @@ package io.portalusers.query.history;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portalusers.api.InvalidValueException;
 import io.portalusers.api.OrganizationId;
+import io.portalusers.api.user.MembershipsChanged;
 import io.portalusers.platform.actor.AuditReader;
+import io.portalusers.platform.actor.ReaderScope;
 import io.portalusers.platform.problem.NotFoundException;
 import io.portalusers.platform.problem.RuleViolationException;
 import io.portalusers.platform.web.Page;
@@ -31,7 +33,10 @@ import java.util.stream.IntStream;
  * events from the one that made it a member (included) to the one that ended the membership
  * (included), and the account at the instants in between; this holds for users who have left
  * as for those who joined from elsewhere. A user who may see the account but not audit it
- * (its owner) gets a 403, anyone else a 404, as for {@code GET /api/users/{id}}.
+ * (its owner) gets a 403, anyone else a 404, as for {@code GET /api/users/{id}}. Such an Org
+ * Admin sees the memberships in its organizations only (R-SEARCH-5): the entries and the
+ * account leave out the others, and a memberships change in other organizations alone is
+ * no entry of its history, as the events outside the membership are not.
  */
 @RestController
 class UserHistoryController {
@@ -134,27 +139,38 @@ class UserHistoryController {
 
     /**
      * What of a user's record the reader may see: all of it, or the events around its
-     * memberships in the organizations the reader administers.
+     * memberships in the organizations the reader administers. {@code states} are the states
+     * after each event as the reader sees them (R-SEARCH-5).
      */
-    private record Audit(List<UserState> states, boolean everything, Set<OrganizationId> organizations) {
+    private record Audit(List<RecordedEvent> events, List<UserState> states, boolean everything,
+                         Set<OrganizationId> organizations) {
 
         boolean member(UserState state) {
             return state.memberships().stream().anyMatch(m -> organizations.contains(m.organizationId()));
         }
 
-        /** An event is visible when the user was such a member just before it or just after it. */
+        /**
+         * An event is visible when the user was such a member just before it or just after it,
+         * unless it changed only memberships the reader does not see.
+         */
         boolean visible(int event) {
-            return everything || member(states.get(event)) || (event > 0 && member(states.get(event - 1)));
+            if (everything) {
+                return true;
+            }
+            boolean whileMember = member(states.get(event)) || (event > 0 && member(states.get(event - 1)));
+            return whileMember && !(event > 0 && events.get(event).payload() instanceof MembershipsChanged
+                    && states.get(event).memberships().equals(states.get(event - 1).memberships()));
         }
     }
 
     /** The state after each event, once the reader may audit at least part of the user's record. */
     private static Audit auditable(AuditReader reader, UUID id, List<RecordedEvent> events) {
-        List<UserState> states = UserState.after(events);
+        ReaderScope scope = ReaderScope.of(reader);
+        List<UserState> states = UserState.after(events).stream().map(state -> state.seenBy(scope)).toList();
         if (states.isEmpty()) {
             throw new NotFoundException("no such user");
         }
-        Audit audit = new Audit(states, reader.readsEverything(), reader.administeredOrganizations());
+        Audit audit = new Audit(events, states, reader.readsEverything(), reader.administeredOrganizations());
         if (IntStream.range(0, states.size()).anyMatch(audit::visible)) {
             return audit;
         }

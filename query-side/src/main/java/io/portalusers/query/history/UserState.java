@@ -14,6 +14,7 @@ import io.portalusers.api.user.UserEnabled;
 import io.portalusers.api.user.UserLanguageChanged;
 import io.portalusers.api.user.UserNameChanged;
 import io.portalusers.api.user.UserSource;
+import io.portalusers.platform.actor.ReaderScope;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -97,6 +98,14 @@ record UserState(UUID id, String username, String email, String firstName, Strin
         return new UserState(id, username, newEmail, newFirst, newLast, newLanguage, newRole.category(), newRole,
                 newMemberships, newEnabled, newActivation, newInvitation, source, schemeId, createdAt, at.time(),
                 at.sequenceNumber());
+    }
+
+    /** This state as {@code scope}'s reader sees it: without the memberships it may not see (R-SEARCH-5). */
+    UserState seenBy(ReaderScope scope) {
+        List<Membership> shown = scope.memberships(id, memberships);
+        return shown.size() == memberships.size() ? this : new UserState(id, username, email, firstName, lastName,
+                language, category, role, shown, enabled, activation, invitation, source, schemeId, createdAt,
+                updatedAt, version);
     }
 
     /** This state as seen at {@code instant} (an issued invitation may have expired by then). */

@@ -6,6 +6,7 @@ import io.portalusers.api.user.Role;
 import io.portalusers.api.user.UserCategory;
 import io.portalusers.api.user.UserSource;
 import io.portalusers.platform.actor.Actor;
+import io.portalusers.platform.actor.ReaderScope;
 import io.portalusers.platform.problem.FieldErrors;
 import io.portalusers.platform.problem.RuleViolationException;
 import io.portalusers.platform.web.Page;
@@ -65,6 +66,7 @@ class UserSearchController {
     record UserPage(List<UserView> items, int page, int size, long total, boolean totalIsLowerBound) {
     }
 
+    /** Who the user is, and no membership: what a typing Org Admin may see of anyone it finds (R-SEARCH-5). */
     record Suggestion(UUID id, String fullName, String email, String username) {
     }
 
@@ -173,8 +175,15 @@ class UserSearchController {
                     + (withRole == null ? "" : " and o.org_role = :role") + ")");
             where.param("organization", inOrganization);
         } else if (withRole != null) {
+            // R-SEARCH-5: a role held in an organization the reader does not see matches nothing,
+            // or the results would tell an Org Admin what the user is elsewhere
             where.and("(u.account_role = :role or exists (select 1 from user_membership_view r"
-                    + " where r.user_id = u.user_id and r.org_role = :role))");
+                    + " where r.user_id = u.user_id and r.org_role = :role"
+                    + (actor.isPortalAdmin() ? "" : " and (r.organization_id in (:administered) or r.user_id = :reader)")
+                    + "))");
+            if (!actor.isPortalAdmin()) {
+                where.param("reader", actor.userId().value());
+            }
         }
         if (withRole != null) {
             where.param("role", withRole.name());
@@ -207,8 +216,10 @@ class UserSearchController {
                 int from = (int) Math.min(request.offset(), matches.size());
                 ids = matches.subList(from, Math.min(from + request.size(), matches.size()));
             }
+            ReaderScope scope = ReaderScope.of(actor);
             List<UserView> items = ids.isEmpty() ? List.of()
-                    : page("u.user_id in (:ids)", Map.of("ids", ids), orderBy, ids.size(), 0);
+                    : page("u.user_id in (:ids)", Map.of("ids", ids), orderBy, ids.size(), 0).stream()
+                    .map(user -> user.seenBy(scope)).toList();
             return new UserPage(items, request.page(), request.size(), capped ? countCap : matches.size(), capped);
         });
     }

@@ -6,6 +6,7 @@ import io.portalusers.api.user.Role;
 import io.portalusers.api.user.UserCategory;
 import io.portalusers.api.user.UserSource;
 import io.portalusers.platform.actor.Actor;
+import io.portalusers.platform.actor.ReaderScope;
 import io.portalusers.platform.problem.NotFoundException;
 import io.portalusers.platform.web.Versions;
 import org.springframework.http.MediaType;
@@ -26,7 +27,8 @@ import java.util.UUID;
 /**
  * One user as the projection has it. Who may read it follows R-SEARCH-4: a Portal Admin
  * reads everyone, an Org Admin the users of the organizations it administers, and anyone
- * their own account. Any other user is answered as if it did not exist.
+ * their own account. Any other user is answered as if it did not exist. Of a user it reads,
+ * an Org Admin sees the memberships in its organizations only (R-SEARCH-5).
  */
 @RestController
 class UsersQueryController {
@@ -41,6 +43,14 @@ class UsersQueryController {
                     UserCategory category, Role role, List<Membership> memberships, boolean enabled,
                     String activation, Invitation invitation, UserSource source, UUID schemeId, Instant createdAt,
                     Instant updatedAt, long version) {
+
+        /** The user as {@code scope}'s reader sees it: without the memberships it may not see (R-SEARCH-5). */
+        UserView seenBy(ReaderScope scope) {
+            List<Membership> shown = scope.memberships(id, memberships);
+            return shown.size() == memberships.size() ? this : new UserView(id, username, email, firstName, lastName,
+                    language, category, role, shown, enabled, activation, invitation, source, schemeId, createdAt,
+                    updatedAt, version);
+        }
     }
 
     /**
@@ -98,6 +108,7 @@ class UsersQueryController {
                 .query(UsersQueryController::users)
                 .stream().findFirst()
                 .filter(user -> mayRead(actor, user))
+                .map(user -> user.seenBy(ReaderScope.of(actor)))
                 .orElseThrow(() -> new NotFoundException("no such user"));
         return ResponseEntity.ok().eTag(Versions.etag(view.version())).body(view);
     }
