@@ -4,6 +4,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.portalusers.api.UserId;
 import io.portalusers.api.user.Role;
+import io.portalusers.api.user.UserDisabled;
 import io.portalusers.platform.PlatformEnvironment;
 import io.portalusers.platform.embedded.LocalTokens;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,19 @@ class AuthenticationApiTest extends ApiTest {
         assertThat(response.json().get("detail").asText()).isEqualTo("a valid bearer token is required");
         assertThat(response.header("WWW-Authenticate")).contains("Bearer");
         assertThat(eventCount()).isEqualTo(events);
+    }
+
+    @Test
+    void R_STATE_1_a_disabled_users_valid_token_stops_working_at_once() {
+        UserId developer = givenUser(Role.DEVELOPER);
+        String token = tokenFor(developer);
+        assertThat(api.get("/api/users/" + developer).token(token).send().status()).isNotEqualTo(401);
+
+        givenEvent(developer, new UserDisabled(developer));
+
+        Api.Response refused = api.get("/api/users/" + developer).token(token).send();
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.json().get("code").asText()).isEqualTo("unauthenticated");
     }
 
     @Test

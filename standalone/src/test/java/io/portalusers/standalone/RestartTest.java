@@ -69,6 +69,17 @@ class RestartTest {
         }
     }
 
+    @Test
+    void the_embedded_default_commits_to_disk_so_a_power_cut_loses_no_acknowledged_command() {
+        try (ConfigurableApplicationContext running = start()) {
+            JdbcClient jdbc = running.getBean(JdbcClient.class);
+
+            assertThat(jdbc.sql("show fsync").query(String.class).single()).isEqualTo("on");
+            assertThat(jdbc.sql("show synchronous_commit").query(String.class).single()).isEqualTo("on");
+            assertThat(jdbc.sql("show full_page_writes").query(String.class).single()).isEqualTo("on");
+        }
+    }
+
     private List<Path> emails() throws IOException {
         Path folder = dataDir.resolve("mail");
         if (!Files.isDirectory(folder)) {
