@@ -1,8 +1,11 @@
 package io.portalusers.command.registration;
 
+import io.portalusers.api.organization.OrganizationName;
+import io.portalusers.api.registration.DuplicateRegistrationNamesReserved;
 import io.portalusers.api.registration.RegistrationAccepted;
 import io.portalusers.api.registration.RegistrationCompleted;
 import io.portalusers.api.registration.RegistrationFailed;
+import io.portalusers.api.registration.RegistrationId;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -13,6 +16,10 @@ import org.springframework.stereotype.Component;
  * created yet, under a unique constraint, written in the transaction that accepts. Of two
  * requests naming one new organization, the first accepted wins; the other's acceptance
  * rolls back (409, code R-REG-1) and it stays pending.
+ * <p>
+ * R-REG-4: a registration without the workflow that named an existing user's email or
+ * username reserves its name here too, with the same statement, and for good (no
+ * organization is created to take it over), as a fresh one's organization keeps it.
  */
 @Component
 @ProcessingGroup("command-lookups")
@@ -26,8 +33,17 @@ class RegistrationLookup {
 
     @EventHandler
     void on(RegistrationAccepted event) {
+        reserve(event.registrationId(), event.organizationName());
+    }
+
+    @EventHandler
+    void on(DuplicateRegistrationNamesReserved event) {
+        reserve(event.registrationId(), event.organizationName());
+    }
+
+    private void reserve(RegistrationId registration, OrganizationName organizationName) {
         jdbc.sql("insert into registration_organization_lookup (registration_id, name_key) values (?, ?)")
-                .params(event.registrationId().value(), event.organizationName().key())
+                .params(registration.value(), organizationName.key())
                 .update();
     }
 

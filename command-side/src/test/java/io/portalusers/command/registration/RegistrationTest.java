@@ -5,6 +5,7 @@ import io.portalusers.api.organization.OrganizationName;
 import io.portalusers.api.registration.ApproveRegistration;
 import io.portalusers.api.registration.CompleteRegistration;
 import io.portalusers.api.registration.DuplicateRegistrationAttempted;
+import io.portalusers.api.registration.DuplicateRegistrationNamesReserved;
 import io.portalusers.api.registration.FailRegistration;
 import io.portalusers.api.registration.RegistrationAccepted;
 import io.portalusers.api.registration.RegistrationCompleted;
@@ -250,23 +251,116 @@ class RegistrationTest {
                 .expectNoEvents();
     }
 
+    private static final UserId OWNER = UserId.random();
+
+    static DuplicateRegistrationAttempted duplicate(UserId emailOwner, UserId usernameOwner) {
+        return new DuplicateRegistrationAttempted(ID, USERNAME, EMAIL, NAME, LANGUAGE, ORGANIZATION, emailOwner,
+                usernameOwner);
+    }
+
+    /**
+     * R-REG-4: without the workflow an existing email reserves the organization name, as the
+     * acceptance of a fresh one does (two events, one of which the name lookup takes), and
+     * creates nothing: no acceptance, so no organization or user follow.
+     */
     @Test
-    void R_REG_4_an_existing_email_or_username_records_the_attempt_and_creates_nothing() {
-        UserId owner = UserId.random();
-        checks.emails.put(EmailAddress.of("WILE@coyote.example").key(), owner);
+    void R_REG_4_without_the_workflow_an_existing_email_reserves_the_organization_name_and_creates_nothing() {
+        checks.emails.put(EmailAddress.of("WILE@coyote.example").key(), OWNER);
         fixture.givenNoPriorActivity()
                 .when(submit())
                 .expectSuccessfulHandlerExecution()
-                .expectEvents(new DuplicateRegistrationAttempted(ID, USERNAME, EMAIL, NAME, LANGUAGE, ORGANIZATION,
-                        owner, null))
+                .expectEvents(duplicate(OWNER, null), new DuplicateRegistrationNamesReserved(ID, ORGANIZATION))
                 .expectNoScheduledDeadlines();
-        checks.emails.clear();
-        checks.usernames.put(USERNAME.key(), owner);
-        checks.settings = new PortalSettings(false, true, true);
+    }
+
+    @Test
+    void R_REG_4_without_the_workflow_an_existing_username_reserves_the_organization_name_and_creates_nothing() {
+        checks.usernames.put(USERNAME.key(), OWNER);
         fixture.givenNoPriorActivity()
                 .when(submit())
-                .expectEvents(new DuplicateRegistrationAttempted(ID, USERNAME, EMAIL, NAME, LANGUAGE, ORGANIZATION,
-                        null, owner));
+                .expectSuccessfulHandlerExecution()
+                .expectEvents(duplicate(null, OWNER), new DuplicateRegistrationNamesReserved(ID, ORGANIZATION))
+                .expectNoScheduledDeadlines();
+    }
+
+    /** R-REG-4: with the workflow an existing email schedules the expiry a fresh request gets. */
+    @Test
+    void R_REG_4_with_the_workflow_an_existing_email_schedules_the_expiry_as_a_fresh_one_does() {
+        checks.settings = new PortalSettings(false, true, true);
+        checks.emails.put(EMAIL.key(), OWNER);
+        fixture.givenNoPriorActivity()
+                .when(submit())
+                .expectSuccessfulHandlerExecution()
+                .expectEvents(duplicate(OWNER, null))
+                .expectScheduledDeadlineWithName(now.plus(EXPIRY), Registration.EXPIRY_DEADLINE);
+    }
+
+    @Test
+    void R_REG_4_with_the_workflow_an_existing_username_schedules_the_expiry_as_a_fresh_one_does() {
+        checks.settings = new PortalSettings(false, true, true);
+        checks.usernames.put(USERNAME.key(), OWNER);
+        fixture.givenNoPriorActivity()
+                .when(submit())
+                .expectSuccessfulHandlerExecution()
+                .expectEvents(duplicate(null, OWNER))
+                .expectScheduledDeadlineWithName(now.plus(EXPIRY), Registration.EXPIRY_DEADLINE);
+    }
+
+    /** R-REG-4: the deadline of a duplicate finds nothing pending and appends nothing. */
+    @Test
+    void R_REG_4_the_expiry_of_a_duplicate_appends_nothing() {
+        checks.settings = new PortalSettings(false, true, true);
+        checks.emails.put(EMAIL.key(), OWNER);
+        fixture.givenCommands(submit())
+                .whenTimeElapses(EXPIRY.plusSeconds(1))
+                .expectTriggeredDeadlinesWithName(Registration.EXPIRY_DEADLINE)
+                .expectNoEvents();
+    }
+
+    /** R-REG-4: a taken organization name is refused before anything else, whoever's address it comes with. */
+    @Test
+    void R_REG_4_a_taken_organization_name_is_refused_alike_for_an_existing_email_and_appends_nothing() {
+        checks.emails.put(EMAIL.key(), OWNER);
+        checks.organizationNames.add(ORGANIZATION.key());
+        fixture.givenNoPriorActivity()
+                .when(submit())
+                .expectException(conflictBy("R-REG-1"))
+                .expectNoEvents();
+    }
+
+    @Test
+    void R_REG_4_registration_closed_refuses_an_existing_email_alike_and_appends_nothing() {
+        checks.settings = new PortalSettings(false, false, false);
+        checks.emails.put(EMAIL.key(), OWNER);
+        fixture.givenNoPriorActivity()
+                .when(submit())
+                .expectException(refusedBy("R-REG-1"))
+                .expectNoEvents();
+    }
+
+    /** A duplicate is no request: nothing completes it, fails it, or decides on it. */
+    @Test
+    void R_REG_4_a_duplicate_is_never_completed() {
+        fixture.given(duplicate(OWNER, null), new DuplicateRegistrationNamesReserved(ID, ORGANIZATION))
+                .when(new CompleteRegistration(ID))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void R_REG_4_a_duplicate_is_never_failed() {
+        fixture.given(duplicate(OWNER, null), new DuplicateRegistrationNamesReserved(ID, ORGANIZATION))
+                .when(new FailRegistration(ID, "R-ADD-6"))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void R_REG_4_a_duplicate_is_not_approved() {
+        fixture.given(duplicate(OWNER, null))
+                .when(new ApproveRegistration(ID), by(CommandFixtures.PORTAL_ADMIN))
+                .expectException(conflictBy("R-REG-2"))
+                .expectNoEvents();
     }
 
     @Test
