@@ -575,6 +575,41 @@ class RegistrationApiTest extends ApiTest {
         probeWithTheWorkflow(visitor -> new Visitor(owner.username(), visitor.email(), visitor.organization()));
     }
 
+    /**
+     * R-REG-4: a registration with a fresh address makes its username taken (the user is
+     * created). One with an existing address must leave its username taken too, or a visitor
+     * who later registers that username with an address of their own learns from the email
+     * they get (account setup, or "username taken") whether the first address had an
+     * account. Both later registrations are told the username is taken, at once.
+     */
+    @Test
+    void R_REG_4_an_existing_email_leaves_its_username_taken_as_a_fresh_one_does() {
+        settings(true, false);
+        Visitor owner = existingUser();
+        Visitor existing = Visitor.fresh().withEmail(owner.email());
+        Visitor fresh = Visitor.fresh();
+        assertThat(comparable(register(existing))).isEqualTo(comparable(register(fresh)));
+
+        Visitor laterExisting = new Visitor(existing.username(), letters(10) + "@visitor.example", "Org " + letters(10));
+        Visitor laterFresh = new Visitor(fresh.username(), letters(10) + "@visitor.example", "Org " + letters(10));
+        Api.Response answerExisting = register(laterExisting);
+        Api.Response answerFresh = register(laterFresh);
+
+        assertThat(answerFresh.status()).isEqualTo(202);
+        assertThat(comparable(answerExisting)).isEqualTo(comparable(answerFresh));
+        for (Visitor later : List.of(laterExisting, laterFresh)) {
+            MimeMessage told = MAIL.await(later.email(), 1).get(0);
+            assertThat(Mailbox.part(told, "text/plain")).as(later.toString())
+                    .contains("Der Benutzername " + later.username() + " ist im API-Portal bereits vergeben")
+                    .doesNotContain("/api/account-setup/");
+        }
+        awaitRequest(fresh, "COMPLETED");
+        // the registration with the existing address still made no user: its username is only held
+        assertThat(usersNamed(existing)).isZero();
+        assertThat(usersNamed(fresh)).isEqualTo(1);
+        assertThat(MAIL.to(laterExisting.email())).hasSize(1);
+    }
+
     private long duplicates() {
         return jdbc.sql("select count(*) from domainevententry where payloadtype = ?")
                 .param(DuplicateRegistrationAttempted.class.getName()).query(Long.class).single();

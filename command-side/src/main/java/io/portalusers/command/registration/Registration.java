@@ -56,9 +56,11 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * An email or username that already belongs to a user ends the request at once with
  * {@link DuplicateRegistrationAttempted}: nothing is created, and the visitor's answer is
  * the same as for any other request (R-REG-4). So is everything the submission leaves
- * behind: without the workflow the duplicate reserves the organization name as an accepted
- * request does ({@link DuplicateRegistrationNamesReserved}); with it, it schedules the same
- * expiry deadline, which then finds nothing pending.
+ * behind: without the workflow the duplicate reserves the organization name and the
+ * username as an accepted request does ({@link DuplicateRegistrationNamesReserved}); with it,
+ * it schedules the same expiry deadline, which then finds nothing pending. A username an
+ * accepted or duplicate registration holds counts as taken, as the user that a fresh one
+ * creates would take it.
  */
 @Aggregate
 public class Registration {
@@ -95,7 +97,8 @@ public class Registration {
         requireNewOrganizationName(command.organizationName(), checks);
         Optional<UserId> emailOwner = checks.userWithEmail(command.email());
         Optional<UserId> usernameOwner = checks.userWithUsername(command.username());
-        boolean duplicate = emailOwner.isPresent() || usernameOwner.isPresent();
+        boolean usernameHeld = checks.usernameReserved(command.username());
+        boolean duplicate = emailOwner.isPresent() || usernameOwner.isPresent() || usernameHeld;
         boolean workflow = settings.registrationWorkflowEnabled();
         Instant expires = workflow ? policy.now().plus(policy.expiry()) : null;
         // R-REG-4: a duplicate leaves what a fresh request leaves and does the same work (as
@@ -114,7 +117,8 @@ public class Registration {
             // the deadline of a duplicate finds it not pending and changes nothing
             deadlines.schedule(expires, EXPIRY_DEADLINE);
         } else if (duplicate) {
-            apply(new DuplicateRegistrationNamesReserved(command.registrationId(), command.organizationName()));
+            apply(new DuplicateRegistrationNamesReserved(command.registrationId(), command.organizationName(),
+                    command.username()));
         } else {
             // events applied in a constructor reach the event sourcing handlers after it: from the command
             apply(new RegistrationAccepted(command.registrationId(), organizationIdOf(command.registrationId()),
@@ -126,8 +130,8 @@ public class Registration {
     /**
      * R-REG-2: a Portal Admin approves a pending request. The organization name must still be
      * free (an organization, or an earlier approved request, may have taken it: first approved
-     * wins), and so must the username and email; otherwise the request stays pending and the
-     * admin may reject it.
+     * wins), and so must the username (a user's, or held by another registration) and email;
+     * otherwise the request stays pending and the admin may reject it.
      */
     @CommandHandler
     public long handle(ApproveRegistration command, Actor actor, RegistrationChecks checks, RegistrationPolicy policy) {
@@ -137,8 +141,8 @@ public class Registration {
         if (checks.userWithEmail(email).isPresent()) {
             throw new ConflictException("R-ADD-6", "email", "this email address belongs to a user by now; reject the request");
         }
-        if (checks.userWithUsername(username).isPresent()) {
-            throw new ConflictException("R-ADD-6", "username", "this username belongs to a user by now; reject the request");
+        if (checks.userWithUsername(username).isPresent() || checks.usernameReserved(username)) {
+            throw new ConflictException("R-ADD-6", "username", "this username is taken by now; reject the request");
         }
         apply(new RegistrationAccepted(registrationId, organizationIdOf(registrationId), userIdOf(registrationId),
                 username, email, name, language, organizationName, true));

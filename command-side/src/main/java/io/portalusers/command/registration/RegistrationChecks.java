@@ -28,4 +28,11 @@ public interface RegistrationChecks {
 
     /** R-REG-4, R-ADD-6: the user with this username. */
     Optional<UserId> userWithUsername(Username username);
+
+    /**
+     * R-REG-4: a registration holds this username: an accepted one whose user is not created
+     * yet, or one without the workflow that named an existing user's email (for good, as the
+     * user of a fresh one would have it).
+     */
+    boolean usernameReserved(Username username);
 }

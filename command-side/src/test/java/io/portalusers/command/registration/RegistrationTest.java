@@ -69,6 +69,7 @@ class RegistrationTest {
         final Set<String> organizationNames = new HashSet<>();
         final Map<String, UserId> emails = new HashMap<>();
         final Map<String, UserId> usernames = new HashMap<>();
+        final Set<String> reservedUsernames = new HashSet<>();
 
         @Override
         public PortalSettings settings() {
@@ -88,6 +89,11 @@ class RegistrationTest {
         @Override
         public Optional<UserId> userWithUsername(Username username) {
             return Optional.ofNullable(usernames.get(username.key()));
+        }
+
+        @Override
+        public boolean usernameReserved(Username username) {
+            return reservedUsernames.contains(username.key());
         }
     }
 
@@ -269,7 +275,7 @@ class RegistrationTest {
         fixture.givenNoPriorActivity()
                 .when(submit())
                 .expectSuccessfulHandlerExecution()
-                .expectEvents(duplicate(OWNER, null), new DuplicateRegistrationNamesReserved(ID, ORGANIZATION))
+                .expectEvents(duplicate(OWNER, null), new DuplicateRegistrationNamesReserved(ID, ORGANIZATION, USERNAME))
                 .expectNoScheduledDeadlines();
     }
 
@@ -279,8 +285,32 @@ class RegistrationTest {
         fixture.givenNoPriorActivity()
                 .when(submit())
                 .expectSuccessfulHandlerExecution()
-                .expectEvents(duplicate(null, OWNER), new DuplicateRegistrationNamesReserved(ID, ORGANIZATION))
+                .expectEvents(duplicate(null, OWNER), new DuplicateRegistrationNamesReserved(ID, ORGANIZATION, USERNAME))
                 .expectNoScheduledDeadlines();
+    }
+
+    /**
+     * R-REG-4: a username another registration holds (accepted, its user not created yet; or
+     * reserved by one that named an existing email) is taken, as a user's is: the request is a
+     * duplicate with no owner to notify but the address it came with, and reserves as one.
+     */
+    @Test
+    void R_REG_4_a_username_a_registration_holds_is_taken() {
+        checks.reservedUsernames.add(Username.of("WILE").key());
+        fixture.givenNoPriorActivity()
+                .when(submit())
+                .expectSuccessfulHandlerExecution()
+                .expectEvents(duplicate(null, null), new DuplicateRegistrationNamesReserved(ID, ORGANIZATION, USERNAME))
+                .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void R_REG_4_an_approval_is_refused_when_a_registration_holds_the_username_by_now() {
+        checks.reservedUsernames.add(USERNAME.key());
+        fixture.given(pending())
+                .when(new ApproveRegistration(ID), by(CommandFixtures.PORTAL_ADMIN))
+                .expectException(conflictBy("R-ADD-6"))
+                .expectNoEvents();
     }
 
     /** R-REG-4: with the workflow an existing email schedules the expiry a fresh request gets. */
@@ -341,7 +371,7 @@ class RegistrationTest {
     /** A duplicate is no request: nothing completes it, fails it, or decides on it. */
     @Test
     void R_REG_4_a_duplicate_is_never_completed() {
-        fixture.given(duplicate(OWNER, null), new DuplicateRegistrationNamesReserved(ID, ORGANIZATION))
+        fixture.given(duplicate(OWNER, null), new DuplicateRegistrationNamesReserved(ID, ORGANIZATION, USERNAME))
                 .when(new CompleteRegistration(ID))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
@@ -349,7 +379,7 @@ class RegistrationTest {
 
     @Test
     void R_REG_4_a_duplicate_is_never_failed() {
-        fixture.given(duplicate(OWNER, null), new DuplicateRegistrationNamesReserved(ID, ORGANIZATION))
+        fixture.given(duplicate(OWNER, null), new DuplicateRegistrationNamesReserved(ID, ORGANIZATION, USERNAME))
                 .when(new FailRegistration(ID, "R-ADD-6"))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
