@@ -427,6 +427,9 @@ class RegistrationApiTest extends ApiTest {
         Visitor owner = Visitor.fresh();
         assertThat(register(owner).status()).isEqualTo(202);
         awaitRequest(owner, "COMPLETED");
+        // the notifier writes to an account it knows: its account setup email says it does (the
+        // registrations view may be ahead of the notifier, whose segments run apart)
+        MAIL.await(owner.email(), 1);
         long duplicatesBefore = duplicates();
 
         Api.Response fresh = register(Visitor.fresh());
@@ -452,6 +455,166 @@ class RegistrationApiTest extends ApiTest {
         assertThat(jdbc.sql("select count(*) from email_lookup where email_key = lower(?)").param(owner.email())
                 .query(Long.class).single()).isEqualTo(1);
         assertThat(usersNamed(owner)).isEqualTo(1);
+    }
+
+    /**
+     * A user that exists before the test registers anything: the address and the username a
+     * visitor may name, and which a probe then tries to find out about.
+     */
+    private Visitor existingUser() {
+        String unique = letters(10);
+        Visitor user = new Visitor("old-" + unique, unique + "@existing.example", "Org " + unique);
+        UserId id = UserId.random();
+        givenEvent(id, new UserCreated(id, Username.of(user.username()), EmailAddress.of(user.email()),
+                new PersonName("Olga", "Old"), Language.ENGLISH, Role.DEVELOPER, List.of(), UserSource.PORTAL, null,
+                false));
+        return user;
+    }
+
+    /** An answer as a visitor can compare it: status, headers but the per-request ones, body but its correlation id. */
+    private static List<Object> comparable(Api.Response response) {
+        Object body = response.body();
+        if (response.contentType().startsWith("application/problem+json")) {
+            com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode) response.json();
+            json.remove("correlationId");
+            body = json;
+        }
+        return List.of(response.status(), comparableHeaders(response), body);
+    }
+
+    /** Registration expiry deadlines that are scheduled: due in about {@code portal.registration.expiry} (30 days). */
+    private long scheduledExpiries() {
+        return jdbc.sql("""
+                        select count(*) from scheduled_tasks
+                        where execution_time between now() + interval '29 days' and now() + interval '31 days'""")
+                .query(Long.class).single();
+    }
+
+    /**
+     * R-REG-4, the probe of a security review: a visitor registers with someone's address
+     * (or username) and a made-up organization name, and another with a fresh address and
+     * another made-up name; then a fresh address names each organization again. Were the
+     * later answers to differ, they would tell whether the first address had an account.
+     * The first answers are allowed (202) alike, the later ones refused (409, R-REG-1) alike:
+     * the duplicate reserved its organization name exactly as the accepted registration did.
+     */
+    private void probeWithoutTheWorkflow(java.util.function.UnaryOperator<Visitor> naming) {
+        settings(true, false);
+        Visitor existing = naming.apply(Visitor.fresh());
+        Visitor fresh = Visitor.fresh();
+
+        Api.Response firstExisting = register(existing);
+        Api.Response firstFresh = register(fresh);
+        Api.Response laterExisting = register(Visitor.fresh().withOrganization(existing.organization()));
+        Api.Response laterFresh = register(Visitor.fresh().withOrganization(fresh.organization().toUpperCase()));
+
+        assertThat(firstFresh.status()).as(firstFresh.body()).isEqualTo(202);
+        assertThat(comparable(firstExisting)).isEqualTo(comparable(firstFresh));
+        assertThat(laterFresh.status()).as(laterFresh.body()).isEqualTo(409);
+        assertThat(laterFresh.json().get("code").asText()).isEqualTo("R-REG-1");
+        assertThat(comparable(laterExisting)).isEqualTo(comparable(laterFresh));
+        // nothing was made for the duplicate: its name stays taken without an organization or a user;
+        // it is no request for Portal Admins to list (nor counted in the registration figures)
+        awaitRequest(fresh, "COMPLETED");
+        assertThat(api.get("/api/registrations?size=100").token(admin).send().json().get("items")
+                .findValuesAsText("organizationName")).contains(fresh.organization())
+                .doesNotContain(existing.organization());
+        assertThat(organizationsNamed(fresh.organization())).isEqualTo(1);
+        assertThat(organizationsNamed(existing.organization())).isZero();
+        assertThat(register(Visitor.fresh().withOrganization(existing.organization())).status()).isEqualTo(409);
+    }
+
+    @Test
+    void R_REG_4_an_existing_email_reserves_the_organization_name_as_a_fresh_one_does() {
+        Visitor owner = existingUser();
+        probeWithoutTheWorkflow(visitor -> visitor.withEmail(owner.email().toUpperCase()));
+        assertThat(usersNamed(owner)).isEqualTo(1);
+    }
+
+    @Test
+    void R_REG_4_an_existing_username_reserves_the_organization_name_as_a_fresh_one_does() {
+        Visitor owner = existingUser();
+        probeWithoutTheWorkflow(visitor -> new Visitor(owner.username(), visitor.email(), visitor.organization()));
+        assertThat(usersNamed(owner)).isEqualTo(1);
+    }
+
+    /**
+     * R-REG-4 with the workflow: a request waits and reserves no name, so the later answers
+     * for both names are allowed (202) alike, and both leave one expiry deadline behind. A
+     * name an organization has is refused alike, whichever address names it.
+     */
+    private void probeWithTheWorkflow(java.util.function.UnaryOperator<Visitor> naming) {
+        settings(true, true);
+        Visitor existing = naming.apply(Visitor.fresh());
+        Visitor fresh = Visitor.fresh();
+        String taken = "Taken " + letters(10);
+        organization(taken);
+
+        long expiries = scheduledExpiries();
+        Api.Response firstExisting = register(existing);
+        long afterExisting = scheduledExpiries();
+        Api.Response firstFresh = register(fresh);
+        long afterFresh = scheduledExpiries();
+        Api.Response laterExisting = register(Visitor.fresh().withOrganization(existing.organization()));
+        Api.Response laterFresh = register(Visitor.fresh().withOrganization(fresh.organization()));
+        Api.Response takenExisting = register(naming.apply(Visitor.fresh()).withOrganization(taken));
+        Api.Response takenFresh = register(Visitor.fresh().withOrganization(taken));
+
+        assertThat(firstFresh.status()).as(firstFresh.body()).isEqualTo(202);
+        assertThat(comparable(firstExisting)).isEqualTo(comparable(firstFresh));
+        assertThat(laterFresh.status()).as(laterFresh.body()).isEqualTo(202);
+        assertThat(comparable(laterExisting)).isEqualTo(comparable(laterFresh));
+        assertThat(takenFresh.status()).isEqualTo(409);
+        assertThat(comparable(takenExisting)).isEqualTo(comparable(takenFresh));
+        assertThat(afterExisting - expiries).as("expiry deadlines the existing one left").isEqualTo(1);
+        assertThat(afterFresh - afterExisting).as("expiry deadlines the fresh one left").isEqualTo(1);
+    }
+
+    @Test
+    void R_REG_4_with_the_workflow_an_existing_email_leaves_what_a_fresh_one_leaves() {
+        Visitor owner = existingUser();
+        probeWithTheWorkflow(visitor -> visitor.withEmail(owner.email()));
+    }
+
+    @Test
+    void R_REG_4_with_the_workflow_an_existing_username_leaves_what_a_fresh_one_leaves() {
+        Visitor owner = existingUser();
+        probeWithTheWorkflow(visitor -> new Visitor(owner.username(), visitor.email(), visitor.organization()));
+    }
+
+    /**
+     * R-REG-4: a registration with a fresh address makes its username taken (the user is
+     * created). One with an existing address must leave its username taken too, or a visitor
+     * who later registers that username with an address of their own learns from the email
+     * they get (account setup, or "username taken") whether the first address had an
+     * account. Both later registrations are told the username is taken, at once.
+     */
+    @Test
+    void R_REG_4_an_existing_email_leaves_its_username_taken_as_a_fresh_one_does() {
+        settings(true, false);
+        Visitor owner = existingUser();
+        Visitor existing = Visitor.fresh().withEmail(owner.email());
+        Visitor fresh = Visitor.fresh();
+        assertThat(comparable(register(existing))).isEqualTo(comparable(register(fresh)));
+
+        Visitor laterExisting = new Visitor(existing.username(), letters(10) + "@visitor.example", "Org " + letters(10));
+        Visitor laterFresh = new Visitor(fresh.username(), letters(10) + "@visitor.example", "Org " + letters(10));
+        Api.Response answerExisting = register(laterExisting);
+        Api.Response answerFresh = register(laterFresh);
+
+        assertThat(answerFresh.status()).isEqualTo(202);
+        assertThat(comparable(answerExisting)).isEqualTo(comparable(answerFresh));
+        for (Visitor later : List.of(laterExisting, laterFresh)) {
+            MimeMessage told = MAIL.await(later.email(), 1).get(0);
+            assertThat(Mailbox.part(told, "text/plain")).as(later.toString())
+                    .contains("Der Benutzername " + later.username() + " ist im API-Portal bereits vergeben")
+                    .doesNotContain("/api/account-setup/");
+        }
+        awaitRequest(fresh, "COMPLETED");
+        // the registration with the existing address still made no user: its username is only held
+        assertThat(usersNamed(existing)).isZero();
+        assertThat(usersNamed(fresh)).isEqualTo(1);
+        assertThat(MAIL.to(laterExisting.email())).hasSize(1);
     }
 
     private long duplicates() {

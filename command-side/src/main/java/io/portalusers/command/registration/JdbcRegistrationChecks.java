@@ -53,4 +53,12 @@ class JdbcRegistrationChecks implements RegistrationChecks {
                 .query((rs, n) -> new UserId(rs.getObject(1, UUID.class)))
                 .optional();
     }
+
+    @Override
+    public boolean usernameReserved(Username username) {
+        return jdbc.sql("select exists (select 1 from registration_organization_lookup where username_key = ?)")
+                .param(username.key())
+                .query(Boolean.class)
+                .single();
+    }
 }

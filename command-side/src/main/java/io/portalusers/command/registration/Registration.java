@@ -8,6 +8,7 @@ import io.portalusers.api.organization.OrganizationName;
 import io.portalusers.api.registration.ApproveRegistration;
 import io.portalusers.api.registration.CompleteRegistration;
 import io.portalusers.api.registration.DuplicateRegistrationAttempted;
+import io.portalusers.api.registration.DuplicateRegistrationNamesReserved;
 import io.portalusers.api.registration.FailRegistration;
 import io.portalusers.api.registration.RegistrationAccepted;
 import io.portalusers.api.registration.RegistrationCompleted;
@@ -54,7 +55,12 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * <p>
  * An email or username that already belongs to a user ends the request at once with
  * {@link DuplicateRegistrationAttempted}: nothing is created, and the visitor's answer is
- * the same as for any other request (R-REG-4).
+ * the same as for any other request (R-REG-4). So is everything the submission leaves
+ * behind: without the workflow the duplicate reserves the organization name and the
+ * username as an accepted request does ({@link DuplicateRegistrationNamesReserved}); with it,
+ * it schedules the same expiry deadline, which then finds nothing pending. A username an
+ * accepted or duplicate registration holds counts as taken, as the user that a fresh one
+ * creates would take it.
  */
 @Aggregate
 public class Registration {
@@ -91,20 +97,29 @@ public class Registration {
         requireNewOrganizationName(command.organizationName(), checks);
         Optional<UserId> emailOwner = checks.userWithEmail(command.email());
         Optional<UserId> usernameOwner = checks.userWithUsername(command.username());
-        if (emailOwner.isPresent() || usernameOwner.isPresent()) {
+        boolean usernameHeld = checks.usernameReserved(command.username());
+        boolean duplicate = emailOwner.isPresent() || usernameOwner.isPresent() || usernameHeld;
+        boolean workflow = settings.registrationWorkflowEnabled();
+        Instant expires = workflow ? policy.now().plus(policy.expiry()) : null;
+        // R-REG-4: a duplicate leaves what a fresh request leaves and does the same work (as
+        // many events, lookup rows and deadlines), so that neither a later answer (a name
+        // reserved or not) nor the time this one takes tells whether the address has an
+        // account. Only what it creates differs: nothing.
+        if (duplicate) {
             apply(new DuplicateRegistrationAttempted(command.registrationId(), command.username(), command.email(),
                     command.name(), command.language(), command.organizationName(),
                     emailOwner.orElse(null), usernameOwner.orElse(null)));
-            return;
-        }
-        if (settings.registrationWorkflowEnabled()) {
-            Instant expires = policy.now().plus(policy.expiry());
-            apply(new RegistrationSubmitted(command.registrationId(), command.username(), command.email(),
-                    command.name(), command.language(), command.organizationName(), true, expires));
-            deadlines.schedule(expires, EXPIRY_DEADLINE);
         } else {
             apply(new RegistrationSubmitted(command.registrationId(), command.username(), command.email(),
-                    command.name(), command.language(), command.organizationName(), false, null));
+                    command.name(), command.language(), command.organizationName(), workflow, expires));
+        }
+        if (workflow) {
+            // the deadline of a duplicate finds it not pending and changes nothing
+            deadlines.schedule(expires, EXPIRY_DEADLINE);
+        } else if (duplicate) {
+            apply(new DuplicateRegistrationNamesReserved(command.registrationId(), command.organizationName(),
+                    command.username()));
+        } else {
             // events applied in a constructor reach the event sourcing handlers after it: from the command
             apply(new RegistrationAccepted(command.registrationId(), organizationIdOf(command.registrationId()),
                     userIdOf(command.registrationId()), command.username(), command.email(), command.name(),
@@ -115,8 +130,8 @@ public class Registration {
     /**
      * R-REG-2: a Portal Admin approves a pending request. The organization name must still be
      * free (an organization, or an earlier approved request, may have taken it: first approved
-     * wins), and so must the username and email; otherwise the request stays pending and the
-     * admin may reject it.
+     * wins), and so must the username (a user's, or held by another registration) and email;
+     * otherwise the request stays pending and the admin may reject it.
      */
     @CommandHandler
     public long handle(ApproveRegistration command, Actor actor, RegistrationChecks checks, RegistrationPolicy policy) {
@@ -126,8 +141,8 @@ public class Registration {
         if (checks.userWithEmail(email).isPresent()) {
             throw new ConflictException("R-ADD-6", "email", "this email address belongs to a user by now; reject the request");
         }
-        if (checks.userWithUsername(username).isPresent()) {
-            throw new ConflictException("R-ADD-6", "username", "this username belongs to a user by now; reject the request");
+        if (checks.userWithUsername(username).isPresent() || checks.usernameReserved(username)) {
+            throw new ConflictException("R-ADD-6", "username", "this username is taken by now; reject the request");
         }
         apply(new RegistrationAccepted(registrationId, organizationIdOf(registrationId), userIdOf(registrationId),
                 username, email, name, language, organizationName, true));

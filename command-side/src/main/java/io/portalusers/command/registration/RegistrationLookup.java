@@ -1,8 +1,12 @@
 package io.portalusers.command.registration;
 
+import io.portalusers.api.organization.OrganizationName;
+import io.portalusers.api.registration.DuplicateRegistrationNamesReserved;
 import io.portalusers.api.registration.RegistrationAccepted;
 import io.portalusers.api.registration.RegistrationCompleted;
 import io.portalusers.api.registration.RegistrationFailed;
+import io.portalusers.api.registration.RegistrationId;
+import io.portalusers.api.user.Username;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -13,6 +17,13 @@ import org.springframework.stereotype.Component;
  * created yet, under a unique constraint, written in the transaction that accepts. Of two
  * requests naming one new organization, the first accepted wins; the other's acceptance
  * rolls back (409, code R-REG-1) and it stays pending.
+ * <p>
+ * R-REG-4: each row holds the registration's username too (not unique; the users' constraint
+ * decides between two accepted requests), so that a later registration finds it taken from
+ * the acceptance on, not only once the user exists. A registration without the workflow that
+ * named an existing user's email or username reserves both here too, with the same
+ * statement, and for good (no organization or user is created to take them over), as a
+ * fresh one's organization and user keep them.
  */
 @Component
 @ProcessingGroup("command-lookups")
@@ -26,8 +37,17 @@ class RegistrationLookup {
 
     @EventHandler
     void on(RegistrationAccepted event) {
-        jdbc.sql("insert into registration_organization_lookup (registration_id, name_key) values (?, ?)")
-                .params(event.registrationId().value(), event.organizationName().key())
+        reserve(event.registrationId(), event.organizationName(), event.username());
+    }
+
+    @EventHandler
+    void on(DuplicateRegistrationNamesReserved event) {
+        reserve(event.registrationId(), event.organizationName(), event.username());
+    }
+
+    private void reserve(RegistrationId registration, OrganizationName organizationName, Username username) {
+        jdbc.sql("insert into registration_organization_lookup (registration_id, name_key, username_key) values (?, ?, ?)")
+                .params(registration.value(), organizationName.key(), username.key())
                 .update();
     }
 

@@ -5,6 +5,7 @@ import io.portalusers.api.organization.OrganizationName;
 import io.portalusers.api.registration.ApproveRegistration;
 import io.portalusers.api.registration.CompleteRegistration;
 import io.portalusers.api.registration.DuplicateRegistrationAttempted;
+import io.portalusers.api.registration.DuplicateRegistrationNamesReserved;
 import io.portalusers.api.registration.FailRegistration;
 import io.portalusers.api.registration.RegistrationAccepted;
 import io.portalusers.api.registration.RegistrationCompleted;
@@ -68,6 +69,7 @@ class RegistrationTest {
         final Set<String> organizationNames = new HashSet<>();
         final Map<String, UserId> emails = new HashMap<>();
         final Map<String, UserId> usernames = new HashMap<>();
+        final Set<String> reservedUsernames = new HashSet<>();
 
         @Override
         public PortalSettings settings() {
@@ -87,6 +89,11 @@ class RegistrationTest {
         @Override
         public Optional<UserId> userWithUsername(Username username) {
             return Optional.ofNullable(usernames.get(username.key()));
+        }
+
+        @Override
+        public boolean usernameReserved(Username username) {
+            return reservedUsernames.contains(username.key());
         }
     }
 
@@ -250,23 +257,140 @@ class RegistrationTest {
                 .expectNoEvents();
     }
 
+    private static final UserId OWNER = UserId.random();
+
+    static DuplicateRegistrationAttempted duplicate(UserId emailOwner, UserId usernameOwner) {
+        return new DuplicateRegistrationAttempted(ID, USERNAME, EMAIL, NAME, LANGUAGE, ORGANIZATION, emailOwner,
+                usernameOwner);
+    }
+
+    /**
+     * R-REG-4: without the workflow an existing email reserves the organization name, as the
+     * acceptance of a fresh one does (two events, one of which the name lookup takes), and
+     * creates nothing: no acceptance, so no organization or user follow.
+     */
     @Test
-    void R_REG_4_an_existing_email_or_username_records_the_attempt_and_creates_nothing() {
-        UserId owner = UserId.random();
-        checks.emails.put(EmailAddress.of("WILE@coyote.example").key(), owner);
+    void R_REG_4_without_the_workflow_an_existing_email_reserves_the_organization_name_and_creates_nothing() {
+        checks.emails.put(EmailAddress.of("WILE@coyote.example").key(), OWNER);
         fixture.givenNoPriorActivity()
                 .when(submit())
                 .expectSuccessfulHandlerExecution()
-                .expectEvents(new DuplicateRegistrationAttempted(ID, USERNAME, EMAIL, NAME, LANGUAGE, ORGANIZATION,
-                        owner, null))
+                .expectEvents(duplicate(OWNER, null), new DuplicateRegistrationNamesReserved(ID, ORGANIZATION, USERNAME))
                 .expectNoScheduledDeadlines();
-        checks.emails.clear();
-        checks.usernames.put(USERNAME.key(), owner);
-        checks.settings = new PortalSettings(false, true, true);
+    }
+
+    @Test
+    void R_REG_4_without_the_workflow_an_existing_username_reserves_the_organization_name_and_creates_nothing() {
+        checks.usernames.put(USERNAME.key(), OWNER);
         fixture.givenNoPriorActivity()
                 .when(submit())
-                .expectEvents(new DuplicateRegistrationAttempted(ID, USERNAME, EMAIL, NAME, LANGUAGE, ORGANIZATION,
-                        null, owner));
+                .expectSuccessfulHandlerExecution()
+                .expectEvents(duplicate(null, OWNER), new DuplicateRegistrationNamesReserved(ID, ORGANIZATION, USERNAME))
+                .expectNoScheduledDeadlines();
+    }
+
+    /**
+     * R-REG-4: a username another registration holds (accepted, its user not created yet; or
+     * reserved by one that named an existing email) is taken, as a user's is: the request is a
+     * duplicate with no owner to notify but the address it came with, and reserves as one.
+     */
+    @Test
+    void R_REG_4_a_username_a_registration_holds_is_taken() {
+        checks.reservedUsernames.add(Username.of("WILE").key());
+        fixture.givenNoPriorActivity()
+                .when(submit())
+                .expectSuccessfulHandlerExecution()
+                .expectEvents(duplicate(null, null), new DuplicateRegistrationNamesReserved(ID, ORGANIZATION, USERNAME))
+                .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void R_REG_4_an_approval_is_refused_when_a_registration_holds_the_username_by_now() {
+        checks.reservedUsernames.add(USERNAME.key());
+        fixture.given(pending())
+                .when(new ApproveRegistration(ID), by(CommandFixtures.PORTAL_ADMIN))
+                .expectException(conflictBy("R-ADD-6"))
+                .expectNoEvents();
+    }
+
+    /** R-REG-4: with the workflow an existing email schedules the expiry a fresh request gets. */
+    @Test
+    void R_REG_4_with_the_workflow_an_existing_email_schedules_the_expiry_as_a_fresh_one_does() {
+        checks.settings = new PortalSettings(false, true, true);
+        checks.emails.put(EMAIL.key(), OWNER);
+        fixture.givenNoPriorActivity()
+                .when(submit())
+                .expectSuccessfulHandlerExecution()
+                .expectEvents(duplicate(OWNER, null))
+                .expectScheduledDeadlineWithName(now.plus(EXPIRY), Registration.EXPIRY_DEADLINE);
+    }
+
+    @Test
+    void R_REG_4_with_the_workflow_an_existing_username_schedules_the_expiry_as_a_fresh_one_does() {
+        checks.settings = new PortalSettings(false, true, true);
+        checks.usernames.put(USERNAME.key(), OWNER);
+        fixture.givenNoPriorActivity()
+                .when(submit())
+                .expectSuccessfulHandlerExecution()
+                .expectEvents(duplicate(null, OWNER))
+                .expectScheduledDeadlineWithName(now.plus(EXPIRY), Registration.EXPIRY_DEADLINE);
+    }
+
+    /** R-REG-4: the deadline of a duplicate finds nothing pending and appends nothing. */
+    @Test
+    void R_REG_4_the_expiry_of_a_duplicate_appends_nothing() {
+        checks.settings = new PortalSettings(false, true, true);
+        checks.emails.put(EMAIL.key(), OWNER);
+        fixture.givenCommands(submit())
+                .whenTimeElapses(EXPIRY.plusSeconds(1))
+                .expectTriggeredDeadlinesWithName(Registration.EXPIRY_DEADLINE)
+                .expectNoEvents();
+    }
+
+    /** R-REG-4: a taken organization name is refused before anything else, whoever's address it comes with. */
+    @Test
+    void R_REG_4_a_taken_organization_name_is_refused_alike_for_an_existing_email_and_appends_nothing() {
+        checks.emails.put(EMAIL.key(), OWNER);
+        checks.organizationNames.add(ORGANIZATION.key());
+        fixture.givenNoPriorActivity()
+                .when(submit())
+                .expectException(conflictBy("R-REG-1"))
+                .expectNoEvents();
+    }
+
+    @Test
+    void R_REG_4_registration_closed_refuses_an_existing_email_alike_and_appends_nothing() {
+        checks.settings = new PortalSettings(false, false, false);
+        checks.emails.put(EMAIL.key(), OWNER);
+        fixture.givenNoPriorActivity()
+                .when(submit())
+                .expectException(refusedBy("R-REG-1"))
+                .expectNoEvents();
+    }
+
+    /** A duplicate is no request: nothing completes it, fails it, or decides on it. */
+    @Test
+    void R_REG_4_a_duplicate_is_never_completed() {
+        fixture.given(duplicate(OWNER, null), new DuplicateRegistrationNamesReserved(ID, ORGANIZATION, USERNAME))
+                .when(new CompleteRegistration(ID))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void R_REG_4_a_duplicate_is_never_failed() {
+        fixture.given(duplicate(OWNER, null), new DuplicateRegistrationNamesReserved(ID, ORGANIZATION, USERNAME))
+                .when(new FailRegistration(ID, "R-ADD-6"))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void R_REG_4_a_duplicate_is_not_approved() {
+        fixture.given(duplicate(OWNER, null))
+                .when(new ApproveRegistration(ID), by(CommandFixtures.PORTAL_ADMIN))
+                .expectException(conflictBy("R-REG-2"))
+                .expectNoEvents();
     }
 
     @Test

@@ -138,7 +138,8 @@ public class Notifier {
     /**
      * R-REG-4: the visitor's answer was the same as for a fresh registration. The owner of the
      * address gets a notice at the address and in the language of their account; a taken
-     * username with an unused address is told to the address registered with.
+     * username (a user's, or one another registration holds) with an unused address is told
+     * to the address registered with.
      */
     @EventHandler
     @DisallowReplay

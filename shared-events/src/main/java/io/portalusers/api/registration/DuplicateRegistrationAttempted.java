@@ -8,11 +8,13 @@ import io.portalusers.api.user.PersonName;
 import io.portalusers.api.user.Username;
 
 /**
- * R-REG-4: a registration named an email or a username that belongs to an existing user.
- * Nothing is created, and the visitor got the same answer as for any registration; this
- * event is for the log and the notifier only. {@code emailOwner} is the user whose email it
- * is (the notice "someone tried to register with your email" goes to that user);
- * {@code usernameOwner} the user with that username; either may be null, not both.
+ * R-REG-4: a registration named an email or a username that belongs to an existing user, or
+ * a username another registration holds. Nothing is created, and the visitor got the same
+ * answer as for any registration; this event is for the log and the notifier only.
+ * {@code emailOwner} is the user whose email it is (the notice "someone tried to register
+ * with your email" goes to that user); {@code usernameOwner} the user with that username;
+ * either may be null, and both are when a registration holds the username (one accepted
+ * whose user is not created yet, or one that named an existing email).
  */
 public record DuplicateRegistrationAttempted(
         RegistrationId registrationId,

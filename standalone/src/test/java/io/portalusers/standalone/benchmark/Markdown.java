@@ -23,11 +23,16 @@ final class Markdown {
     private final List<String> lines = new ArrayList<>();
 
     void machine(Connections database, String properties) {
-        lines.add("# Benchmarks B1, B4, B6: search, rebuild, reports");
+        machine("Benchmarks B1, B4, B6: search, rebuild, reports", "nice -n 10 mvn -B -pl standalone -am verify "
+                + "-Dtest=SearchRebuildReportsBenchmark -Dsurefire.failIfNoSpecifiedTests=false " + properties, database);
+    }
+
+    /** The title, then when, how ({@code command}) and where: machine, Java, the database. */
+    void machine(String title, String command, Connections database) {
+        lines.add("# " + title);
         lines.add("");
         lines.add("- date: " + Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        lines.add("- command: `nice -n 10 mvn -B -pl standalone -am verify -Dtest=SearchRebuildReportsBenchmark "
-                + "-Dsurefire.failIfNoSpecifiedTests=false " + properties + "`");
+        lines.add("- command: `" + command + "`");
         lines.add("- machine: " + Runtime.getRuntime().availableProcessors() + " cores (nproc), " + memory()
                 + " RAM, shared with other builds; Java " + System.getProperty("java.runtime.version") + " ("
                 + System.getProperty("java.vm.name") + "), test JVM max heap "
