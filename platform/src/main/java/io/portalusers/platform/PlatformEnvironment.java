@@ -27,6 +27,8 @@ public class PlatformEnvironment implements EnvironmentPostProcessor, Ordered {
     public static final String EMBEDDED = "portal.embedded.enabled";
     public static final String ISSUER = "spring.security.oauth2.resourceserver.jwt.issuer-uri";
     public static final String AUDIENCES = "spring.security.oauth2.resourceserver.jwt.audiences";
+    /** The issuer of the service's own sign-in (the identity module), where it runs. */
+    public static final String OWN_ISSUER = "portal.identity.issuer";
     /** The audience of the embedded default's own tokens, unless another is configured. */
     public static final String EMBEDDED_AUDIENCE = "portal-users";
     private static final String DATASOURCE = "spring.datasource.url";
@@ -66,7 +68,9 @@ public class PlatformEnvironment implements EnvironmentPostProcessor, Ordered {
                         + (allowed ? " and the embedded default is switched off." : ", and only the standalone jar has an embedded default."),
                 "Set SPRING_DATASOURCE_URL (and SPRING_DATASOURCE_USERNAME, SPRING_DATASOURCE_PASSWORD) to the PostgreSQL "
                         + "that this node shares with the others.");
-        require(hasText(environment, ISSUER), "Callers' tokens would be bound to no issuer: " + ISSUER + " is not set.",
+        require(hasText(environment, ISSUER) || hasText(environment, OWN_ISSUER),
+                "Callers' tokens would be bound to no issuer: neither " + ISSUER + " (an external identity provider) nor "
+                        + OWN_ISSUER + " (this service's own sign-in) is set.",
                 "Set SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI to the issuer your identity provider writes into "
                         + "its tokens' iss claim, and where its keys are (SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI or "
                         + "..._PUBLIC_KEY_LOCATION; without either, the issuer's discovery document says).");

@@ -17,7 +17,8 @@ import org.springframework.context.annotation.FilterType;
 @EmbeddedDefault
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@ComponentScan(basePackages = {"io.portalusers.platform", "io.portalusers.command", "io.portalusers.query"},
+@ComponentScan(basePackages = {"io.portalusers.platform", "io.portalusers.command", "io.portalusers.query",
+        "io.portalusers.identity"},
         excludeFilters = @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE,
                 classes = {CommandSideApplication.class, QuerySideApplication.class}))
 public class PortalUsersApplication {

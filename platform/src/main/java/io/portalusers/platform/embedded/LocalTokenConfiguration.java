@@ -7,12 +7,12 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import io.portalusers.platform.PlatformEnvironment;
 import io.portalusers.platform.security.AnonymousEndpoints;
 import io.portalusers.platform.security.TokenBinding;
+import io.portalusers.platform.security.TrustedIssuer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
-import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
@@ -36,13 +36,15 @@ public class LocalTokenConfiguration {
         return LocalSigningKey.loadOrCreate(dataDir.resolve("jwt-signing-key.json"));
     }
 
+    /** The development tokens: signed with the local key, issued by {@value LocalTokens#ISSUER}, for this service. */
     @Bean
-    JwtDecoder jwtDecoder(RSAKey localSigningKey, @Value("${" + PlatformEnvironment.AUDIENCES + "}") List<String> audiences)
+    TrustedIssuer localTokenIssuer(RSAKey localSigningKey,
+                                   @Value("${" + PlatformEnvironment.AUDIENCES + "}") List<String> audiences)
             throws JOSEException {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(localSigningKey.toRSAPublicKey()).build();
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
                 JwtValidators.createDefaultWithIssuer(LocalTokens.ISSUER), TokenBinding.audience(audiences)));
-        return decoder;
+        return new TrustedIssuer(LocalTokens.ISSUER, decoder);
     }
 
     @Bean

@@ -6,16 +6,22 @@ import io.portalusers.platform.actor.ActorDirectory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.oauth2.server.resource.authentication.JwtIssuerAuthenticationManagerResolver;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Callers present a JWT bearer token whose subject is their user id. What they may do is
@@ -32,7 +38,8 @@ public class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, ActorAuthenticationConverter actors, ProblemSecurityHandlers problems,
-                            ObjectProvider<AnonymousEndpoints> anonymous, ActorDirectory directory) throws Exception {
+                            ObjectProvider<AnonymousEndpoints> anonymous, ActorDirectory directory,
+                            List<TrustedIssuer> issuers) throws Exception {
         List<AnonymousEndpoints> open = anonymous.orderedStream().toList();
         http.csrf(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
@@ -53,11 +60,25 @@ public class SecurityConfiguration {
                     a.anyRequest().authenticated();
                 })
                 .oauth2ResourceServer(o -> o
-                        .jwt(jwt -> jwt.jwtAuthenticationConverter(actors))
+                        .authenticationManagerResolver(byIssuer(issuers, actors))
                         .authenticationEntryPoint(problems)
                         .accessDeniedHandler(problems))
                 .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems));
         return http.build();
+    }
+
+    /** Each trusted issuer's tokens go to its own decoder; a token of any other issuer is refused. */
+    private static JwtIssuerAuthenticationManagerResolver byIssuer(List<TrustedIssuer> issuers,
+                                                                   ActorAuthenticationConverter actors) {
+        Map<String, AuthenticationManager> managers = new HashMap<>();
+        for (TrustedIssuer trusted : issuers) {
+            JwtAuthenticationProvider provider = new JwtAuthenticationProvider(trusted.decoder());
+            provider.setJwtAuthenticationConverter(actors);
+            if (managers.put(trusted.issuer(), new ProviderManager(provider)) != null) {
+                throw new IllegalStateException("two token sources claim the issuer " + trusted.issuer());
+            }
+        }
+        return new JwtIssuerAuthenticationManagerResolver(managers::get);
     }
 
     private static boolean isMetricsReader(Authentication caller, ActorDirectory directory) {

@@ -27,18 +27,26 @@ import java.util.List;
 
 /**
  * A token is this service's only when its issuer and its audience say so (R-AUTH-2). Outside
- * the embedded default both are required settings (the service does not start without them,
- * see {@link PlatformEnvironment}), and this decoder checks them whichever key source is
+ * the embedded default an issuer (an external one, or the service's own sign-in) and the
+ * audience are required settings (the service does not start without them, see
+ * {@link PlatformEnvironment}), and this decoder checks them whichever key source is
  * configured: a JWKS address, a public key, or the issuer's discovery document. Spring Boot's
  * own decoder would skip the issuer with a public key, or ignore the key and fetch the
  * issuer's discovery document when both are set. The embedded default binds its own tokens
  * the same way (see the embedded package).
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(name = PlatformEnvironment.EMBEDDED, havingValue = "false")
 public class TokenBinding {
 
+    /** An external identity provider's tokens, when one is configured (required unless the service signs users in itself). */
     @Bean
+    @ConditionalOnProperty(name = PlatformEnvironment.ISSUER)
+    TrustedIssuer externalIssuer(JwtDecoder jwtDecoder, OAuth2ResourceServerProperties properties) {
+        return new TrustedIssuer(properties.getJwt().getIssuerUri(), jwtDecoder);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = PlatformEnvironment.ISSUER)
     JwtDecoder jwtDecoder(OAuth2ResourceServerProperties properties) throws IOException, GeneralSecurityException {
         OAuth2ResourceServerProperties.Jwt settings = properties.getJwt();
         OAuth2TokenValidator<Jwt> bound = new DelegatingOAuth2TokenValidator<>(

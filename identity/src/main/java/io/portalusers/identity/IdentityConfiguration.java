@@ -1,0 +1,215 @@
+package io.portalusers.identity;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.portalusers.platform.PlatformEnvironment;
+import io.portalusers.platform.security.TokenBinding;
+import io.portalusers.platform.security.TrustedIssuer;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.oidc.OidcScopes;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
+import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+
+/**
+ * The service's own OpenID Connect provider (R-AUTH-3), built on Spring Authorization Server:
+ * discovery, authorization code with PKCE, tokens, JWKS, revocation, introspection, user info
+ * and end-session. Its access tokens carry this service's audience and the user id as
+ * subject, and the API trusts them as it trusts any configured issuer (see
+ * {@link TrustedIssuer}). Runs where {@code portal.identity.issuer} is set, and on the
+ * embedded default.
+ */
+@Configuration(proxyBeanMethods = false)
+@OnSignIn
+@EnableConfigurationProperties(IdentityProperties.class)
+public class IdentityConfiguration {
+
+    /** The public client of the portal's own web app and of scripts (RFC 8252 loopback redirects on the embedded default). */
+    public static final String PORTAL_CLIENT = "portal";
+    /** The loopback redirect the embedded default allows, for curl and native tools; any port matches (RFC 8252). */
+    public static final String LOOPBACK_REDIRECT = "http://127.0.0.1/callback";
+    static final String SIGN_IN = "/login";
+
+    /** The issuer: as configured, or on the embedded default this machine's address and port. */
+    @Bean
+    IdentityIssuer identityIssuer(IdentityProperties properties, Environment environment) {
+        String configured = properties.issuer();
+        if (configured != null && !configured.isBlank()) {
+            return new IdentityIssuer(configured.strip());
+        }
+        return new IdentityIssuer("http://localhost:" + environment.getProperty("server.port", "8080"));
+    }
+
+    record IdentityIssuer(String url) {
+    }
+
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE + 10)
+    SecurityFilterChain authorizationServer(HttpSecurity http, IdentityTokens identityTokens) throws Exception {
+        OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
+        http.securityMatcher(server.getEndpointsMatcher())
+                .with(server, s -> s.oidc(Customizer.withDefaults()))
+                .authorizeHttpRequests(a -> a.anyRequest().authenticated())
+                // a browser that is not signed in goes to the sign-in page; the user info endpoint takes a token
+                .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(
+                        new LoginUrlAuthenticationEntryPoint(SIGN_IN), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)))
+                .oauth2ResourceServer(r -> r.jwt(jwt -> jwt.decoder(identityTokens.decoder())));
+        return http.build();
+    }
+
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE + 11)
+    SecurityFilterChain signIn(HttpSecurity http, LocalAccounts accounts) throws Exception {
+        DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(accounts);
+        passwords.setPasswordEncoder(Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8());
+        http.securityMatcher(SIGN_IN)
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+                .authenticationManager(new ProviderManager(passwords))
+                .formLogin(form -> form.loginPage(SIGN_IN).failureUrl(SIGN_IN + "?error"));
+        return http.build();
+    }
+
+    @Bean
+    LocalAccounts localAccounts(JdbcClient jdbc) {
+        return new LocalAccounts(jdbc);
+    }
+
+    @Bean
+    AuthorizationServerSettings authorizationServerSettings(IdentityIssuer issuer) {
+        return AuthorizationServerSettings.builder().issuer(issuer.url()).build();
+    }
+
+    @Bean
+    RegisteredClientRepository registeredClients(IdentityProperties properties,
+                                                 @Value("${" + PlatformEnvironment.EMBEDDED + ":false}") boolean embedded) {
+        TokenSettings tokens = TokenSettings.builder()
+                .accessTokenTimeToLive(properties.accessTokenTtl())
+                .refreshTokenTimeToLive(properties.refreshTokenTtl())
+                .reuseRefreshTokens(false)
+                .build();
+        List<String> redirects = new ArrayList<>(properties.portalClient().redirectUris());
+        if (embedded && !redirects.contains(LOOPBACK_REDIRECT)) {
+            redirects.add(LOOPBACK_REDIRECT);
+        }
+        List<RegisteredClient> clients = new ArrayList<>();
+        clients.add(RegisteredClient.withId(PORTAL_CLIENT)
+                .clientId(PORTAL_CLIENT)
+                .clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
+                .redirectUris(uris -> uris.addAll(redirects))
+                .postLogoutRedirectUris(uris -> uris.addAll(redirects))
+                .scope(OidcScopes.OPENID)
+                .scope(OidcScopes.PROFILE)
+                .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false).build())
+                .tokenSettings(tokens)
+                .build());
+        var secrets = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        properties.machineClients().forEach((id, client) -> clients.add(RegisteredClient.withId(id)
+                .clientId(id)
+                .clientSecret(client.secret())
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
+                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                .scopes(scopes -> scopes.addAll(client.scopes()))
+                .tokenSettings(tokens)
+                .build()));
+        return new InMemoryRegisteredClientRepository(clients);
+    }
+
+    @Bean
+    OAuth2AuthorizationService authorizations(JdbcTemplate jdbc, RegisteredClientRepository clients) {
+        return new JdbcOAuth2AuthorizationService(jdbc, clients);
+    }
+
+    @Bean
+    SigningKeys signingKeys(JdbcClient jdbc, TransactionTemplate transactions, IdentityProperties properties,
+                            IdentitySchema schemaFirst) {
+        return new SigningKeys(jdbc, transactions, properties.keyRotation(),
+                properties.accessTokenTtl().plus(SigningKeys.REFRESH), Clock.systemUTC());
+    }
+
+    @Bean
+    JwtEncoder identityTokenEncoder(SigningKeys keys) {
+        return new NimbusJwtEncoder(keys.signing());
+    }
+
+    /** Access tokens are for this service: its audience, whatever client asked for them. */
+    @Bean
+    OAuth2TokenCustomizer<JwtEncodingContext> serviceAudience(
+            @Value("${" + PlatformEnvironment.AUDIENCES + "}") List<String> audiences) {
+        return context -> {
+            if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
+                context.getClaims().audience(List.of(audiences.get(0)));
+            }
+        };
+    }
+
+    /**
+     * The decoder of this provider's own tokens: its keys, its issuer, this service's audience.
+     * Not a {@code JwtDecoder} bean: a configured external issuer has that, and each source of
+     * tokens is looked up by its issuer (see {@link TrustedIssuer}).
+     */
+    @Bean
+    IdentityTokens identityTokens(SigningKeys keys, IdentityIssuer issuer,
+                                  @Value("${" + PlatformEnvironment.AUDIENCES + "}") List<String> audiences) {
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
+        NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                JwtValidators.createDefaultWithIssuer(issuer.url()), TokenBinding.audience(audiences)));
+        return new IdentityTokens(decoder);
+    }
+
+    record IdentityTokens(JwtDecoder decoder) {
+    }
+
+    @Bean
+    TrustedIssuer identityIssuerTrusted(IdentityIssuer issuer, IdentityTokens identityTokens) {
+        return new TrustedIssuer(issuer.url(), identityTokens.decoder());
+    }
+
+}
