@@ -42,7 +42,9 @@ import org.springframework.security.oauth2.server.authorization.config.annotatio
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
+import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
@@ -88,10 +90,19 @@ public class IdentityConfiguration {
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 10)
-    SecurityFilterChain authorizationServer(HttpSecurity http, IdentityTokens identityTokens) throws Exception {
+    SecurityFilterChain authorizationServer(HttpSecurity http, IdentityTokens identityTokens, JwtEncoder encoder,
+                                            OAuth2TokenCustomizer<JwtEncodingContext> claims,
+                                            RegisteredClientRepository clients) throws Exception {
         OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
+        JwtGenerator jwts = new JwtGenerator(encoder);
+        jwts.setJwtCustomizer(claims);
         http.securityMatcher(server.getEndpointsMatcher())
-                .with(server, s -> s.oidc(Customizer.withDefaults()))
+                .with(server, s -> s
+                        .oidc(Customizer.withDefaults())
+                        .tokenGenerator(new DelegatingOAuth2TokenGenerator(jwts, PublicClientRefresh.refreshTokens()))
+                        .clientAuthentication(c -> c
+                                .authenticationConverters(converters -> converters.add(0, PublicClientRefresh.converter()))
+                                .authenticationProviders(providers -> providers.add(0, PublicClientRefresh.provider(clients)))))
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 // a browser that is not signed in goes to the sign-in page; the user info endpoint takes a token
                 .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(
@@ -183,7 +194,9 @@ public class IdentityConfiguration {
             @Value("${" + PlatformEnvironment.AUDIENCES + "}") List<String> audiences) {
         return context -> {
             if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
-                context.getClaims().audience(List.of(audiences.get(0)));
+                // an ArrayList: the stored authorization keeps the claims as JSON, and Spring Security's
+                // deserializer allows only the collection types it knows (List.of is not one)
+                context.getClaims().audience(new ArrayList<>(List.of(audiences.get(0))));
             }
         };
     }

@@ -164,6 +164,22 @@ class AccountSetupApiTest extends ApiTest {
     }
 
     @Test
+    void R_AUD_1_the_holder_of_the_link_activates_as_the_user_and_the_history_says_from_where() {
+        Created user = createDeveloper(true);
+
+        assertThat(complete(tokenOf(user.id()), password()).status()).isEqualTo(200);
+
+        JsonNode history = api.get("/api/users/" + user.id() + "/history").token(admin).send().json();
+        JsonNode activated = history.get("items").get(history.get("items").size() - 1);
+        assertThat(activated.get("type").asText()).isEqualTo("User activated");
+        assertThat(activated.at("/actor/id").asText()).isEqualTo(user.id());
+        assertThat(activated.at("/actor/name").asText()).isEqualTo("Ada Lovelace");
+        assertThat(activated.get("sourceAddress").asText()).isEqualTo("127.0.0.1");
+        // what an admin did carries no address: the admin is named
+        assertThat(history.get("items").get(0).has("sourceAddress")).isFalse();
+    }
+
+    @Test
     void R_ADD_7_without_notify_there_is_no_link_until_the_admin_resends_it() {
         Created user = createDeveloper(false);
         assertThat(user.version()).isEqualTo("\"0\"");

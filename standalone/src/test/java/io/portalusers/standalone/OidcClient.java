@@ -99,6 +99,12 @@ final class OidcClient {
         return new Outcome(JSON.readTree(tokens.body()), callback);
     }
 
+    /** The portal client trades a refresh token for new tokens, as a public client: its client id, no secret. */
+    HttpResponse<String> refresh(String refreshToken) throws Exception {
+        return post("/oauth2/token", form(Map.of("grant_type", "refresh_token", "client_id", CLIENT,
+                "refresh_token", refreshToken)));
+    }
+
     HttpResponse<String> get(String path) throws Exception {
         return browser.send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/html").GET().build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -156,6 +156,45 @@ class SignInApiTest extends ApiTest {
         assertThat(api.get("/api/users/" + user.id()).token(signedIn.accessToken()).send().status()).isEqualTo(401);
     }
 
+    @Test
+    void R_AUTH_3_the_portal_client_refreshes_its_tokens_and_each_refresh_token_works_once() throws Exception {
+        Account user = activeUser("DEVELOPER");
+        OidcClient browser = browser();
+        String first = browser.signIn(user.username(), user.password()).tokens().get("refresh_token").asText();
+
+        HttpResponse<String> refreshed = browser.refresh(first);
+
+        assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+        JsonNode tokens = new com.fasterxml.jackson.databind.ObjectMapper().readTree(refreshed.body());
+        String second = tokens.get("refresh_token").asText();
+        assertThat(second).isNotBlank().isNotEqualTo(first);
+        assertThat(api.get("/api/users/" + user.id()).token(tokens.get("access_token").asText()).send().status())
+                .isEqualTo(200);
+        HttpResponse<String> replayed = browser.refresh(first);
+        assertThat(replayed.statusCode()).isEqualTo(400);
+        assertThat(replayed.body()).contains("invalid_grant");
+        // a refresh token is bound to its client and to an account that may still sign in
+        assertThat(browser.post("/oauth2/token", OidcClient.form(java.util.Map.of("grant_type", "refresh_token",
+                "client_id", "someone-else", "refresh_token", second))).statusCode()).isEqualTo(401);
+        assertThat(api.post("/api/users/" + user.id() + "/disable", "").token(admin).send().status()).isEqualTo(200);
+        assertThat(browser.refresh(second).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void R_AUTH_3_end_session_signs_the_browser_out() throws Exception {
+        Account user = activeUser("API_OWNER");
+        OidcClient browser = browser();
+        String idToken = browser.signIn(user.username(), user.password()).tokens().get("id_token").asText();
+
+        HttpResponse<String> loggedOut = browser.get("/connect/logout?" + OidcClient.form(java.util.Map.of(
+                "id_token_hint", idToken, "post_logout_redirect_uri", OidcClient.REDIRECT, "state", "bye")));
+
+        assertThat(loggedOut.statusCode()).as(loggedOut.body()).isEqualTo(302);
+        assertThat(OidcClient.location(loggedOut)).startsWith(OidcClient.REDIRECT).contains("state=bye");
+        // the browser's session is gone: the next authorization request asks for the password again
+        assertThat(browser.signIn(user.username(), user.password()).signedIn()).isTrue();
+    }
+
     private long authorizationsOf(String userId) {
         return jdbc.sql("select count(*) from oauth2_authorization where principal_name = ?").param(userId)
                 .query(Long.class).single();

@@ -1,5 +1,9 @@
 package io.portalusers.command.user;
 
+import io.portalusers.platform.web.RequestMetadata;
+import io.portalusers.platform.web.ratelimit.ClientAddresses;
+import jakarta.servlet.http.HttpServletRequest;
+import org.axonframework.commandhandling.GenericCommandMessage;
 import io.portalusers.api.UserId;
 import io.portalusers.api.user.ActivateAccount;
 import io.portalusers.platform.problem.Problems;
@@ -42,10 +46,12 @@ class AccountSetupController {
     private final CommandGateway commands;
     private final TransactionTemplate transactions;
     private final JdbcClient jdbc;
+    private final ClientAddresses clients;
 
     AccountSetupController(InvitationLookups lookups, Invitations invitations, PasswordPolicy passwords,
                            PasswordEncoder encoder, CommandGateway commands, TransactionTemplate transactions,
-                           JdbcClient jdbc) {
+                           JdbcClient jdbc, ClientAddresses clients) {
+        this.clients = clients;
         this.lookups = lookups;
         this.invitations = invitations;
         this.passwords = passwords;
@@ -82,7 +88,7 @@ class AccountSetupController {
      * of it happens once or not at all (C3).
      */
     @PostMapping(path = PATH, consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    Map<String, Object> complete(@PathVariable String token, @RequestBody SetupRequest body) {
+    Map<String, Object> complete(@PathVariable String token, @RequestBody SetupRequest body, HttpServletRequest request) {
         InvitationToken presented = InvitationToken.parse(token).orElseThrow(InvalidInvitation::new);
         Instant now = invitations.now();
         UserId activated = transactions.execute(status -> {
@@ -90,7 +96,11 @@ class AccountSetupController {
                     .orElseThrow(InvalidInvitation::new);
             passwords.check(body.password(), invitation.username());
             try {
-                commands.sendAndWait(new ActivateAccount(invitation.userId(), invitation.invitationId()));
+                // the holder of a valid link acts as its user: the history names the user, and from where
+                commands.sendAndWait(GenericCommandMessage.asCommandMessage(
+                                new ActivateAccount(invitation.userId(), invitation.invitationId()))
+                        .andMetaData(Map.of(RequestMetadata.ACTOR_ID, invitation.userId().toString(),
+                                RequestMetadata.SOURCE_ADDRESS, clients.of(request))));
             } catch (RuleViolationException | AggregateNotFoundException refused) {
                 throw new InvalidInvitation();
             }

@@ -37,6 +37,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import static io.portalusers.platform.web.RequestMetadata.ACTOR_ID;
 import static io.portalusers.platform.web.RequestMetadata.CORRELATION_ID;
 import static io.portalusers.platform.web.RequestMetadata.REASON;
+import static io.portalusers.platform.web.RequestMetadata.SOURCE_ADDRESS;
 
 @Configuration(proxyBeanMethods = false)
 public class AxonConfiguration {
@@ -81,7 +82,7 @@ public class AxonConfiguration {
     /** Copies who, why and which request from each command onto the events it causes. */
     @Bean
     CorrelationDataProvider requestMetadataProvider() {
-        return new SimpleCorrelationDataProvider(ACTOR_ID, CORRELATION_ID, REASON);
+        return new SimpleCorrelationDataProvider(ACTOR_ID, CORRELATION_ID, REASON, SOURCE_ADDRESS);
     }
 
     /**

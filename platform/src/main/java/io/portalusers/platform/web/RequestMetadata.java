@@ -23,6 +23,11 @@ public final class RequestMetadata {
     public static final String ACTOR_ID = "actorId";
     public static final String CORRELATION_ID = "correlationId";
     public static final String REASON = "reason";
+    /**
+     * The client address of an anonymous request that acts as a user (the holder of an
+     * activation link): with no account signed in, the address is what tells who acted.
+     */
+    public static final String SOURCE_ADDRESS = "sourceAddress";
 
     public static final String CORRELATION_ID_HEADER = "X-Correlation-Id";
     /** Optional; percent-encode what is not ASCII. */

@@ -74,7 +74,7 @@ class EventLog {
                         Object payload = reader(rs.getString(3), rs.getString(4)).readValue(rs.getBytes(5));
                         Shown metadata = metadataReader.readValue(rs.getBytes(6));
                         return new RecordedEvent(rs.getLong(1), time(rs.getString(2)), payload,
-                                metadata.actorId(), metadata.correlationId(), metadata.reason());
+                                metadata.actorId(), metadata.correlationId(), metadata.reason(), metadata.sourceAddress());
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -114,6 +114,6 @@ class EventLog {
 
     /** What a history shows of an event's metadata (as {@link RequestMetadata} names it). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    private record Shown(String actorId, String correlationId, String reason) {
+    private record Shown(String actorId, String correlationId, String reason, String sourceAddress) {
     }
 }

@@ -1,5 +1,6 @@
 package io.portalusers.query.history;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.portalusers.api.user.MembershipsChanged;
 import io.portalusers.api.user.PublisherRoleChanged;
 import io.portalusers.api.user.UserCreated;
@@ -16,7 +17,8 @@ import java.util.Map;
 
 /** One event of a user's history as an auditor reads it (R-AUD-1). */
 record HistoryEntry(long sequenceNumber, Instant time, String type, EventActor actor, String correlationId,
-                    String reason, List<FieldChange> changes, MembershipChanges memberships) {
+                    String reason, List<FieldChange> changes, MembershipChanges memberships,
+                    @JsonInclude(JsonInclude.Include.NON_NULL) String sourceAddress) {
 
     private static final Map<Class<?>, String> TYPES = Map.of(
             UserCreated.class, "User created",
@@ -32,7 +34,7 @@ record HistoryEntry(long sequenceNumber, Instant time, String type, EventActor a
     static HistoryEntry of(RecordedEvent event, UserState before, UserState after, ActorNames actors) {
         return new HistoryEntry(event.sequenceNumber(), event.time(), type(event.payload()),
                 actors.at(event.actorId(), event.time()), event.correlationId(), event.reason(),
-                FieldChange.between(before, after), MembershipChanges.between(before, after));
+                FieldChange.between(before, after), MembershipChanges.between(before, after), event.sourceAddress());
     }
 
     /** An event newer than this list still reads: its class name in words (UserActivated, "User activated"). */
