@@ -35,6 +35,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
@@ -102,7 +103,16 @@ public class IdentityConfiguration {
                         .tokenGenerator(new DelegatingOAuth2TokenGenerator(jwts, PublicClientRefresh.refreshTokens()))
                         .clientAuthentication(c -> c
                                 .authenticationConverters(converters -> converters.add(0, PublicClientRefresh.converter()))
-                                .authenticationProviders(providers -> providers.add(0, PublicClientRefresh.provider(clients)))))
+                                .authenticationProviders(providers -> {
+                                    providers.add(0, PublicClientRefresh.provider(clients));
+                                    // client secrets are stored with their encoder's id ({bcrypt}...); the
+                                    // service's PasswordEncoder bean is the account passwords' Argon2 alone
+                                    providers.forEach(provider -> {
+                                        if (provider instanceof ClientSecretAuthenticationProvider secrets) {
+                                            secrets.setPasswordEncoder(PasswordEncoderFactories.createDelegatingPasswordEncoder());
+                                        }
+                                    });
+                                })))
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 // a browser that is not signed in goes to the sign-in page; the user info endpoint takes a token
                 .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(
@@ -158,7 +168,6 @@ public class IdentityConfiguration {
                 .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false).build())
                 .tokenSettings(tokens)
                 .build());
-        var secrets = PasswordEncoderFactories.createDelegatingPasswordEncoder();
         properties.machineClients().forEach((id, client) -> clients.add(RegisteredClient.withId(id)
                 .clientId(id)
                 .clientSecret(client.secret())

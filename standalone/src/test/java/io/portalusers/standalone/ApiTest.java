@@ -36,6 +36,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,6 +58,8 @@ public abstract class ApiTest {
     static final Path DATA_DIR = freshFolder();
     /** The SMTP server the notifier sends to, for as long as the shared context lives. */
     protected static final Mailbox MAIL = Mailbox.start();
+    /** The secret of the machine client {@code bireports} this context registers with the sign-in. */
+    protected static final String MACHINE_SECRET = "bi-" + UUID.randomUUID();
 
     @DynamicPropertySource
     static void embeddedDefaults(DynamicPropertyRegistry registry) {
@@ -64,6 +67,10 @@ public abstract class ApiTest {
         // the tests' data is thrown away: their PostgreSQL need not survive a power cut
         registry.add("portal.embedded.durable", () -> "false");
         mailTo(MAIL, registry);
+        // a confidential client of another system, registered by configuration (client credentials)
+        registry.add("portal.identity.machine-clients.bireports.secret", () -> "{noop}" + MACHINE_SECRET);
+        registry.add("portal.identity.machine-clients.bireports.scopes", () -> "audit:read");
+        registry.add("portal.security.audit-clients", () -> "reporting,bireports");
         // every test calls from 127.0.0.1: the abuse limit has its own context (RateLimitTest)
         registry.add("portal.rate-limit.anonymous.requests-per-minute", () -> "10000000");
     }

@@ -195,6 +195,46 @@ class SignInApiTest extends ApiTest {
         assertThat(browser.signIn(user.username(), user.password()).signedIn()).isTrue();
     }
 
+    @Test
+    void R_AUTH_2_a_machine_client_registered_by_configuration_gets_tokens_for_its_scopes_only() throws Exception {
+        OidcClient client = browser();
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("bireports:" + MACHINE_SECRET).getBytes());
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.util.function.Function<String, HttpResponse<String>> token = form -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/oauth2/token"))
+                        .header("Authorization", basic).header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+
+        HttpResponse<String> issued = token.apply("grant_type=client_credentials&scope=audit:read");
+        HttpResponse<String> tooMuch = token.apply("grant_type=client_credentials&scope=metrics:read");
+        HttpResponse<String> wrongSecret = client.post("/oauth2/token", "grant_type=client_credentials&scope=audit:read"
+                + "&client_id=bireports&client_secret=guess");
+
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        String access = new com.fasterxml.jackson.databind.ObjectMapper().readTree(issued.body()).get("access_token").asText();
+        assertThat(api.get("/api/audit/events?user=" + UUID.randomUUID()).token(access).send().status()).isEqualTo(200);
+        assertThat(api.get("/api/settings").token(access).send().status()).isEqualTo(403);
+        assertThat(tooMuch.statusCode()).isEqualTo(400);
+        assertThat(tooMuch.body()).contains("invalid_scope");
+        assertThat(wrongSecret.statusCode()).isEqualTo(401);
+        // revocation and introspection, for the client that holds the token
+        HttpResponse<String> revoked = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + "/oauth2/revoke"))
+                .header("Authorization", basic).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token=" + access)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(revoked.statusCode()).isEqualTo(200);
+        HttpResponse<String> introspected = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + "/oauth2/introspect"))
+                .header("Authorization", basic).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token=" + access)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(introspected.body()).contains("\"active\":false");
+    }
+
     private long authorizationsOf(String userId) {
         return jdbc.sql("select count(*) from oauth2_authorization where principal_name = ?").param(userId)
                 .query(Long.class).single();
