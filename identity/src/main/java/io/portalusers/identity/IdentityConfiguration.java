@@ -11,6 +11,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.PropertySource;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
@@ -68,6 +69,7 @@ import java.util.List;
 @Configuration(proxyBeanMethods = false)
 @OnSignIn
 @EnableConfigurationProperties(IdentityProperties.class)
+@PropertySource("classpath:identity-defaults.properties")
 public class IdentityConfiguration {
 
     /** The public client of the portal's own web app and of scripts (RFC 8252 loopback redirects on the embedded default). */

@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The sign-in's settings ({@code portal.identity.*}).
+ * The sign-in's settings ({@code portal.identity.*}); their defaults are in
+ * {@code identity-defaults.properties}.
  *
  * @param issuer           the issuer URL written into every token and published by discovery; the embedded
  *                         default uses {@code http://localhost:<port>}
@@ -21,9 +22,9 @@ import java.util.Map;
 @ConfigurationProperties("portal.identity")
 public record IdentityProperties(
         String issuer,
-        @DefaultValue("10m") Duration accessTokenTtl,
-        @DefaultValue("8h") Duration refreshTokenTtl,
-        @DefaultValue("30d") Duration keyRotation,
+        Duration accessTokenTtl,
+        Duration refreshTokenTtl,
+        Duration keyRotation,
         @DefaultValue PortalClient portalClient,
         Map<String, MachineClient> machineClients) {
 

@@ -66,6 +66,8 @@ public abstract class ApiTest {
         registry.add("portal.embedded.data-dir", DATA_DIR::toString);
         // the tests' data is thrown away: their PostgreSQL need not survive a power cut
         registry.add("portal.embedded.durable", () -> "false");
+        // the tests' admin acts by the tokens they mint: no invitation of its own among theirs
+        registry.add("portal.bootstrap-admin.invite", () -> "false");
         mailTo(MAIL, registry);
         // a confidential client of another system, registered by configuration (client credentials)
         registry.add("portal.identity.machine-clients.bireports.secret", () -> "{noop}" + MACHINE_SECRET);

@@ -34,7 +34,7 @@ class BootstrapAdminTest extends ApiTest {
         List<Future<?>> runs = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
             BootstrapAdmin node = new BootstrapAdmin(commands, directory, id.toString(), "root-" + suffix,
-                    "root-" + suffix + "@portal.example", "Root", "Admin", "en");
+                    "root-" + suffix + "@portal.example", "Root", "Admin", "en", true);
             runs.add(pool.submit(() -> {
                 start.await();
                 node.run(null);
@@ -47,7 +47,7 @@ class BootstrapAdminTest extends ApiTest {
         }
         pool.shutdown();
 
-        assertThat(eventCount(id.toString())).isEqualTo(1);
+        assertThat(eventCount(id.toString())).as("created and invited, once").isEqualTo(2);
         assertThat(directory.find(id)).hasValueSatisfying(admin -> assertThat(admin.isPortalAdmin()).isTrue());
     }
 
@@ -55,7 +55,7 @@ class BootstrapAdminTest extends ApiTest {
     void R_SET_2_a_configured_admin_whose_username_is_taken_is_not_created_and_start_up_goes_on() {
         UserId id = UserId.random();
         BootstrapAdmin clash = new BootstrapAdmin(commands, directory, id.toString(), "admin",
-                "someone-else@portal.example", "Other", "Admin", "en");
+                "someone-else@portal.example", "Other", "Admin", "en", true);
 
         clash.run(null);
 

@@ -48,8 +48,10 @@ class ComposeFileTest {
                 }
             }
         }
-        PropertiesLoaderUtils.loadProperties(new ClassPathResource("portal-users-defaults.properties"))
-                .stringPropertyNames().forEach(name -> KNOWN_PROPERTIES.add(canonical(name)));
+        for (String defaults : List.of("portal-users-defaults.properties", "identity-defaults.properties")) {
+            PropertiesLoaderUtils.loadProperties(new ClassPathResource(defaults))
+                    .stringPropertyNames().forEach(name -> KNOWN_PROPERTIES.add(canonical(name)));
+        }
     }
 
     /** Relaxed binding's view of a name: SPRING_DATASOURCE_URL and spring.datasource.url are one. */
@@ -87,12 +89,22 @@ class ComposeFileTest {
             assertThat(env.get("SPRING_DATASOURCE_USERNAME")).isEqualTo(environment("postgres").get("POSTGRES_USER"));
             assertThat(env.get("SPRING_DATASOURCE_PASSWORD")).isEqualTo(environment("postgres").get("POSTGRES_PASSWORD"));
             assertThat(env.get("AXON_AXONSERVER_ENABLED")).isEqualTo("false");
-            assertThat(env).containsKey("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI");
-            // R-AUTH-2: the sides do not start without the issuer and the audience that bind tokens to them
-            assertThat(env).containsKey("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI");
+            // R-AUTH-2: the sides do not start without an issuer and the audience that bind tokens to them
             assertThat(env).containsKey("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES");
             assertThat((Map<String, Object>) services.get(side).get("depends_on")).containsKey("postgres");
         }
         assertThat(environment("query-side")).containsEntry("SPRING_MAIL_HOST", "mailpit");
+    }
+
+    @Test
+    void the_command_side_signs_users_in_and_the_query_side_trusts_its_tokens_by_default() {
+        String issuer = environment("command-side").get("PORTAL_IDENTITY_ISSUER");
+        assertThat(issuer).isEqualTo("http://localhost:8081");
+        assertThat(environment("query-side").get("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI"))
+                .isEqualTo("${ISSUER_URI:-" + issuer + "}");
+        assertThat(environment("query-side").get("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_JWK_SET_URI"))
+                .isEqualTo("${JWK_SET_URI:-http://command-side:8081/oauth2/jwks}");
+        assertThat(environment("command-side").get("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES"))
+                .isEqualTo(environment("query-side").get("SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES"));
     }
 }

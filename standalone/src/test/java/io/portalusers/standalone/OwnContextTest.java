@@ -44,6 +44,7 @@ abstract class OwnContextTest {
             String dir = Files.createTempDirectory("portal-users-" + name).toString();
             registry.add("portal.embedded.data-dir", () -> dir);
             registry.add("portal.embedded.durable", () -> "false"); // thrown away after the class: speed over durability
+            registry.add("portal.bootstrap-admin.invite", () -> "false"); // no invitation of its own among the tests' emails
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -41,11 +41,12 @@ public class BootstrapAdmin implements ApplicationRunner {
                    @Value("${portal.bootstrap-admin.email}") String email,
                    @Value("${portal.bootstrap-admin.first-name}") String firstName,
                    @Value("${portal.bootstrap-admin.last-name}") String lastName,
-                   @Value("${portal.bootstrap-admin.language}") String language) {
+                   @Value("${portal.bootstrap-admin.language}") String language,
+                   @Value("${portal.bootstrap-admin.invite}") boolean invite) {
         this.commands = commands;
         this.directory = directory;
         this.command = new BootstrapPortalAdmin(UserId.of(id), Username.of(username), EmailAddress.of(email),
-                new PersonName(firstName, lastName), Language.of(language));
+                new PersonName(firstName, lastName), Language.of(language), invite);
     }
 
     @Override

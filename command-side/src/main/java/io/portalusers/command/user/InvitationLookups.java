@@ -12,6 +12,7 @@ import io.portalusers.api.user.UserSource;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.Timestamp;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -41,8 +42,10 @@ class InvitationLookups {
     private static final String VALID = " i.used_at is null and not i.superseded and i.expires_at > ? ";
 
     private final JdbcClient jdbc;
+    private final ObjectProvider<BootstrapSetupLink> setupLinks;
 
-    InvitationLookups(JdbcClient jdbc) {
+    InvitationLookups(JdbcClient jdbc, ObjectProvider<BootstrapSetupLink> setupLinks) {
+        this.setupLinks = setupLinks;
         this.jdbc = jdbc;
     }
 
@@ -97,6 +100,7 @@ class InvitationLookups {
         jdbc.sql("insert into invitation_outbox (invitation_id, user_id, raw_token, created_at) values (?, ?, ?, ?)")
                 .params(invitation, user, token.value(), utc(at))
                 .update();
+        setupLinks.ifAvailable(printer -> printer.issued(event.userId(), token));
     }
 
     /** R-ACT-2: an email change voids every invitation sent to the old address. */

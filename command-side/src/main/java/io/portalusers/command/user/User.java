@@ -82,11 +82,18 @@ public class User {
     protected User() {
     }
 
-    /** R-SET-2: the first Portal Admin, from configuration. Sent by the service itself, never over HTTP. */
+    /**
+     * R-SET-2: the first Portal Admin, from configuration, invited at once so that it can set
+     * its password and sign in (its email goes to the configured address; the embedded default
+     * also prints the link). Sent by the service itself, never over HTTP.
+     */
     @CommandHandler
-    public User(BootstrapPortalAdmin command) {
+    public User(BootstrapPortalAdmin command, Invitations invitations) {
         apply(new UserCreated(command.userId(), command.username(), command.email(), command.name(),
-                command.language(), Role.PORTAL_ADMIN, List.of(), UserSource.PORTAL, null, false));
+                command.language(), Role.PORTAL_ADMIN, List.of(), UserSource.PORTAL, null, command.invite()));
+        if (command.invite()) {
+            apply(invitations.issue(command.userId()));
+        }
     }
 
     @CommandHandler

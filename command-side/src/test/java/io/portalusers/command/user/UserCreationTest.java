@@ -1,6 +1,7 @@
 package io.portalusers.command.user;
 
 import io.portalusers.api.OrganizationId;
+import io.portalusers.api.user.BootstrapPortalAdmin;
 import io.portalusers.api.user.CreateUser;
 import io.portalusers.api.user.Language;
 import io.portalusers.api.user.Membership;
@@ -211,5 +212,19 @@ class UserCreationTest {
                 .when(create(Role.API_OWNER), by(CommandFixtures.DISABLED_PORTAL_ADMIN))
                 .expectException(refusedBy("R-STATE-1"))
                 .expectNoEvents();
+    }
+
+    @Test
+    void R_SET_2_the_bootstrap_portal_admin_is_created_pending_and_invited_so_that_it_can_set_a_password() {
+        fixture.givenNoPriorActivity()
+                .when(new BootstrapPortalAdmin(TARGET, USERNAME, EMAIL, NAME, Language.ENGLISH, true))
+                .expectEvents(created(Role.PORTAL_ADMIN, true), Users.invited());
+    }
+
+    @Test
+    void R_SET_2_a_bootstrap_portal_admin_configured_not_to_be_invited_is_created_pending_without_a_link() {
+        fixture.givenNoPriorActivity()
+                .when(new BootstrapPortalAdmin(TARGET, USERNAME, EMAIL, NAME, Language.ENGLISH, false))
+                .expectEvents(created(Role.PORTAL_ADMIN, false));
     }
 }

@@ -1,7 +1,7 @@
 package io.portalusers.platform.security;
 
 import io.portalusers.platform.PlatformEnvironment;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.security.oauth2.resource.OAuth2ResourceServerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -40,13 +40,13 @@ public class TokenBinding {
 
     /** An external identity provider's tokens, when one is configured (required unless the service signs users in itself). */
     @Bean
-    @ConditionalOnProperty(name = PlatformEnvironment.ISSUER)
+    @ConditionalOnExpression("'${" + PlatformEnvironment.ISSUER + ":}' != ''")
     TrustedIssuer externalIssuer(JwtDecoder jwtDecoder, OAuth2ResourceServerProperties properties) {
         return new TrustedIssuer(properties.getJwt().getIssuerUri(), jwtDecoder);
     }
 
     @Bean
-    @ConditionalOnProperty(name = PlatformEnvironment.ISSUER)
+    @ConditionalOnExpression("'${" + PlatformEnvironment.ISSUER + ":}' != ''")
     JwtDecoder jwtDecoder(OAuth2ResourceServerProperties properties) throws IOException, GeneralSecurityException {
         OAuth2ResourceServerProperties.Jwt settings = properties.getJwt();
         OAuth2TokenValidator<Jwt> bound = new DelegatingOAuth2TokenValidator<>(
