@@ -2,6 +2,7 @@ package io.portalusers.command.user;
 
 import io.portalusers.api.UserId;
 import io.portalusers.api.user.ActivateAccount;
+import io.portalusers.platform.password.PasswordPolicy;
 import io.portalusers.platform.problem.Problems;
 import io.portalusers.platform.problem.RuleViolationException;
 import org.axonframework.commandhandling.gateway.CommandGateway;
