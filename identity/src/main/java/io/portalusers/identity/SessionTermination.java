@@ -32,8 +32,9 @@ class SessionTermination {
         end(event.userId().toString());
     }
 
-    void end(String userId) {
-        jdbc.sql("delete from oauth2_authorization where principal_name = ?").param(userId).update();
+    /** Ends every authorization of the user; how many there were. */
+    int end(String userId) {
+        return jdbc.sql("delete from oauth2_authorization where principal_name = ?").param(userId).update();
     }
 
     /** In the disabling command's own transaction, not a moment later. */
