@@ -29,9 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * R-AUTH-4 through HTTP: forgot password (a reset link by email, following the rules of
- * activation links, and an answer that says nothing about the account). A reset ends the
- * user's earlier sign-ins and is in the audit record of passwords; no password, token or
- * hash is in an event, another table or the log.
+ * activation links, and an answer that says nothing about the account) and change password
+ * (with the current one). Both end the user's earlier sign-ins, and both are in the audit
+ * record of passwords; no password, token or hash is in an event, another table or the log.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class PasswordResetApiTest extends ApiTest {
@@ -114,6 +114,11 @@ class PasswordResetApiTest extends ApiTest {
     private Api.Response reset(String token, String password) {
         return api.post(RESETS + "/" + token, """
                 {"password": "%s"}""".formatted(password)).send();
+    }
+
+    private Api.Response change(String token, String current, String next) {
+        return api.post("/api/me/password", """
+                {"currentPassword": "%s", "newPassword": "%s"}""".formatted(current, next)).token(token).send();
     }
 
     private static void assertInvalid(Api.Response response) {
@@ -446,6 +451,72 @@ class PasswordResetApiTest extends ApiTest {
                 .param(user.id()).query(Integer.class).single()).isEqualTo(3); // two sign-ins, and the laptop's code without a password
     }
 
+    // --- change password -------------------------------------------------------------------
+
+    @Test
+    void R_AUTH_4_changing_the_password_needs_the_current_one_and_follows_the_policy() throws Exception {
+        Account user = activeUser("en");
+        String token = browser().signIn(user.username(), user.password()).accessToken();
+        String next = password();
+
+        Api.Response wrong = change(token, user.password() + "x", next);
+        Api.Response missing = api.post("/api/me/password", """
+                {"newPassword": "%s"}""".formatted(next)).token(token).send();
+        Api.Response common = change(token, user.password(), "123456789012");
+
+        assertThat(List.of(wrong, missing)).allSatisfy(refused -> {
+            assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+            assertThat(refused.contentType()).startsWith("application/problem+json");
+            assertThat(refused.json().get("code").asText()).isEqualTo("R-AUTH-4");
+            assertThat(refused.json().at("/errors/0/field").asText()).isEqualTo("currentPassword");
+        });
+        assertThat(common.status()).isEqualTo(400);
+        assertThat(common.json().at("/errors/0/field").asText()).isEqualTo("newPassword");
+        assertThat(signsIn(user, user.password())).isTrue();
+
+        assertThat(change(token, user.password(), next).status()).isEqualTo(204);
+
+        assertThat(signsIn(user, next)).isTrue();
+        assertThat(signsIn(user, user.password())).isFalse();
+        assertThat(auditOf(user.id())).containsExactly("PASSWORD_CHANGED WRONG_CURRENT_PASSWORD",
+                "PASSWORD_CHANGED WRONG_CURRENT_PASSWORD", "PASSWORD_CHANGED PASSWORD_REFUSED",
+                "PASSWORD_CHANGED SUCCEEDED", "SESSIONS_ENDED ENDED");
+        assertThat(eventCount(user.id())).isEqualTo(3);
+    }
+
+    @Test
+    void R_AUTH_4_an_account_without_a_password_here_has_none_to_change() {
+        Account idp = idpUserWithAPassword();
+
+        Api.Response refused = change(tokenFor(io.portalusers.api.UserId.of(idp.id())), idp.password(), password());
+
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.json().get("code").asText()).isEqualTo("R-AUTH-4");
+        assertThat(auditOf(idp.id())).containsExactly("PASSWORD_CHANGED NO_LOCAL_PASSWORD");
+    }
+
+    @Test
+    void R_AUTH_4_changing_the_password_ends_the_other_sign_ins_and_keeps_the_callers_token() throws Exception {
+        Account user = activeUser("en");
+        OidcClient laptop = browser();
+        OidcClient phone = browser();
+        OidcClient.Outcome onLaptop = laptop.signIn(user.username(), user.password());
+        assertThat(phone.signIn(user.username(), user.password()).signedIn()).isTrue();
+        String requestLink = link(user, 2);
+
+        assertThat(change(onLaptop.accessToken(), user.password(), password()).status()).isEqualTo(204);
+
+        // the laptop's authorization (its tokens) stays; the phone's is gone; no browser gets a code without the password
+        assertThat(authorizationsOf(user.id())).isEqualTo(1);
+        assertThat(jdbc.sql("select count(*) from oauth2_authorization where principal_name = ? and access_token_value = ?")
+                .params(user.id(), onLaptop.accessToken()).query(Long.class).single()).isEqualTo(1);
+        assertThat(phone.stillSignedIn()).isFalse();
+        assertThat(laptop.stillSignedIn()).isFalse();
+        assertThat(api.get("/api/users/" + user.id()).token(onLaptop.accessToken()).send().status()).isEqualTo(200);
+        // a reset link asked for before the change is void
+        assertInvalid(form(requestLink));
+    }
+
     // --- the audit record and secrets -------------------------------------------------------
 
     @Test
@@ -474,6 +545,10 @@ class PasswordResetApiTest extends ApiTest {
         String chosen = password();
         assertThat(reset(token, "short").status()).isEqualTo(400);
         assertThat(reset(token, chosen).status()).isEqualTo(204);
+        String signedIn = browser().signIn(user.username(), chosen).accessToken();
+        String changed = password();
+        assertThat(change(signedIn, user.password(), changed).status()).isEqualTo(422);
+        assertThat(change(signedIn, chosen, changed).status()).isEqualTo(204);
         String hash = jdbc.sql("select password_hash from credential where user_id = ?::uuid").param(user.id())
                 .query(String.class).single();
         // the link's token waited beside its email only until the email was sent
@@ -489,7 +564,7 @@ class PasswordResetApiTest extends ApiTest {
                 .query(String.class).list();
         assertThat(tables).contains("domainevententry", "password_audit", "password_reset", "mail_outbox",
                 "mail_link_token");
-        List<String> secrets = new ArrayList<>(List.of(token, chosen, user.password(), hash, "$argon2",
+        List<String> secrets = new ArrayList<>(List.of(token, chosen, changed, user.password(), hash, "$argon2",
                 HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)))));
         for (String secret : secrets) {
             String hex = HexFormat.of().formatHex(secret.getBytes(StandardCharsets.UTF_8));
