@@ -6,7 +6,10 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.portalusers.platform.PlatformEnvironment;
 import io.portalusers.platform.security.TokenBinding;
+import io.portalusers.platform.security.AnonymousEndpoints;
 import io.portalusers.platform.security.TrustedIssuer;
+import io.portalusers.platform.web.ratelimit.ClientAddresses;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -24,6 +27,7 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -50,6 +54,8 @@ import org.springframework.security.oauth2.server.authorization.token.JwtGenerat
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -77,6 +83,8 @@ public class IdentityConfiguration {
     /** The loopback redirect the embedded default allows, for curl and native tools; any port matches (RFC 8252). */
     public static final String LOOPBACK_REDIRECT = "http://127.0.0.1/callback";
     static final String SIGN_IN = "/login";
+    /** Argon2id with Spring Security's current parameters: how sign-in checks passwords and how resets and changes store them. */
+    static final PasswordEncoder PASSWORDS = Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8();
 
     /** The issuer: as configured, or on the embedded default this machine's address and port. */
     @Bean
@@ -95,7 +103,7 @@ public class IdentityConfiguration {
     @Order(Ordered.HIGHEST_PRECEDENCE + 10)
     SecurityFilterChain authorizationServer(HttpSecurity http, IdentityTokens identityTokens, JwtEncoder encoder,
                                             OAuth2TokenCustomizer<JwtEncodingContext> claims,
-                                            RegisteredClientRepository clients) throws Exception {
+                                            RegisteredClientRepository clients, SignInSessions sessions) throws Exception {
         OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
         JwtGenerator jwts = new JwtGenerator(encoder);
         jwts.setJwtCustomizer(claims);
@@ -119,20 +127,44 @@ public class IdentityConfiguration {
                 // a browser that is not signed in goes to the sign-in page; the user info endpoint takes a token
                 .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(
                         new LoginUrlAuthenticationEntryPoint(SIGN_IN), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)))
-                .oauth2ResourceServer(r -> r.jwt(jwt -> jwt.decoder(identityTokens.decoder())));
+                .oauth2ResourceServer(r -> r.jwt(jwt -> jwt.decoder(identityTokens.decoder())))
+                // a browser's sign-in ends when its user's password changes (R-AUTH-4)
+                .addFilterAfter(sessions.ending(), SecurityContextHolderFilter.class);
         return http.build();
     }
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 11)
-    SecurityFilterChain signIn(HttpSecurity http, LocalAccounts accounts) throws Exception {
+    SecurityFilterChain signIn(HttpSecurity http, LocalAccounts accounts, SignInSessions sessions) throws Exception {
         DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(accounts);
-        passwords.setPasswordEncoder(Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8());
+        passwords.setPasswordEncoder(PASSWORDS);
         http.securityMatcher(SIGN_IN)
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll())
                 .authenticationManager(new ProviderManager(passwords))
-                .formLogin(form -> form.loginPage(SIGN_IN).failureUrl(SIGN_IN + "?error"));
+                .formLogin(form -> form.loginPage(SIGN_IN).failureUrl(SIGN_IN + "?error")
+                        .successHandler(sessions.stamping(new SavedRequestAwareAuthenticationSuccessHandler())));
         return http.build();
+    }
+
+    /** Identity's clock: the system's, or a {@link Clock} bean where one exists (tests move it). */
+    private static Clock clock(ObjectProvider<Clock> clock) {
+        return clock.getIfAvailable(Clock::systemUTC);
+    }
+
+    @Bean
+    SignInSessions signInSessions(JdbcClient jdbc, ObjectProvider<Clock> clock) {
+        return new SignInSessions(jdbc, clock(clock));
+    }
+
+    @Bean
+    PasswordAudit passwordAudit(JdbcClient jdbc, ClientAddresses addresses, ObjectProvider<Clock> clock) {
+        return new PasswordAudit(jdbc, addresses, clock(clock));
+    }
+
+    /** Forgot password is for people who cannot sign in: anonymous, and rate limited as every anonymous endpoint. */
+    @Bean
+    AnonymousEndpoints passwordResetEndpoints() {
+        return AnonymousEndpoints.of(PasswordResetController.REQUESTS, "/api/password-resets/*");
     }
 
     @Bean

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param accessTokenTtl   how long an access token (and an ID token) is valid
  * @param refreshTokenTtl  how long a refresh token is valid; each use replaces it (rotation)
  * @param keyRotation      how long a signing key signs before a new one takes over
+ * @param passwordResetTtl how long a password reset link works after it was asked for (R-AUTH-4): shorter
+ *                         than an activation link's, as it opens an account that is already in use
  * @param portalClient     the public client {@code portal}, the portal's own web app and scripts
  * @param machineClients   confidential clients of other systems (client credentials), by client id
  */
@@ -25,6 +27,7 @@ public record IdentityProperties(
         Duration accessTokenTtl,
         Duration refreshTokenTtl,
         Duration keyRotation,
+        Duration passwordResetTtl,
         @DefaultValue PortalClient portalClient,
         Map<String, MachineClient> machineClients) {
 

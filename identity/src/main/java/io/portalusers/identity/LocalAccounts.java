@@ -56,13 +56,78 @@ class LocalAccounts implements UserDetailsService {
                         rs.getString("source"), rs.getString("account_role"), rs.getString("password_hash"),
                         rs.getBoolean("sso_enabled")))
                 .optional()
-                .filter(Account::enabled)
-                .filter(account -> UserSource.PORTAL.name().equals(account.source()))
-                .filter(account -> !account.ssoEnabled() || Role.PORTAL_ADMIN.name().equals(account.role()))
+                .filter(LocalAccounts::maySignIn)
                 .map(account -> User.withUsername(account.userId().toString())
                         .password(account.passwordHash())
                         .authorities(List.of())
                         .build());
+    }
+
+    /** The rule of who may sign in with a password, and so reset or change it (R-AUTH-3, R-AUTH-4). */
+    private static boolean maySignIn(Account account) {
+        return account.enabled()
+                && account.passwordHash() != null
+                && UserSource.PORTAL.name().equals(account.source())
+                && (!account.ssoEnabled() || Role.PORTAL_ADMIN.name().equals(account.role()));
+    }
+
+    /**
+     * An account as a password reset or change sees it: whether it may sign in with a password
+     * (the only accounts whose password can be reset or changed), its password hash, and the
+     * keys of its username and email (a password must not contain the username; a reset link
+     * goes only to the current address).
+     */
+    record PasswordAccount(UUID userId, boolean maySignIn, String passwordHash, String usernameKey, String emailKey) {
+
+        @Override
+        public String toString() {
+            return "PasswordAccount[userId=" + userId + ", maySignIn=" + maySignIn + "]";
+        }
+    }
+
+    private static final String PASSWORD_ACCOUNT = """
+            select f.user_id, coalesce(a.enabled, false) as enabled, a.source, a.account_role, c.password_hash,
+                   u.username_key, e.email_key,
+                   coalesce((select bool_or(sso_enabled) from settings_lookup), false) as sso_enabled
+            from found f
+            join actor a on a.user_id = f.user_id
+            left join credential c on c.user_id = f.user_id
+            left join username_lookup u on u.user_id = f.user_id
+            left join email_lookup e on e.user_id = f.user_id""";
+
+    /**
+     * The account a login (username or email) names, in one statement whatever the login, so
+     * that an unknown login, an account that may not sign in and one that may cost the same.
+     */
+    Optional<PasswordAccount> byLogin(String login) {
+        String trimmed = login == null ? "" : login.strip();
+        return jdbc.sql("""
+                        with found as (
+                            select user_id from (
+                                select user_id, 1 as preference from username_lookup where username_key = ?
+                                union all
+                                select user_id, 2 from email_lookup where email_key = ?) matches
+                            order by preference limit 1)
+                        """ + PASSWORD_ACCOUNT)
+                .params(key(trimmed, Username::of, Username::key), key(trimmed, EmailAddress::of, EmailAddress::key))
+                .query(LocalAccounts::passwordAccount)
+                .optional();
+    }
+
+    /** The account of a user id (a signed-in caller, a reset link's user). */
+    Optional<PasswordAccount> byId(UUID userId) {
+        return jdbc.sql("with found as (select ?::uuid as user_id) " + PASSWORD_ACCOUNT)
+                .param(userId)
+                .query(LocalAccounts::passwordAccount)
+                .optional();
+    }
+
+    private static PasswordAccount passwordAccount(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        Account account = new Account(rs.getObject("user_id", UUID.class), rs.getBoolean("enabled"),
+                rs.getString("source"), rs.getString("account_role"), rs.getString("password_hash"),
+                rs.getBoolean("sso_enabled"));
+        return new PasswordAccount(account.userId(), maySignIn(account), account.passwordHash(),
+                rs.getString("username_key"), rs.getString("email_key"));
     }
 
     /**

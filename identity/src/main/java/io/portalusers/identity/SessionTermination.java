@@ -32,8 +32,19 @@ class SessionTermination {
         end(event.userId().toString());
     }
 
-    void end(String userId) {
-        jdbc.sql("delete from oauth2_authorization where principal_name = ?").param(userId).update();
+    /** Ends every authorization of the user; how many there were. */
+    int end(String userId) {
+        return jdbc.sql("delete from oauth2_authorization where principal_name = ?").param(userId).update();
+    }
+
+    /**
+     * Ends every authorization of the user but the one whose access token is {@code keep}
+     * (the caller's own, after a password change: it proved the current password); how many
+     * ended. A {@code keep} of no authorization (another issuer's token) keeps none.
+     */
+    int endAllBut(String userId, String keep) {
+        return jdbc.sql("delete from oauth2_authorization where principal_name = ? and access_token_value is distinct from ?")
+                .params(userId, keep).update();
     }
 
     /** In the disabling command's own transaction, not a moment later. */

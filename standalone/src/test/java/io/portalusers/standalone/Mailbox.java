@@ -26,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class Mailbox {
 
     private static final Pattern LINK = Pattern.compile("https?://\\S+/api/account-setup/([A-Za-z0-9_-]+)");
+    private static final Pattern RESET_LINK = Pattern.compile("https?://\\S+/api/password-resets/([A-Za-z0-9_-]+)");
 
     final int port;
     private GreenMail server;
@@ -81,6 +82,18 @@ final class Mailbox {
     static String token(MimeMessage message) {
         Matcher link = LINK.matcher(part(message, "text/plain"));
         assertThat(link.find()).as("an activation link in the text").isTrue();
+        return link.group(1);
+    }
+
+    /** The token of the password reset link in the latest message to {@code address}, after {@code count} arrived. */
+    String awaitResetToken(String address, int count) {
+        List<MimeMessage> received = await(address, count);
+        return resetToken(received.get(count - 1));
+    }
+
+    static String resetToken(MimeMessage message) {
+        Matcher link = RESET_LINK.matcher(part(message, "text/plain"));
+        assertThat(link.find()).as("a password reset link in the text").isTrue();
         return link.group(1);
     }
 

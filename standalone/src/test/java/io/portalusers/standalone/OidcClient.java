@@ -105,6 +105,25 @@ final class OidcClient {
                 "refresh_token", refreshToken)));
     }
 
+    /**
+     * Whether this browser's sign-in session still gets an authorization code without the
+     * password: a fresh authorization request leads straight back to the client with a code,
+     * rather than to the sign-in page.
+     */
+    boolean stillSignedIn() throws Exception {
+        HttpResponse<String> again = get("/oauth2/authorize?" + form(Map.of(
+                "response_type", "code", "client_id", CLIENT, "redirect_uri", REDIRECT, "scope", "openid profile",
+                "state", random(16), "code_challenge", challenge(random(48)), "code_challenge_method", "S256")));
+        String next = location(again);
+        if (next.endsWith("/login")) {
+            return false;
+        }
+        if (next.startsWith(REDIRECT) && query(next).containsKey("code")) {
+            return true;
+        }
+        throw new AssertionError("neither a code nor the sign-in page: " + again.statusCode() + " " + next);
+    }
+
     HttpResponse<String> get(String path) throws Exception {
         return browser.send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/html").GET().build(),
                 HttpResponse.BodyHandlers.ofString());

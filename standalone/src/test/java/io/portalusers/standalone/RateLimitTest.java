@@ -148,6 +148,10 @@ class RateLimitTest extends OwnContextTest {
                 new String[]{"GET", "/api/account-setup/" + token, null},
                 new String[]{"GET", "/api/account-%73etup/" + token, null},
                 new String[]{"GET", "/api/account-setup;a=b/" + token, null},
+                new String[]{"POST", "/api/password-resets", "{\"login\": \"nobody\"}"},
+                new String[]{"POST", "/api/password-re%73ets", "{\"login\": \"nobody\"}"},
+                new String[]{"GET", "/api/password-resets/" + token, null},
+                new String[]{"POST", "/api/password-resets/" + token, "{\"password\": \"whatever it is\"}"},
                 new String[]{"GET", "/api/dev/token?username=admin", null},
                 new String[]{"GET", "/api/dev/%74oken?username=admin", null},
                 new String[]{"GET", "/api/dev/toke%6E?username=admin", null});

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import io.portalusers.api.UserId;
 import io.portalusers.api.user.ActivateAccount;
+import io.portalusers.platform.password.PasswordPolicy;
 import io.portalusers.platform.problem.Problems;
 import io.portalusers.platform.problem.RuleViolationException;
 import org.axonframework.commandhandling.gateway.CommandGateway;

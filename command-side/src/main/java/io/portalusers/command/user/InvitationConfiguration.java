@@ -21,11 +21,6 @@ class InvitationConfiguration {
         return new Invitations(clock.getIfAvailable(Clock::systemUTC), ttl, InvitationId::random);
     }
 
-    @Bean
-    PasswordPolicy passwordPolicy() {
-        return PasswordPolicy.withEmbeddedList();
-    }
-
     /** Argon2id with Spring Security's current parameters (R-ACT-3). */
     @Bean
     PasswordEncoder passwordEncoder() {

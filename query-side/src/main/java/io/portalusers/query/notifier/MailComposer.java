@@ -77,7 +77,7 @@ class MailComposer {
         String key = mail.kind().key();
         String subject = text(key + ".subject", locale);
         String greeting = text("greeting", locale, params.get("firstName"));
-        String link = token == null ? null : properties.accountSetupLink().replace("{token}", token);
+        String link = token == null ? null : linkTemplate(mail.kind()).replace("{token}", token);
         String intro = text(key + ".intro", locale, params.get("username"), params.get("organizationName"));
         String reason = params.containsKey("reason") ? text(key + ".reason", locale, params.get("reason")) : null;
         String action = link == null ? null : text(key + ".action", locale);
@@ -126,6 +126,10 @@ class MailComposer {
         }
         html.append("<p>").append(escape(signature)).append("</p></body></html>");
         return new Content(subject, plain.toString(), html.toString());
+    }
+
+    private String linkTemplate(MailKind kind) {
+        return kind == MailKind.PASSWORD_RESET ? properties.passwordResetLink() : properties.accountSetupLink();
     }
 
     private String text(String key, Locale locale, Object... args) {

@@ -19,8 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Sends what the outbox holds: claims due emails, writes each (an activation email with its
- * invitation's token, read at this moment), hands it to the transport, and records the
+ * Sends what the outbox holds: claims due emails, writes each (an email with a link with its
+ * token, read at this moment), hands it to the transport, and records the
  * outcome. Transient failures are tried again with back-off; permanent ones, and failures
  * after {@code giveUpAfter}, end as FAILED, which the users view and the metrics show.
  *
@@ -79,7 +79,7 @@ public class MailDispatcher {
         for (OutgoingMail mail : batch) {
             String token = null;
             if (mail.kind().carriesToken()) {
-                token = outbox.token(mail.invitationId()).orElse(null);
+                token = outbox.token(mail).orElse(null);
                 if (token == null) {
                     outbox.superseded(mail);
                     count(mail, "superseded");

@@ -19,7 +19,12 @@ public enum MailKind {
      */
     REGISTRATION_EXISTING_ACCOUNT(false),
     /** The username of a registration belongs to someone else (the address to nobody): choose another. */
-    REGISTRATION_USERNAME_TAKEN(false);
+    REGISTRATION_USERNAME_TAKEN(false),
+    /**
+     * A link to reset a forgotten password (R-AUTH-4), asked for through
+     * {@link io.portalusers.platform.mail.PasswordResetMailer}; its token waits in {@code mail_link_token}.
+     */
+    PASSWORD_RESET(true);
 
     private final boolean carriesToken;
 
@@ -27,7 +32,7 @@ public enum MailKind {
         this.carriesToken = carriesToken;
     }
 
-    /** Whether the email can only be written with its invitation's token, and is void without it. */
+    /** Whether the email can only be written with its link's token, and is void without it. */
     boolean carriesToken() {
         return carriesToken;
     }

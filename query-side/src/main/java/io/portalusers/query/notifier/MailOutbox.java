@@ -78,10 +78,33 @@ public class MailOutbox {
                 .toList();
     }
 
-    /** The raw token of an invitation whose email is not sent yet; empty once it was used or replaced. */
-    Optional<String> token(UUID invitationId) {
-        return jdbc.sql("select raw_token from invitation_outbox where invitation_id = ?")
-                .param(invitationId).query(String.class).optional();
+    /**
+     * Adds an email, as {@link #add} does, only {@code when} it holds; the statement runs
+     * either way, so that a caller spends the same time whether it adds one or not.
+     */
+    boolean addIf(boolean when, String messageId, MailKind kind, UUID userId, String recipient, String language,
+                  Map<String, String> params, Instant at) {
+        return jdbc.sql("""
+                        insert into mail_outbox (message_id, kind, user_id, recipient, language, params, next_attempt_at,
+                                                 created_at)
+                        select ?, ?, ?::uuid, ?, ?, ?::jsonb, ?::timestamptz, ?::timestamptz where ?
+                        on conflict do nothing""")
+                .params(messageId, kind.name(), userId, recipient, language, write(params), utc(at), utc(at), when)
+                .update() == 1;
+    }
+
+    /**
+     * The raw token of the link an email carries, while the email is not sent yet: an
+     * invitation's from the command side's {@code invitation_outbox}, any other from
+     * {@code mail_link_token}. Empty once the link was used, replaced or withdrawn.
+     */
+    Optional<String> token(OutgoingMail mail) {
+        if (mail.invitationId() != null) {
+            return jdbc.sql("select raw_token from invitation_outbox where invitation_id = ?")
+                    .param(mail.invitationId()).query(String.class).optional();
+        }
+        return jdbc.sql("select token from mail_link_token where message_id = ?")
+                .param(mail.messageId()).query(String.class).optional();
     }
 
     /** The emails were handed to the mail server: their tokens, if any, are deleted with this. */
@@ -94,6 +117,9 @@ public class MailOutbox {
                         update mail_outbox set status = 'SENT', sent_at = ?, claimed_until = null, last_error = null
                         where message_id = any(?)""")
                 .params(utc(now), mails.stream().map(OutgoingMail::messageId).toArray(String[]::new))
+                .update();
+        jdbc.sql("delete from mail_link_token where message_id = any(?)")
+                .param(mails.stream().map(OutgoingMail::messageId).toArray(String[]::new))
                 .update();
         UUID[] invitations = mails.stream().map(OutgoingMail::invitationId).filter(java.util.Objects::nonNull)
                 .toArray(UUID[]::new);
@@ -114,6 +140,7 @@ public class MailOutbox {
     }
 
     private void forgetToken(OutgoingMail mail) {
+        jdbc.sql("delete from mail_link_token where message_id = ?").param(mail.messageId()).update();
         if (mail.invitationId() != null) {
             jdbc.sql("delete from invitation_outbox where invitation_id = ?").param(mail.invitationId()).update();
         }

@@ -9,6 +9,7 @@ import java.time.Duration;
  *
  * @param from              the sender of every email
  * @param accountSetupLink  the activation link, {@code {token}} standing for the invitation's token
+ * @param passwordResetLink the password reset link, {@code {token}} standing for the reset's token
  * @param messageIdDomain   the right-hand side of every Message-ID
  * @param pollInterval      how often the dispatcher looks for due emails
  * @param batchSize         how many due emails one dispatcher round claims at most
@@ -17,7 +18,7 @@ import java.time.Duration;
  * @param rejectionReason   whether the email telling a registrant of a rejection quotes the Portal Admin's reason
  */
 @ConfigurationProperties("portal.mail")
-public record NotifierProperties(String from, String accountSetupLink, String messageIdDomain, Duration pollInterval,
+public record NotifierProperties(String from, String accountSetupLink, String passwordResetLink, String messageIdDomain, Duration pollInterval,
                                  int batchSize, Duration claim, Retry retry, boolean rejectionReason) {
 
     /**

@@ -1,4 +1,4 @@
-package io.portalusers.command.user;
+package io.portalusers.platform.password;
 
 import io.portalusers.platform.problem.FieldErrors;
 
@@ -13,15 +13,17 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The account setup form's password rule: 12 to 128 characters (code points), not one of
- * the common passwords of {@code common-passwords.txt} and not containing the username,
- * both ignoring case. Length is what makes a password strong; composition rules are not
- * asked for (NIST SP 800-63B).
+ * The one password rule of the service, wherever a password is set (account setup, password
+ * reset, password change): 12 to 128 characters (code points), not one of the common
+ * passwords of {@code common-passwords.txt} and not containing the username, both ignoring
+ * case. Length is what makes a password strong; composition rules are not asked for (NIST SP
+ * 800-63B). It lives in the platform because the command side (account setup) and the
+ * identity module (reset, change) both set passwords and must agree on the rule.
  */
-final class PasswordPolicy {
+public final class PasswordPolicy {
 
-    static final int MIN_LENGTH = 12;
-    static final int MAX_LENGTH = 128;
+    public static final int MIN_LENGTH = 12;
+    public static final int MAX_LENGTH = 128;
 
     private final Set<String> common;
 
@@ -29,7 +31,7 @@ final class PasswordPolicy {
         this.common = common;
     }
 
-    static PasswordPolicy withEmbeddedList() {
+    public static PasswordPolicy withEmbeddedList() {
         try (InputStream in = PasswordPolicy.class.getResourceAsStream("common-passwords.txt");
              BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             return new PasswordPolicy(lines.lines()
@@ -43,19 +45,24 @@ final class PasswordPolicy {
     }
 
     /** Refuses {@code password} as a 400 on the field {@code password}; never echoes it. */
-    void check(String password, String username) {
+    public void check(String password, String username) {
+        check("password", password, username);
+    }
+
+    /** Refuses {@code password} as a 400 on {@code field}; never echoes it. */
+    public void check(String field, String password, String username) {
         FieldErrors errors = new FieldErrors();
         if (password == null) {
-            errors.add("password", "is required");
+            errors.add(field, "is required");
         } else {
             int length = password.codePointCount(0, password.length());
             String folded = password.toLowerCase(Locale.ROOT);
             if (length < MIN_LENGTH || length > MAX_LENGTH) {
-                errors.add("password", "must be " + MIN_LENGTH + " to " + MAX_LENGTH + " characters long");
+                errors.add(field, "must be " + MIN_LENGTH + " to " + MAX_LENGTH + " characters long");
             } else if (common.contains(folded)) {
-                errors.add("password", "is one of the most common passwords");
+                errors.add(field, "is one of the most common passwords");
             } else if (folded.contains(username.toLowerCase(Locale.ROOT))) {
-                errors.add("password", "must not contain the username");
+                errors.add(field, "must not contain the username");
             }
         }
         errors.throwIfAny();
