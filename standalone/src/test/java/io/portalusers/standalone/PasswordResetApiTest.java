@@ -437,7 +437,8 @@ class PasswordResetApiTest extends ApiTest {
         OidcClient laptop = browser();
         OidcClient phone = browser();
         assertThat(laptop.signIn(user.username(), user.password()).signedIn()).isTrue();
-        assertThat(phone.signIn(user.email(), user.password()).signedIn()).isTrue();
+        OidcClient.Outcome onPhone = phone.signIn(user.email(), user.password());
+        assertThat(onPhone.signedIn()).isTrue();
         assertThat(authorizationsOf(user.id())).isEqualTo(2);
         assertThat(laptop.stillSignedIn()).isTrue();
 
@@ -446,6 +447,8 @@ class PasswordResetApiTest extends ApiTest {
         assertThat(authorizationsOf(user.id())).isZero();
         assertThat(laptop.stillSignedIn()).isFalse();
         assertThat(phone.stillSignedIn()).isFalse();
+        assertThat(phone.refresh(onPhone.tokens().get("refresh_token").asText()).statusCode())
+                .as("the refresh token issued before the reset").isEqualTo(400);
         assertThat(auditOf(user.id())).contains("SESSIONS_ENDED ENDED");
         assertThat(jdbc.sql("select ended_authorizations from password_audit where user_id = ?::uuid and event = 'SESSIONS_ENDED'")
                 .param(user.id()).query(Integer.class).single()).isEqualTo(3); // two sign-ins, and the laptop's code without a password
