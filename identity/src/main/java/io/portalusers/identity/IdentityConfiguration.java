@@ -4,11 +4,16 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.portalusers.platform.PeriodicTask;
 import io.portalusers.platform.PlatformEnvironment;
+import io.portalusers.platform.security.SecurityRefusals;
+import io.portalusers.platform.web.ratelimit.ClientAddresses;
+import org.springframework.beans.factory.ObjectProvider;
 import io.portalusers.platform.security.TokenBinding;
 import io.portalusers.platform.security.TrustedIssuer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -17,7 +22,11 @@ import org.springframework.core.env.Environment;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.authentication.DefaultAuthenticationEventPublisher;
 import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -50,8 +59,10 @@ import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 
 /**
@@ -100,21 +111,68 @@ public class IdentityConfiguration {
         return http.build();
     }
 
+    /**
+     * The sign-in form. Its password check sits behind the throttle (R-AUTH-3), and each
+     * attempt's outcome is published as Spring Security's authentication events (a throttled
+     * one as {@link SignInThrottledEvent}), with the attempt's {@link SignInDetails}.
+     */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 11)
-    SecurityFilterChain signIn(HttpSecurity http, LocalAccounts accounts) throws Exception {
+    SecurityFilterChain signIn(HttpSecurity http, LocalAccounts accounts, SignInThrottle throttle,
+                               SecurityRefusals refusals, ClientAddresses clients, RegisteredClientRepository registered,
+                               ApplicationEventPublisher events) throws Exception {
         DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(accounts);
         passwords.setPasswordEncoder(Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8());
+        ProviderManager manager = new ProviderManager(new ThrottledPasswords(passwords, accounts, throttle, refusals));
+        DefaultAuthenticationEventPublisher publisher = new DefaultAuthenticationEventPublisher(events);
+        publisher.setAdditionalExceptionMappings(
+                Map.of(ThrottledPasswords.SignInThrottledException.class, SignInThrottledEvent.class));
+        manager.setAuthenticationEventPublisher(publisher);
         http.securityMatcher(SIGN_IN)
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll())
-                .authenticationManager(new ProviderManager(passwords))
-                .formLogin(form -> form.loginPage(SIGN_IN).failureUrl(SIGN_IN + "?error"));
+                .authenticationManager(attempt -> withPlainDetails(manager.authenticate(attempt)))
+                .formLogin(form -> form.loginPage(SIGN_IN).failureUrl(SIGN_IN + "?error")
+                        .authenticationDetailsSource(SignInDetails.source(clients, registered)));
         return http.build();
     }
 
+    /**
+     * The signed-in user as the session and the authorization store keep it: its details are
+     * Spring's plain ones again, as the store writes the principal as JSON and reads back only
+     * the types Spring Security allows. The events have been published with {@link SignInDetails}.
+     */
+    private static Authentication withPlainDetails(Authentication signedIn) {
+        if (!(signedIn.getDetails() instanceof SignInDetails details)) {
+            return signedIn;
+        }
+        UsernamePasswordAuthenticationToken plain = UsernamePasswordAuthenticationToken.authenticated(
+                signedIn.getPrincipal(), null, signedIn.getAuthorities());
+        plain.setDetails(new WebAuthenticationDetails(details.address(), null));
+        return plain;
+    }
+
     @Bean
-    LocalAccounts localAccounts(JdbcClient jdbc) {
-        return new LocalAccounts(jdbc);
+    LoginHashes loginHashes(JdbcClient jdbc, IdentitySchema schemaFirst) {
+        return new LoginHashes(jdbc);
+    }
+
+    @Bean
+    LocalAccounts localAccounts(JdbcClient jdbc, LoginHashes logins) {
+        return new LocalAccounts(jdbc, logins);
+    }
+
+    /** On the system clock, or on a {@link Clock} bean where one exists (tests). */
+    @Bean
+    SignInThrottle signInThrottle(JdbcClient jdbc, TransactionTemplate transactions, IdentityProperties properties,
+                                  ObjectProvider<Clock> clock, IdentitySchema schemaFirst) {
+        return new SignInThrottle(jdbc, transactions, properties.throttle(), clock.getIfAvailable(Clock::systemUTC));
+    }
+
+    /** Each node purges; a purge is one idempotent delete. */
+    @Bean
+    PeriodicTask signInThrottlePurge(SignInThrottle throttle, IdentityProperties properties) {
+        Duration interval = properties.throttle().purgeInterval();
+        return new PeriodicTask("sign-in-throttle-purge", interval, interval, throttle::purge);
     }
 
     @Bean
