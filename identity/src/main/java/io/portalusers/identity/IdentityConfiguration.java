@@ -241,7 +241,10 @@ public class IdentityConfiguration {
             @Value("${" + PlatformEnvironment.AUDIENCES + "}") List<String> audiences) {
         return context -> {
             if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
-                context.getClaims().audience(List.of(audiences.get(0)));
+                // an ArrayList: the authorization store writes the claims as JSON with their types and reads
+                // back only the types Spring Security allows; List.of's is not one, and every later read of
+                // the authorization (refresh, logout, revocation, introspection) failed
+                context.getClaims().audience(new ArrayList<>(List.of(audiences.get(0))));
             }
         };
     }
