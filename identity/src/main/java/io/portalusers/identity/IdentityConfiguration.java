@@ -7,6 +7,7 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.portalusers.platform.PeriodicTask;
 import io.portalusers.platform.PlatformEnvironment;
 import io.portalusers.platform.security.SecurityRefusals;
+import io.portalusers.platform.web.RequestMetadata;
 import io.portalusers.platform.web.ratelimit.ClientAddresses;
 import org.springframework.beans.factory.ObjectProvider;
 import io.portalusers.platform.security.TokenBinding;
@@ -28,7 +29,6 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
@@ -48,12 +48,15 @@ import org.springframework.security.oauth2.server.authorization.client.InMemoryR
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcLogoutAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.oidc.web.authentication.OidcLogoutAuthenticationSuccessHandler;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -63,6 +66,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 
 /**
@@ -99,16 +103,48 @@ public class IdentityConfiguration {
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 10)
-    SecurityFilterChain authorizationServer(HttpSecurity http, IdentityTokens identityTokens) throws Exception {
+    SecurityFilterChain authorizationServer(HttpSecurity http, IdentityTokens identityTokens, SignInAuditLog audit,
+                                            ClientAddresses clients) throws Exception {
         OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
         http.securityMatcher(server.getEndpointsMatcher())
-                .with(server, s -> s.oidc(Customizer.withDefaults()))
+                .with(server, s -> s.oidc(oidc -> oidc.logoutEndpoint(logout -> logout.logoutResponseHandler(
+                        signedOut(new OidcLogoutAuthenticationSuccessHandler(), audit, clients)))))
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 // a browser that is not signed in goes to the sign-in page; the user info endpoint takes a token
                 .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(
                         new LoginUrlAuthenticationEntryPoint(SIGN_IN), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)))
                 .oauth2ResourceServer(r -> r.jwt(jwt -> jwt.decoder(identityTokens.decoder())));
         return http.build();
+    }
+
+    /** A sign-out at the end-session endpoint that ended a session at the provider is in the sign-in audit record (SIGNED_OUT). */
+    private static AuthenticationSuccessHandler signedOut(AuthenticationSuccessHandler logout, SignInAuditLog audit,
+                                                          ClientAddresses clients) {
+        return (request, response, authentication) -> {
+            if (authentication instanceof OidcLogoutAuthenticationToken ended && ended.isPrincipalAuthenticated()) {
+                Authentication user = (Authentication) ended.getPrincipal();
+                audit.record(new SignInAuditLog.Entry(SignInAuditLog.Outcome.SIGNED_OUT, userId(user.getName()), null,
+                        clientOf(ended), clients.of(request), request.getHeader("User-Agent"),
+                        RequestMetadata.currentCorrelationId()));
+            }
+            logout.onAuthenticationSuccess(request, response, authentication);
+        };
+    }
+
+    private static String clientOf(OidcLogoutAuthenticationToken ended) {
+        if (ended.getClientId() != null) {
+            return ended.getClientId();
+        }
+        List<String> audience = ended.getIdToken() == null ? null : ended.getIdToken().getAudience();
+        return audience == null || audience.isEmpty() ? null : audience.get(0);
+    }
+
+    private static UUID userId(String name) {
+        try {
+            return UUID.fromString(name);
+        } catch (IllegalArgumentException notAUser) {
+            return null;
+        }
     }
 
     /**
@@ -149,6 +185,16 @@ public class IdentityConfiguration {
                 signedIn.getPrincipal(), null, signedIn.getAuthorities());
         plain.setDetails(new WebAuthenticationDetails(details.address(), null));
         return plain;
+    }
+
+    @Bean
+    SignInAuditLog signInAuditLog(JdbcClient jdbc, IdentitySchema schemaFirst) {
+        return new SignInAuditLog(jdbc, Clock.systemUTC());
+    }
+
+    @Bean
+    SignInAuditListener signInAuditListener(SignInAuditLog log) {
+        return new SignInAuditListener(log);
     }
 
     @Bean
