@@ -4,7 +4,12 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.portalusers.platform.PeriodicTask;
 import io.portalusers.platform.PlatformEnvironment;
+import io.portalusers.platform.security.SecurityRefusals;
+import io.portalusers.platform.web.RequestMetadata;
+import io.portalusers.platform.web.ratelimit.ClientAddresses;
+import org.springframework.beans.factory.ObjectProvider;
 import io.portalusers.platform.security.TokenBinding;
 import io.portalusers.platform.security.AnonymousEndpoints;
 import io.portalusers.platform.security.TrustedIssuer;
@@ -12,6 +17,7 @@ import io.portalusers.platform.web.ratelimit.ClientAddresses;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.PropertySource;
@@ -21,9 +27,12 @@ import org.springframework.core.env.Environment;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.authentication.DefaultAuthenticationEventPublisher;
 import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
@@ -45,6 +54,8 @@ import org.springframework.security.oauth2.server.authorization.client.InMemoryR
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcLogoutAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.oidc.web.authentication.OidcLogoutAuthenticationSuccessHandler;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
@@ -53,6 +64,7 @@ import org.springframework.security.oauth2.server.authorization.token.JwtEncodin
 import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
@@ -60,8 +72,11 @@ import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 
 /**
@@ -103,13 +118,15 @@ public class IdentityConfiguration {
     @Order(Ordered.HIGHEST_PRECEDENCE + 10)
     SecurityFilterChain authorizationServer(HttpSecurity http, IdentityTokens identityTokens, JwtEncoder encoder,
                                             OAuth2TokenCustomizer<JwtEncodingContext> claims,
-                                            RegisteredClientRepository clients, SignInSessions sessions) throws Exception {
+                                            RegisteredClientRepository clients, SignInSessions sessions,
+                                            SignInAuditLog audit, ClientAddresses addresses) throws Exception {
         OAuth2AuthorizationServerConfigurer server = OAuth2AuthorizationServerConfigurer.authorizationServer();
         JwtGenerator jwts = new JwtGenerator(encoder);
         jwts.setJwtCustomizer(claims);
         http.securityMatcher(server.getEndpointsMatcher())
                 .with(server, s -> s
-                        .oidc(Customizer.withDefaults())
+                        .oidc(oidc -> oidc.logoutEndpoint(logout -> logout.logoutResponseHandler(
+                                signedOut(new OidcLogoutAuthenticationSuccessHandler(), audit, addresses))))
                         .tokenGenerator(new DelegatingOAuth2TokenGenerator(jwts, PublicClientRefresh.refreshTokens()))
                         .clientAuthentication(c -> c
                                 .authenticationConverters(converters -> converters.add(0, PublicClientRefresh.converter()))
@@ -133,17 +150,75 @@ public class IdentityConfiguration {
         return http.build();
     }
 
+    /** A sign-out at the end-session endpoint that ended a session at the provider is in the sign-in audit record (SIGNED_OUT). */
+    private static AuthenticationSuccessHandler signedOut(AuthenticationSuccessHandler logout, SignInAuditLog audit,
+                                                          ClientAddresses clients) {
+        return (request, response, authentication) -> {
+            if (authentication instanceof OidcLogoutAuthenticationToken ended && ended.isPrincipalAuthenticated()) {
+                Authentication user = (Authentication) ended.getPrincipal();
+                audit.record(new SignInAuditLog.Entry(SignInAuditLog.Outcome.SIGNED_OUT, userId(user.getName()), null,
+                        clientOf(ended), clients.of(request), request.getHeader("User-Agent"),
+                        RequestMetadata.currentCorrelationId()));
+            }
+            logout.onAuthenticationSuccess(request, response, authentication);
+        };
+    }
+
+    private static String clientOf(OidcLogoutAuthenticationToken ended) {
+        if (ended.getClientId() != null) {
+            return ended.getClientId();
+        }
+        List<String> audience = ended.getIdToken() == null ? null : ended.getIdToken().getAudience();
+        return audience == null || audience.isEmpty() ? null : audience.get(0);
+    }
+
+    private static UUID userId(String name) {
+        try {
+            return UUID.fromString(name);
+        } catch (IllegalArgumentException notAUser) {
+            return null;
+        }
+    }
+
+    /**
+     * The sign-in form. Its password check sits behind the throttle (R-AUTH-3), and each
+     * attempt's outcome is published as Spring Security's authentication events (a throttled
+     * one as {@link SignInThrottledEvent}), with the attempt's {@link SignInDetails}.
+     */
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 11)
-    SecurityFilterChain signIn(HttpSecurity http, LocalAccounts accounts, SignInSessions sessions) throws Exception {
+    SecurityFilterChain signIn(HttpSecurity http, LocalAccounts accounts, SignInSessions sessions, SignInThrottle throttle,
+                               SecurityRefusals refusals, ClientAddresses addresses, RegisteredClientRepository registered,
+                               ApplicationEventPublisher events) throws Exception {
         DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(accounts);
         passwords.setPasswordEncoder(PASSWORDS);
+        ProviderManager manager = new ProviderManager(new ThrottledPasswords(passwords, accounts, throttle, refusals));
+        DefaultAuthenticationEventPublisher publisher = new DefaultAuthenticationEventPublisher(events);
+        publisher.setAdditionalExceptionMappings(
+                Map.of(ThrottledPasswords.SignInThrottledException.class, SignInThrottledEvent.class));
+        manager.setAuthenticationEventPublisher(publisher);
         http.securityMatcher(SIGN_IN)
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll())
-                .authenticationManager(new ProviderManager(passwords))
+                .authenticationManager(attempt -> withPlainDetails(manager.authenticate(attempt)))
                 .formLogin(form -> form.loginPage(SIGN_IN).failureUrl(SIGN_IN + "?error")
+                        .authenticationDetailsSource(SignInDetails.source(addresses, registered))
                         .successHandler(sessions.stamping(new SavedRequestAwareAuthenticationSuccessHandler())));
         return http.build();
+    }
+
+    /**
+     * The signed-in user as the session and the authorization store keep it: its details are
+     * Spring's plain ones again, as the store writes the principal as JSON and reads back only
+     * the types Spring Security allows. The events have been published with {@link SignInDetails}.
+     */
+    private static Authentication withPlainDetails(Authentication signedIn) {
+        if (!(signedIn.getDetails() instanceof SignInDetails details)) {
+            return signedIn;
+        }
+        UsernamePasswordAuthenticationToken plain = UsernamePasswordAuthenticationToken.authenticated(
+                signedIn.getPrincipal(), null, signedIn.getAuthorities());
+        plain.setDetails(new WebAuthenticationDetails(details.address(), null));
+        return plain;
     }
 
     /** Identity's clock: the system's, or a {@link Clock} bean where one exists (tests move it). */
@@ -168,8 +243,37 @@ public class IdentityConfiguration {
     }
 
     @Bean
-    LocalAccounts localAccounts(JdbcClient jdbc) {
-        return new LocalAccounts(jdbc);
+    SignInAuditLog signInAuditLog(JdbcClient jdbc, IdentitySchema schemaFirst) {
+        return new SignInAuditLog(jdbc, Clock.systemUTC());
+    }
+
+    @Bean
+    SignInAuditListener signInAuditListener(SignInAuditLog log) {
+        return new SignInAuditListener(log);
+    }
+
+    @Bean
+    LoginHashes loginHashes(JdbcClient jdbc, IdentitySchema schemaFirst) {
+        return new LoginHashes(jdbc);
+    }
+
+    @Bean
+    LocalAccounts localAccounts(JdbcClient jdbc, LoginHashes logins) {
+        return new LocalAccounts(jdbc, logins);
+    }
+
+    /** On the system clock, or on a {@link Clock} bean where one exists (tests). */
+    @Bean
+    SignInThrottle signInThrottle(JdbcClient jdbc, TransactionTemplate transactions, IdentityProperties properties,
+                                  ObjectProvider<Clock> clock, IdentitySchema schemaFirst) {
+        return new SignInThrottle(jdbc, transactions, properties.throttle(), clock.getIfAvailable(Clock::systemUTC));
+    }
+
+    /** Each node purges; a purge is one idempotent delete. */
+    @Bean
+    PeriodicTask signInThrottlePurge(SignInThrottle throttle, IdentityProperties properties) {
+        Duration interval = properties.throttle().purgeInterval();
+        return new PeriodicTask("sign-in-throttle-purge", interval, interval, throttle::purge);
     }
 
     @Bean
@@ -237,8 +341,9 @@ public class IdentityConfiguration {
             @Value("${" + PlatformEnvironment.AUDIENCES + "}") List<String> audiences) {
         return context -> {
             if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
-                // an ArrayList: the stored authorization keeps the claims as JSON, and Spring Security's
-                // deserializer allows only the collection types it knows (List.of is not one)
+                // an ArrayList: the authorization store writes the claims as JSON with their types and reads
+                // back only the types Spring Security allows; List.of's is not one, and every later read of
+                // the authorization (refresh, logout, revocation, introspection) failed
                 context.getClaims().audience(new ArrayList<>(List.of(audiences.get(0))));
             }
         };

@@ -20,6 +20,7 @@ import java.util.Map;
  *                         than an activation link's, as it opens an account that is already in use
  * @param portalClient     the public client {@code portal}, the portal's own web app and scripts
  * @param machineClients   confidential clients of other systems (client credentials), by client id
+ * @param throttle         how failed password sign-ins are slowed (R-AUTH-3)
  */
 @ConfigurationProperties("portal.identity")
 public record IdentityProperties(
@@ -29,10 +30,41 @@ public record IdentityProperties(
         Duration keyRotation,
         Duration passwordResetTtl,
         @DefaultValue PortalClient portalClient,
-        Map<String, MachineClient> machineClients) {
+        Map<String, MachineClient> machineClients,
+        @DefaultValue Throttle throttle) {
 
     public IdentityProperties {
         machineClients = machineClients == null ? Map.of() : Map.copyOf(machineClients);
+    }
+
+    /**
+     * R-AUTH-3: after {@code *FreeFailures} consecutive failures of an account, of an account from one
+     * client, or of one client across accounts, each further attempt there is refused without
+     * checking the password until a delay has passed: {@code firstDelay}, doubled with each
+     * further failure, at most {@code *MaxDelay}. A client from which the account signed in within
+     * {@code knownClientFor} is judged by its own failures only, so an attacker elsewhere cannot
+     * keep the user out. Failures are forgotten {@code forgetAfter} after the last one.
+     */
+    public record Throttle(
+            @DefaultValue("10") int accountFreeFailures,
+            @DefaultValue("5m") Duration accountMaxDelay,
+            @DefaultValue("5") int pairFreeFailures,
+            @DefaultValue("15m") Duration pairMaxDelay,
+            @DefaultValue("50") int clientFreeFailures,
+            @DefaultValue("15m") Duration clientMaxDelay,
+            @DefaultValue("1s") Duration firstDelay,
+            @DefaultValue("24h") Duration forgetAfter,
+            @DefaultValue("30d") Duration knownClientFor,
+            @DefaultValue("1h") Duration purgeInterval) {
+
+        public Throttle {
+            if (accountFreeFailures < 1 || pairFreeFailures < 1 || clientFreeFailures < 1) {
+                throw new IllegalArgumentException("portal.identity.throttle.*-free-failures must be at least 1");
+            }
+            if (firstDelay.isNegative() || firstDelay.isZero()) {
+                throw new IllegalArgumentException("portal.identity.throttle.first-delay must be positive");
+            }
+        }
     }
 
     /** @param redirectUris where the portal's web app receives its authorization codes */

@@ -29,9 +29,16 @@ import java.util.UUID;
 class LocalAccounts implements UserDetailsService {
 
     private final JdbcClient jdbc;
+    private final LoginHashes logins;
 
-    LocalAccounts(JdbcClient jdbc) {
+    LocalAccounts(JdbcClient jdbc, LoginHashes logins) {
         this.jdbc = jdbc;
+        this.logins = logins;
+    }
+
+    /** Whom an attempt with {@code login} is about: the user it names, whether or not it may sign in, else the login's hash. */
+    SignInSubject subject(String login) {
+        return userId(login).map(SignInSubject::user).orElseGet(() -> SignInSubject.unknown(logins.of(login)));
     }
 
     @Override

@@ -1,18 +1,27 @@
 package io.portalusers.identity;
 
 import io.portalusers.api.user.UserDisabled;
+import io.portalusers.platform.web.RequestMetadata;
+import io.portalusers.platform.web.ratelimit.ClientAddresses;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.messaging.annotation.MetaDataValue;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+
+import java.util.List;
 
 /**
  * A disabled user's sign-ins end at once (R-AUTH-3): its authorizations (codes, refresh
  * tokens, ID tokens) are deleted in the transaction that disables it, so no refresh can
  * follow. Its access tokens still verify until they expire, but the API refuses a disabled
- * user's token on every request anyway.
+ * user's token on every request anyway. Each ended authorization is a row of the sign-in
+ * audit record (SESSION_ENDED), committed with the disable, with the address and correlation
+ * id of the request that disabled the user.
  */
 @Component
 @OnSignIn
@@ -22,14 +31,18 @@ class SessionTermination {
     static final String GROUP = "identity-sessions";
 
     private final JdbcClient jdbc;
+    private final SignInAuditLog audit;
+    private final ClientAddresses clients;
 
-    SessionTermination(JdbcClient jdbc) {
+    SessionTermination(JdbcClient jdbc, SignInAuditLog audit, ClientAddresses clients) {
         this.jdbc = jdbc;
+        this.audit = audit;
+        this.clients = clients;
     }
 
     @EventHandler
-    void on(UserDisabled event) {
-        end(event.userId().toString());
+    void on(UserDisabled event, @MetaDataValue(RequestMetadata.CORRELATION_ID) String correlationId) {
+        endOnDisable(event.userId().value(), correlationId);
     }
 
     /** Ends every authorization of the user; how many there were. */
@@ -45,6 +58,18 @@ class SessionTermination {
     int endAllBut(String userId, String keep) {
         return jdbc.sql("delete from oauth2_authorization where principal_name = ? and access_token_value is distinct from ?")
                 .params(userId, keep).update();
+    }
+
+    /** Ends every authorization of a disabled user, each one a SESSION_ENDED in the sign-in audit record. */
+    void endOnDisable(java.util.UUID userId, String correlationId) {
+        List<String> clientsEnded = jdbc.sql("delete from oauth2_authorization where principal_name = ? returning registered_client_id")
+                .param(userId.toString()).query(String.class).list();
+        String address = RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes request
+                ? clients.of(request.getRequest()) : null;
+        for (String client : clientsEnded) {
+            audit.record(new SignInAuditLog.Entry(SignInAuditLog.Outcome.SESSION_ENDED, userId, null, client, address,
+                    null, correlationId));
+        }
     }
 
     /** In the disabling command's own transaction, not a moment later. */

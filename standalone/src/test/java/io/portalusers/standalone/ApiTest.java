@@ -75,6 +75,8 @@ public abstract class ApiTest {
         registry.add("portal.security.audit-clients", () -> "reporting,bireports");
         // every test calls from 127.0.0.1: the abuse limit has its own context (RateLimitTest)
         registry.add("portal.rate-limit.anonymous.requests-per-minute", () -> "10000000");
+        // and so do their failed sign-ins: the per-client sign-in throttle has its own context too (SignInThrottlingTest)
+        registry.add("portal.identity.throttle.client-free-failures", () -> "10000000");
     }
 
     /** Emails to {@code mailbox}, looked for five times a second and retried within seconds. */

@@ -44,7 +44,7 @@ public final class MutableClock extends Clock {
     }
 
     @TestConfiguration(proxyBeanMethods = false)
-    static class Configuration {
+    public static class Configuration {
 
         @Bean
         MutableClock clock() {

@@ -27,7 +27,7 @@ import java.nio.file.Files;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
-abstract class OwnContextTest {
+public abstract class OwnContextTest {
 
     @LocalServerPort
     protected int port;
@@ -39,7 +39,7 @@ abstract class OwnContextTest {
     protected String bootstrapAdmin;
 
     /** The embedded PostgreSQL of this context, in a fresh temporary folder named after {@code name}. */
-    static void ownDatabase(DynamicPropertyRegistry registry, String name) {
+    protected static void ownDatabase(DynamicPropertyRegistry registry, String name) {
         try {
             String dir = Files.createTempDirectory("portal-users-" + name).toString();
             registry.add("portal.embedded.data-dir", () -> dir);

@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,7 +20,8 @@ import java.util.TreeMap;
  */
 final class RawHttp {
 
-    record Answer(int status, Map<String, String> headers, String body) {
+    /** {@code headers}: the last value of each, by lower-case name; {@code cookies}: every Set-Cookie value. */
+    record Answer(int status, Map<String, String> headers, String body, List<String> cookies) {
         String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
@@ -35,23 +38,30 @@ final class RawHttp {
     /** From local address {@code from} to {@code to}, which must be an address of this machine the server listens on. */
     static Answer send(String from, String to, int port, String method, String path, String json,
                        Map<String, String> headers) throws IOException {
+        return send(from, to, port, method, path, json, "application/json", headers);
+    }
+
+    /** A body of {@code contentType} (a form, say), when {@code body} is not null. */
+    static Answer send(String from, String to, int port, String method, String path, String body, String contentType,
+                       Map<String, String> headers) throws IOException {
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(from, 0));
             socket.connect(new InetSocketAddress(to, port), 5000);
             socket.setSoTimeout(10_000);
-            byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
             StringBuilder request = new StringBuilder()
                     .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
                     .append("Host: localhost:").append(port).append("\r\n")
                     .append("Connection: close\r\n");
             headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
-            if (json != null) {
-                request.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
+            if (body != null) {
+                request.append("Content-Type: ").append(contentType).append("\r\nContent-Length: ")
+                        .append(bytes.length).append("\r\n");
             }
             request.append("\r\n");
             OutputStream out = socket.getOutputStream();
             out.write(request.toString().getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
+            out.write(bytes);
             out.flush();
             InputStream in = socket.getInputStream();
             ByteArrayOutputStream all = new ByteArrayOutputStream();
@@ -60,16 +70,21 @@ final class RawHttp {
             int end = text.indexOf("\r\n\r\n");
             String[] lines = text.substring(0, end).split("\r\n");
             Map<String, String> answerHeaders = new TreeMap<>();
+            List<String> cookies = new ArrayList<>();
             for (int i = 1; i < lines.length; i++) {
                 int colon = lines[i].indexOf(':');
-                answerHeaders.put(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
-                        lines[i].substring(colon + 1).strip());
+                String name = lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT);
+                String value = lines[i].substring(colon + 1).strip();
+                answerHeaders.put(name, value);
+                if (name.equals("set-cookie")) {
+                    cookies.add(value);
+                }
             }
             String rest = text.substring(end + 4);
             if ("chunked".equalsIgnoreCase(answerHeaders.get("transfer-encoding"))) {
                 rest = unchunk(rest);
             }
-            return new Answer(Integer.parseInt(lines[0].split(" ")[1]), answerHeaders, rest);
+            return new Answer(Integer.parseInt(lines[0].split(" ")[1]), answerHeaders, rest, List.copyOf(cookies));
         }
     }
 

@@ -29,7 +29,9 @@ public class SecurityRefusals {
         /** A URL or parameter the firewall does not let through (encoded separators, control characters). */
         REQUEST_REJECTED("request-rejected"),
         /** A call of the development token endpoint that did not come over the loopback interface. */
-        DEV_TOKEN_NOT_LOOPBACK("dev-token-not-loopback");
+        DEV_TOKEN_NOT_LOOPBACK("dev-token-not-loopback"),
+        /** A password sign-in refused unchecked: its account, its account from this client, or this client past their failures (R-AUTH-3). */
+        SIGN_IN_THROTTLED("sign-in-throttled");
 
         private final String tag;
 
@@ -62,9 +64,17 @@ public class SecurityRefusals {
 
     /** Counts and logs one refusal; {@code why} is a short fixed phrase of the caller's, never request data. */
     public void record(Reason reason, HttpServletRequest request, String why) {
+        record(reason, request.getMethod(), request.getRequestURI(), clients.of(request), why);
+    }
+
+    /**
+     * The same, where the request is no longer at hand (inside authentication): {@code client}
+     * as {@link ClientAddresses#of} gave it.
+     */
+    public void record(Reason reason, String method, String path, String client, String why) {
         counters.get(reason).increment();
-        log.warn("Refused ({}): {} {} from {}{}", reason.tag(), safe(request.getMethod()), safePath(request.getRequestURI()),
-                clients.of(request), why == null || why.isBlank() ? "" : " - " + why);
+        log.warn("Refused ({}): {} {} from {}{}", reason.tag(), safe(method), safePath(path), safe(client),
+                why == null || why.isBlank() ? "" : " - " + why);
     }
 
     /** The path with long segments replaced and anything unprintable dropped, at most six segments. */
