@@ -22,7 +22,7 @@ public enum MailKind {
     REGISTRATION_USERNAME_TAKEN(false),
     /**
      * A link to reset a forgotten password (R-AUTH-4), asked for through
-     * {@link io.portalusers.platform.mail.PasswordResetMailer}; its token waits in {@code mail_link_token}.
+     * {@link io.portalusers.platform.mail.PasswordResetMailer} (written into the outbox by sign-in); its token waits in {@code mail_link_token}.
      */
     PASSWORD_RESET(true);
 

@@ -79,21 +79,6 @@ public class MailOutbox {
     }
 
     /**
-     * Adds an email, as {@link #add} does, only {@code when} it holds; the statement runs
-     * either way, so that a caller spends the same time whether it adds one or not.
-     */
-    boolean addIf(boolean when, String messageId, MailKind kind, UUID userId, String recipient, String language,
-                  Map<String, String> params, Instant at) {
-        return jdbc.sql("""
-                        insert into mail_outbox (message_id, kind, user_id, recipient, language, params, next_attempt_at,
-                                                 created_at)
-                        select ?, ?, ?::uuid, ?, ?, ?::jsonb, ?::timestamptz, ?::timestamptz where ?
-                        on conflict do nothing""")
-                .params(messageId, kind.name(), userId, recipient, language, write(params), utc(at), utc(at), when)
-                .update() == 1;
-    }
-
-    /**
      * The raw token of the link an email carries, while the email is not sent yet: an
      * invitation's from the command side's {@code invitation_outbox}, any other from
      * {@code mail_link_token}. Empty once the link was used, replaced or withdrawn.
