@@ -7,7 +7,7 @@ import io.portalusers.api.user.Role;
 import io.portalusers.api.user.UserSource;
 import io.portalusers.command.actor.ActorInterceptor;
 import io.portalusers.platform.actor.Actor;
-import io.portalusers.platform.web.RequestMetadata;
+import io.portalusers.platform.request.RequestMetadata;
 import io.portalusers.platform.problem.RuleViolationException;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.hamcrest.FeatureMatcher;

@@ -1,7 +1,7 @@
 package io.portalusers.identity;
 
-import io.portalusers.platform.web.RequestMetadata;
-import io.portalusers.platform.web.ratelimit.ClientAddresses;
+import io.portalusers.platform.request.RequestMetadata;
+import io.portalusers.platform.security.ClientAddresses;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 

@@ -1,8 +1,8 @@
 package io.portalusers.identity;
 
 import io.portalusers.api.user.UserDisabled;
-import io.portalusers.platform.web.RequestMetadata;
-import io.portalusers.platform.web.ratelimit.ClientAddresses;
+import io.portalusers.platform.request.RequestMetadata;
+import io.portalusers.platform.security.ClientAddresses;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;

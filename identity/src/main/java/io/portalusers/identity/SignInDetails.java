@@ -1,6 +1,6 @@
 package io.portalusers.identity;
 
-import io.portalusers.platform.web.ratelimit.ClientAddresses;
+import io.portalusers.platform.security.ClientAddresses;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.authentication.AuthenticationDetailsSource;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;

@@ -14,7 +14,7 @@ import io.portalusers.api.user.UserCreated;
 import io.portalusers.api.user.UserSource;
 import io.portalusers.api.user.Username;
 import io.portalusers.platform.embedded.LocalTokens;
-import io.portalusers.platform.web.RequestMetadata;
+import io.portalusers.platform.request.RequestMetadata;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.MetaData;

@@ -2,7 +2,7 @@ package io.portalusers.command.actor;
 
 import io.portalusers.api.UserId;
 import io.portalusers.platform.actor.Actor;
-import io.portalusers.platform.web.RequestMetadata;
+import io.portalusers.platform.request.RequestMetadata;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.messaging.InterceptorChain;
 import org.axonframework.messaging.MessageHandlerInterceptor;

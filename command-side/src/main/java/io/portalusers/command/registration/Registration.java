@@ -26,7 +26,7 @@ import io.portalusers.api.user.PersonName;
 import io.portalusers.api.user.Username;
 import io.portalusers.platform.actor.Actor;
 import io.portalusers.platform.problem.ConflictException;
-import io.portalusers.platform.web.RequestMetadata;
+import io.portalusers.platform.request.RequestMetadata;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;

@@ -11,7 +11,7 @@ import io.portalusers.api.user.Language;
 import io.portalusers.api.user.PersonName;
 import io.portalusers.api.user.Username;
 import io.portalusers.platform.problem.FieldErrors;
-import io.portalusers.platform.web.RequestMetadata;
+import io.portalusers.platform.request.RequestMetadata;
 import io.portalusers.platform.web.Versions;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.http.HttpStatus;

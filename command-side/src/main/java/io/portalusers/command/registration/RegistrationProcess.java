@@ -12,7 +12,7 @@ import io.portalusers.api.registration.RegistrationId;
 import io.portalusers.platform.problem.ConflictException;
 import io.portalusers.platform.problem.UniqueConstraints;
 import io.portalusers.platform.problem.RuleViolationException;
-import io.portalusers.platform.web.RequestMetadata;
+import io.portalusers.platform.request.RequestMetadata;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.messaging.annotation.MetaDataValue;
 import org.axonframework.modelling.saga.EndSaga;

@@ -1,7 +1,7 @@
 package io.portalusers.command.user;
 
-import io.portalusers.platform.web.RequestMetadata;
-import io.portalusers.platform.web.ratelimit.ClientAddresses;
+import io.portalusers.platform.request.RequestMetadata;
+import io.portalusers.platform.security.ClientAddresses;
 import jakarta.servlet.http.HttpServletRequest;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import io.portalusers.api.UserId;

@@ -7,7 +7,7 @@ import io.portalusers.api.user.Language;
 import io.portalusers.api.user.PersonName;
 import io.portalusers.api.user.Username;
 import io.portalusers.platform.actor.ActorDirectory;
-import io.portalusers.platform.web.RequestMetadata;
+import io.portalusers.platform.request.RequestMetadata;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateStreamCreationException;

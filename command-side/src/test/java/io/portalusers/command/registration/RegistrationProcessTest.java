@@ -7,7 +7,7 @@ import io.portalusers.api.registration.RegistrationAccepted;
 import io.portalusers.api.registration.RegistrationCompleted;
 import io.portalusers.api.registration.RegistrationFailed;
 import io.portalusers.platform.problem.RuleViolationException;
-import io.portalusers.platform.web.RequestMetadata;
+import io.portalusers.platform.request.RequestMetadata;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
 import org.axonframework.test.saga.SagaTestFixture;
 import org.junit.jupiter.api.BeforeEach;

@@ -34,10 +34,10 @@ import java.sql.SQLException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
-import static io.portalusers.platform.web.RequestMetadata.ACTOR_ID;
-import static io.portalusers.platform.web.RequestMetadata.CORRELATION_ID;
-import static io.portalusers.platform.web.RequestMetadata.REASON;
-import static io.portalusers.platform.web.RequestMetadata.SOURCE_ADDRESS;
+import static io.portalusers.platform.request.RequestMetadata.ACTOR_ID;
+import static io.portalusers.platform.request.RequestMetadata.CORRELATION_ID;
+import static io.portalusers.platform.request.RequestMetadata.REASON;
+import static io.portalusers.platform.request.RequestMetadata.SOURCE_ADDRESS;
 
 @Configuration(proxyBeanMethods = false)
 public class AxonConfiguration {

@@ -2,7 +2,7 @@ package io.portalusers.platform.axon;
 
 import io.portalusers.platform.problem.ConflictException;
 import io.portalusers.platform.problem.RuleViolationException;
-import io.portalusers.platform.web.RequestMetadata;
+import io.portalusers.platform.request.RequestMetadata;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.messaging.InterceptorChain;
 import org.axonframework.messaging.MessageHandlerInterceptor;

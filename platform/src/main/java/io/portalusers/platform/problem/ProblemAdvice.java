@@ -4,9 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.portalusers.api.InvalidValueException;
-import io.portalusers.platform.security.RejectedRequests;
-import io.portalusers.platform.security.SecurityRefusals;
-import jakarta.servlet.http.HttpServletRequest;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
@@ -22,7 +19,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -44,26 +40,10 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
 
-    private final SecurityRefusals refusals;
-
-    public ProblemAdvice(SecurityRefusals refusals) {
-        this.refusals = refusals;
-    }
-
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> handleTypeMismatch(MethodArgumentTypeMismatchException e) {
         return problem(HttpStatus.BAD_REQUEST, "invalid-request", "the request has invalid fields",
                 Map.of("errors", List.of(fieldError(e.getName(), "is not valid"))));
-    }
-
-    /**
-     * The firewall checks parameter names only when they are first read, which may be in a
-     * controller (an actuator endpoint reads every parameter): the same 400 as a URL it refuses.
-     */
-    @ExceptionHandler(RequestRejectedException.class)
-    ResponseEntity<Object> handleRejected(RequestRejectedException e, HttpServletRequest request) {
-        refusals.record(SecurityRefusals.Reason.REQUEST_REJECTED, request, RejectedRequests.WHY);
-        return problem(HttpStatus.BAD_REQUEST, RejectedRequests.CODE, RejectedRequests.DETAIL, Map.of());
     }
 
     /** Domain refusals arrive as themselves, or wrapped by the command bus or an event processor. */

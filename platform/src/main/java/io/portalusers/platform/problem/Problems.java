@@ -1,7 +1,7 @@
 package io.portalusers.platform.problem;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.portalusers.platform.web.RequestMetadata;
+import io.portalusers.platform.request.RequestMetadata;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;

@@ -2,7 +2,7 @@ package io.portalusers.platform.security;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.portalusers.platform.web.ratelimit.ClientAddresses;
+import io.portalusers.platform.security.ClientAddresses;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

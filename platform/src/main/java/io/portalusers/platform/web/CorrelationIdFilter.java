@@ -1,5 +1,6 @@
 package io.portalusers.platform.web;
 
+import io.portalusers.platform.request.RequestMetadata;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,7 +1,7 @@
 package io.portalusers.query.history;
 
 import io.portalusers.api.user.PersonName;
-import io.portalusers.platform.web.RequestMetadata;
+import io.portalusers.platform.request.RequestMetadata;
 
 import java.time.Instant;
 import java.util.HashMap;

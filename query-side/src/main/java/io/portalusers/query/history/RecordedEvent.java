@@ -1,6 +1,6 @@
 package io.portalusers.query.history;
 
-import io.portalusers.platform.web.RequestMetadata;
+import io.portalusers.platform.request.RequestMetadata;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.messaging.MetaData;
 

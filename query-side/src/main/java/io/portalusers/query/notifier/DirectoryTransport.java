@@ -45,7 +45,8 @@ class DirectoryTransport implements MailTransport {
         try {
             Files.createDirectories(folder);
             Path file = folder.resolve(name(message.getMessageID()));
-            Path partial = Files.createTempFile(folder, ".writing-", ".eml");
+            // not .eml until it is whole: a reader listing the folder never sees half an email
+            Path partial = Files.createTempFile(folder, ".writing-", ".partial");
             try (OutputStream out = Files.newOutputStream(partial)) {
                 message.writeTo(out);
             }

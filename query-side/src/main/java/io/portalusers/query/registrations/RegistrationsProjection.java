@@ -6,7 +6,7 @@ import io.portalusers.api.registration.RegistrationExpired;
 import io.portalusers.api.registration.RegistrationFailed;
 import io.portalusers.api.registration.RegistrationRejected;
 import io.portalusers.api.registration.RegistrationSubmitted;
-import io.portalusers.platform.web.RequestMetadata;
+import io.portalusers.platform.request.RequestMetadata;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;

@@ -12,7 +12,7 @@ import io.portalusers.api.user.UserEnabled;
 import io.portalusers.api.user.UserLanguageChanged;
 import io.portalusers.api.user.UserNameChanged;
 import io.portalusers.platform.actor.AuditReader;
-import io.portalusers.platform.web.RequestMetadata;
+import io.portalusers.platform.request.RequestMetadata;
 import io.portalusers.query.history.HistoryTestAccess;
 import io.portalusers.standalone.Api;
 import io.portalusers.standalone.ApiTest;

@@ -3,7 +3,7 @@ package io.portalusers.platform.web.idempotency;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portalusers.api.UserId;
 import io.portalusers.platform.problem.Problems;
-import io.portalusers.platform.web.RequestMetadata;
+import io.portalusers.platform.request.RequestMetadata;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,5 +1,6 @@
 package io.portalusers.platform.web.ratelimit;
 
+import io.portalusers.platform.security.ClientAddresses;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;

@@ -1,4 +1,4 @@
-package io.portalusers.platform.web.ratelimit;
+package io.portalusers.platform.security;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.factory.annotation.Value;

@@ -1,4 +1,4 @@
-package io.portalusers.platform.web.ratelimit;
+package io.portalusers.platform.security;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;

@@ -1,4 +1,4 @@
-package io.portalusers.platform.web;
+package io.portalusers.platform.request;
 
 import io.portalusers.api.InvalidValueException;
 import io.portalusers.api.Text;
@@ -42,7 +42,7 @@ public final class RequestMetadata {
     private RequestMetadata() {
     }
 
-    static boolean isAcceptableCorrelationId(String candidate) {
+    public static boolean isAcceptableCorrelationId(String candidate) {
         return candidate != null && CORRELATION_ID_FORMAT.matcher(candidate).matches();
     }
 

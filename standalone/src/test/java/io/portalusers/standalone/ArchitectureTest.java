@@ -1,0 +1,81 @@
+package io.portalusers.standalone;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The module boundaries, checked rather than hoped for: the language both sides speak knows no
+ * framework wiring and no module; neither side, nor sign-in, uses another's code (they meet in
+ * events, commands and the database); the shared platform knows no domain module; and no two
+ * modules depend on each other in a circle.
+ */
+class ArchitectureTest {
+
+    private static final String EVENTS = "io.portalusers.api..";
+    private static final String PLATFORM = "io.portalusers.platform..";
+    private static final String COMMAND = "io.portalusers.command..";
+    private static final String QUERY = "io.portalusers.query..";
+    private static final String IDENTITY = "io.portalusers.identity..";
+
+    private static JavaClasses production;
+
+    @BeforeAll
+    static void read() {
+        production = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.portalusers");
+    }
+
+    private static void check(ArchRule rule) {
+        rule.check(production);
+    }
+
+    @Test
+    void shared_events_depend_on_no_spring_and_no_module() {
+        check(noClasses().that().resideInAPackage(EVENTS)
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "jakarta.persistence..",
+                        PLATFORM, COMMAND, QUERY, IDENTITY)
+                .as("shared-events is the language of both sides: records, no Spring, no module"));
+    }
+
+    @Test
+    void the_command_side_uses_neither_the_query_side_nor_sign_in() {
+        check(noClasses().that().resideInAPackage(COMMAND)
+                .should().dependOnClassesThat().resideInAnyPackage(QUERY, IDENTITY));
+    }
+
+    @Test
+    void the_query_side_uses_neither_the_command_side_nor_sign_in() {
+        check(noClasses().that().resideInAPackage(QUERY)
+                .should().dependOnClassesThat().resideInAnyPackage(COMMAND, IDENTITY));
+    }
+
+    @Test
+    void sign_in_uses_neither_side() {
+        check(noClasses().that().resideInAPackage(IDENTITY)
+                .should().dependOnClassesThat().resideInAnyPackage(COMMAND, QUERY));
+    }
+
+    @Test
+    void the_platform_knows_no_domain_module() {
+        check(noClasses().that().resideInAPackage(PLATFORM)
+                .should().dependOnClassesThat().resideInAnyPackage(COMMAND, QUERY, IDENTITY, "io.portalusers.standalone.."));
+    }
+
+    @Test
+    void modules_depend_on_each_other_in_no_circle() {
+        check(slices().matching("io.portalusers.(*)..").should().beFreeOfCycles());
+    }
+
+    @Test
+    void the_packages_of_each_module_depend_on_each_other_in_no_circle() {
+        check(slices().matching("io.portalusers.(*).(*)..").should().beFreeOfCycles());
+    }
+}
