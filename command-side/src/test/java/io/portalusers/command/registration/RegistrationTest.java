@@ -427,6 +427,7 @@ class RegistrationTest {
         fixture.given(pending(), accepted(true),
                         new RegistrationCompleted(ID, Registration.organizationIdOf(ID), Registration.userIdOf(ID)))
                 .when(new CompleteRegistration(ID))
+                .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
         fixture.given(pending(), accepted(true))
                 .when(new FailRegistration(ID, "R-ADD-6"))

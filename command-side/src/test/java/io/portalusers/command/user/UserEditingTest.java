@@ -82,6 +82,7 @@ class UserEditingTest {
     void R_EDIT_2_what_is_unchanged_appends_nothing() {
         fixture.given(created(Role.DEVELOPER, member(ACME, Role.DEVELOPER)))
                 .when(new ChangeUserDetails(TARGET, NAME, EMAIL, Language.ENGLISH, null), by(CommandFixtures.PORTAL_ADMIN))
+                .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
     }
 
