@@ -183,8 +183,7 @@ class RegistrationTest {
     }
 
     static Stream<Actor> notPortalAdmins() {
-        return Stream.of(CommandFixtures.API_OWNER, CommandFixtures.ORG_ADMIN, CommandFixtures.DEVELOPER,
-                CommandFixtures.DISABLED_PORTAL_ADMIN);
+        return Stream.of(CommandFixtures.API_OWNER, CommandFixtures.ORG_ADMIN, CommandFixtures.DEVELOPER);
     }
 
     @ParameterizedTest
@@ -192,7 +191,7 @@ class RegistrationTest {
     void R_REG_2_nobody_else_approves(Actor actor) {
         fixture.given(pending())
                 .when(new ApproveRegistration(ID), by(actor))
-                .expectException(RuntimeException.class)
+                .expectException(refusedBy("R-REG-2"))
                 .expectNoEvents();
     }
 
@@ -201,7 +200,20 @@ class RegistrationTest {
     void R_REG_2_nobody_else_rejects(Actor actor) {
         fixture.given(pending())
                 .when(new RejectRegistration(ID, "spam"), by(actor))
-                .expectException(RuntimeException.class)
+                .expectException(refusedBy("R-REG-2"))
+                .expectNoEvents();
+    }
+
+    /** A disabled Portal Admin is refused before its role is looked at: by R-STATE-1, not R-REG-2. */
+    @Test
+    void R_STATE_1_a_disabled_portal_admin_approves_and_rejects_nothing() {
+        fixture.given(pending())
+                .when(new ApproveRegistration(ID), by(CommandFixtures.DISABLED_PORTAL_ADMIN))
+                .expectException(refusedBy("R-STATE-1"))
+                .expectNoEvents();
+        fixture.given(pending())
+                .when(new RejectRegistration(ID, "spam"), by(CommandFixtures.DISABLED_PORTAL_ADMIN))
+                .expectException(refusedBy("R-STATE-1"))
                 .expectNoEvents();
     }
 
