@@ -225,7 +225,7 @@ class RegistrationTest {
     }
 
     @Test
-    void R_REG_3_a_rejection_needs_a_reason_and_creates_nothing() {
+    void R_REG_2_a_rejection_needs_a_reason_and_creates_nothing() {
         fixture.given(pending())
                 .when(new RejectRegistration(ID, "  "), by(CommandFixtures.PORTAL_ADMIN))
                 .expectException(refusedBy("R-REG-2"))
@@ -236,7 +236,7 @@ class RegistrationTest {
     }
 
     @Test
-    void R_REG_3_a_decided_request_is_decided_once() {
+    void R_REG_2_a_decided_request_is_decided_once() {
         fixture.given(pending(), new RegistrationRejected(ID, EMAIL, NAME, LANGUAGE, ORGANIZATION, "no"))
                 .when(new ApproveRegistration(ID), by(CommandFixtures.PORTAL_ADMIN))
                 .expectException(conflictBy("R-REG-2"))
@@ -317,7 +317,7 @@ class RegistrationTest {
     }
 
     @Test
-    void R_REG_4_an_approval_is_refused_when_a_registration_holds_the_username_by_now() {
+    void R_ADD_6_an_approval_is_refused_when_a_registration_holds_the_username_by_now() {
         checks.reservedUsernames.add(USERNAME.key());
         fixture.given(pending())
                 .when(new ApproveRegistration(ID), by(CommandFixtures.PORTAL_ADMIN))
