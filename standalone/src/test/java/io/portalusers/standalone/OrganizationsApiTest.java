@@ -138,8 +138,14 @@ class OrganizationsApiTest extends ApiTest {
     void lists_are_paged_with_a_bounded_size() {
         assertThat(api.get("/api/organizations?size=101").token(admin).send().status()).isEqualTo(400);
         assertThat(api.get("/api/organizations?page=-1").token(admin).send().status()).isEqualTo(400);
+        // two organizations at least, so that a page of one is full and a second page exists
+        awaitOrganization(create(admin, unique("Paged"), "Gold").json().get("id").asText());
+        awaitOrganization(create(admin, unique("Paged"), "Gold").json().get("id").asText());
         JsonNode page = api.get("/api/organizations?page=0&size=1").token(admin).send().json();
+        JsonNode next = api.get("/api/organizations?page=1&size=1").token(admin).send().json();
         assertThat(page.get("size").asInt()).isEqualTo(1);
-        assertThat(page.get("items").size()).isLessThanOrEqualTo(1);
+        assertThat(page.get("total").asLong()).isGreaterThanOrEqualTo(2);
+        assertThat(page.get("items").size()).isEqualTo(1);
+        assertThat(next.get("items").size()).isEqualTo(1);
     }
 }

@@ -523,7 +523,7 @@ class PasswordResetApiTest extends ApiTest {
     // --- the audit record and secrets -------------------------------------------------------
 
     @Test
-    void R_AUTH_4_auditors_read_the_record_of_passwords_and_nobody_else() {
+    void R_AUD_1_auditors_read_the_record_of_passwords_and_nobody_else() {
         Account user = activeUser("en");
         assertThat(ask(user.username()).status()).isEqualTo(202);
         String auditor = api.get("/api/dev/token?client=reporting&scope=audit:read").send().json().get("token").asText();

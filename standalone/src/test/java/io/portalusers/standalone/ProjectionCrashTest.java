@@ -21,13 +21,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * RELIABILITY F2, with real processes: the service (embedded default) runs as a child JVM,
- * is killed with SIGKILL at a random point of a rebuild of the users read model, and is
+ * is killed with SIGKILL at a random point part-way through a rebuild of the users read model
+ * (seen replaying, progress strictly between 0 and 1), and is
  * started again on the same data directory. The embedded PostgreSQL outlives the killed JVM;
  * the new one must stop that leftover and start its own. The read model then converges to
  * exactly what a full replay gives: same rows, same per-row hash, and no invitation queued
@@ -88,10 +90,25 @@ class ProjectionCrashTest {
 
         Api.Response rebuild = api().post("/api/admin/projections/users/rebuild", "").token(admin).send();
         assertThat(rebuild.status()).as(rebuild.body()).isEqualTo(202);
-        Thread.sleep(ThreadLocalRandom.current().nextInt(50, 1_500));
-        double progress = api().get("/api/admin/projections/users").token(admin).send().json().get("progress").asDouble();
+        // The kill point follows the observed progress, not a sleep: after a fixed sleep the rebuild
+        // may not have started yet or may be over (progress 1.0), and the test would pass without
+        // crashing a rebuild at all. A random target keeps the point of the kill varying; the wait
+        // fails if the rebuild is never seen part-way (it then replays too fast to be killed mid-way).
+        double target = ThreadLocalRandom.current().nextDouble(0.05, 0.6);
+        AtomicReference<JsonNode> seen = new AtomicReference<>();
+        await("the rebuild replaying at progress between " + target + " and 1")
+                .atMost(Duration.ofSeconds(120)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                .until(() -> {
+                    JsonNode status = api().get("/api/admin/projections/users").token(admin).send().json();
+                    seen.set(status);
+                    double now = status.get("progress").asDouble();
+                    return status.get("replaying").asBoolean() && now >= target && now < 1.0;
+                });
         service.destroyForcibly(); // SIGKILL: no shutdown hook runs, the embedded PostgreSQL stays up
         service.waitFor();
+        double progress = seen.get().get("progress").asDouble();
+        assertThat(seen.get().get("replaying").asBoolean()).as("replaying when killed: %s", seen.get()).isTrue();
+        assertThat(progress).as("killed part-way through the rebuild").isGreaterThan(0.0).isLessThan(1.0);
         assertThat(postmaster()).as("the embedded PostgreSQL outlives a killed JVM").isPresent();
         System.out.printf("F2: killed at rebuild progress %.2f with %d rows in the view%n", progress, count("user_view"));
 

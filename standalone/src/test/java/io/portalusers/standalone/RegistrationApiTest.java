@@ -14,6 +14,7 @@ import io.portalusers.api.user.UserSource;
 import io.portalusers.api.user.Username;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -642,6 +644,7 @@ class RegistrationApiTest extends ApiTest {
      * ones wait rather than each creating an organization.
      */
     @Test
+    @Timeout(value = 30, unit = TimeUnit.MINUTES) // only a hang: a slow machine takes a few minutes
     void T4_R_REG_4_registrations_for_1000_existing_and_1000_new_emails_are_answered_identically() throws Exception {
         settings(true, true);
         int count = 1000;
@@ -683,9 +686,11 @@ class RegistrationApiTest extends ApiTest {
         }
         assertThat(duplicates()).isEqualTo(duplicatesBefore + count);
         assertThat(jdbc.sql("select count(*) from email_lookup").query(Long.class).single()).isEqualTo(usersBefore);
+        // how long they took is printed, not asserted: it depends on the machine and on what else
+        // runs on it, and a bound tight enough to mean something breaks on a slow one; a hang is
+        // caught by the @Timeout on this test
         System.out.printf("T4: %d registrations through HTTP (%d callers) in %d ms%n", 2 * count, callers,
                 took.toMillis());
-        assertThat(took).isLessThan(Duration.ofMinutes(3));
     }
 
     @Test
@@ -703,7 +708,17 @@ class RegistrationApiTest extends ApiTest {
         assertThat(thisWeek.get("submitted").asLong()).isGreaterThanOrEqualTo(1);
         assertThat(thisWeek.get("approved").asLong()).isGreaterThanOrEqualTo(1);
         assertThat(figures.json().get("approvalTimes").get("approved").asLong()).isGreaterThanOrEqualTo(1);
-        assertThat(figures.json().get("approvalTimes").get("p50Seconds").asDouble()).isGreaterThanOrEqualTo(0);
+        // the percentiles are null while nothing was approved (asDouble() would read that as 0), and
+        // a wait is never negative: what can fail is their presence, their order, and that the
+        // request approved here waited a positive time (its approval came after it was seen pending)
+        JsonNode times = figures.json().get("approvalTimes");
+        for (String percentile : List.of("p50Seconds", "p90Seconds", "p99Seconds", "maxSeconds")) {
+            assertThat(times.get(percentile).isNumber()).as(percentile + " in " + times).isTrue();
+        }
+        assertThat(times.get("p50Seconds").asDouble()).isLessThanOrEqualTo(times.get("p90Seconds").asDouble());
+        assertThat(times.get("p90Seconds").asDouble()).isLessThanOrEqualTo(times.get("p99Seconds").asDouble());
+        assertThat(times.get("p99Seconds").asDouble()).isLessThanOrEqualTo(times.get("maxSeconds").asDouble());
+        assertThat(times.get("maxSeconds").asDouble()).isPositive();
         String orgAdmin = tokenFor(givenUser(Role.API_OWNER));
         assertThat(api.get("/api/reports/registrations").token(orgAdmin).send().status()).isEqualTo(403);
         UUID unused = UUID.randomUUID();

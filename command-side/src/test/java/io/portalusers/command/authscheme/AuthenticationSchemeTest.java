@@ -59,6 +59,7 @@ class AuthenticationSchemeTest {
         fixture.given(new AuthenticationSchemeCreated(ID, NAME, MAPPINGS, AuthorizationType.IDP))
                 .when(new ChangeAuthenticationScheme(ID, NAME, MAPPINGS, AuthorizationType.IDP, null),
                         by(CommandFixtures.PORTAL_ADMIN))
+                .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
     }
 

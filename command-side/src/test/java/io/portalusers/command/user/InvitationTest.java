@@ -188,7 +188,7 @@ class InvitationTest {
     }
 
     @Test
-    void R_STATE_1_enabling_again_does_not_revive_the_invitation_voided_by_the_disable() {
+    void R_ACT_2_enabling_again_does_not_revive_the_invitation_voided_by_the_disable() {
         fixture.given(DEVELOPER, invited(), new UserDisabled(TARGET), new UserEnabled(TARGET))
                 .when(ACTIVATE)
                 .expectException(refusedBy("R-ACT-2"))
@@ -196,7 +196,7 @@ class InvitationTest {
     }
 
     @Test
-    void R_ADD_7_a_user_added_without_notify_has_no_invitation_to_activate_with() {
+    void R_ACT_2_a_user_added_without_notify_has_no_invitation_to_activate_with() {
         fixture.given(NOT_NOTIFIED)
                 .when(ACTIVATE)
                 .expectException(refusedBy("R-ACT-2"))

@@ -82,6 +82,7 @@ class UserEditingTest {
     void R_EDIT_2_what_is_unchanged_appends_nothing() {
         fixture.given(created(Role.DEVELOPER, member(ACME, Role.DEVELOPER)))
                 .when(new ChangeUserDetails(TARGET, NAME, EMAIL, Language.ENGLISH, null), by(CommandFixtures.PORTAL_ADMIN))
+                .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
     }
 
@@ -205,7 +206,7 @@ class UserEditingTest {
     }
 
     @Test
-    void R_EDIT_2_a_developer_keeps_at_least_one_membership() {
+    void R_ADD_4_a_developer_keeps_at_least_one_membership() {
         fixture.given(created(Role.DEVELOPER, member(ACME, Role.DEVELOPER)))
                 .when(memberships(), by(CommandFixtures.PORTAL_ADMIN))
                 .expectException(refusedBy("R-ADD-4"))
