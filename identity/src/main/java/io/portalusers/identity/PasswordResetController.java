@@ -1,5 +1,6 @@
 package io.portalusers.identity;
 
+import io.portalusers.platform.security.LinkToken;
 import io.portalusers.platform.mail.PasswordResetMailer;
 import io.portalusers.platform.mail.PasswordResetMailer.PasswordResetMail;
 import io.portalusers.platform.password.PasswordPolicy;
@@ -120,7 +121,7 @@ class PasswordResetController {
             // read again under the lock: a disable or an email change that committed meanwhile counts
             var current = accounts.byId(target).filter(LocalAccounts.PasswordAccount::maySignIn);
             boolean eligible = current.isPresent();
-            ResetToken token = ResetToken.random();
+            LinkToken token = LinkToken.random();
             UUID resetId = UUID.randomUUID();
             Instant expiresAt = now.plus(ttl);
             resets.issue(target, eligible, token, resetId, expiresAt, now);
@@ -139,7 +140,7 @@ class PasswordResetController {
     @GetMapping(path = LINK, produces = MediaType.APPLICATION_JSON_VALUE)
     ResetForm form(@PathVariable String token) {
         Instant now = clock.instant();
-        return ResetToken.parse(token)
+        return LinkToken.parse(token)
                 .flatMap(t -> resets.find(t, now))
                 .filter(link -> accounts.byId(link.userId()).map(LocalAccounts.PasswordAccount::maySignIn).orElse(false))
                 .map(link -> new ResetForm(link.expiresAt(), PasswordPolicy.MIN_LENGTH, PasswordPolicy.MAX_LENGTH))
@@ -156,7 +157,7 @@ class PasswordResetController {
     ResponseEntity<Void> complete(@PathVariable String token, @RequestBody NewPassword body, HttpServletRequest http) {
         AtomicReference<UUID> user = new AtomicReference<>();
         try {
-            ResetToken presented = ResetToken.parse(token).orElseThrow(InvalidReset::new);
+            LinkToken presented = LinkToken.parse(token).orElseThrow(InvalidReset::new);
             Instant now = clock.instant();
             transactions.executeWithoutResult(status -> {
                 UUID userId = resets.consume(presented, now).orElseThrow(InvalidReset::new);

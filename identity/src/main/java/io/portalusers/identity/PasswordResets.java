@@ -1,5 +1,6 @@
 package io.portalusers.identity;
 
+import io.portalusers.platform.security.LinkToken;
 import io.portalusers.api.user.UserDisabled;
 import io.portalusers.api.user.UserEmailChanged;
 import io.portalusers.platform.mail.PasswordResetMailer;
@@ -60,7 +61,7 @@ class PasswordResets {
      * and their unsent emails, and deleting links that expired. Runs the same statements
      * whether it stores one or not (R-AUTH-4: the request's time must not tell).
      */
-    void issue(UUID user, boolean store, ResetToken token, UUID resetId, Instant expiresAt, Instant now) {
+    void issue(UUID user, boolean store, LinkToken token, UUID resetId, Instant expiresAt, Instant now) {
         jdbc.sql("delete from password_reset where user_id = ?").param(user).update();
         // expired links of anyone, a few at a time; rows another transaction holds are left for later, never waited for
         jdbc.sql("""
@@ -76,7 +77,7 @@ class PasswordResets {
     }
 
     /** The link a token opens as of {@code now}, without using it (following a link consumes nothing). */
-    Optional<Valid> find(ResetToken token, Instant now) {
+    Optional<Valid> find(LinkToken token, Instant now) {
         return jdbc.sql("select user_id, expires_at from password_reset where token_hash = ? and expires_at > ?")
                 .params(token.hash(), utc(now))
                 .query((rs, row) -> new Valid(rs.getObject("user_id", UUID.class),
@@ -89,7 +90,7 @@ class PasswordResets {
      * until the transaction ends, so of concurrent uses exactly one finds it; should that one
      * roll back (a refused password), the link works again.
      */
-    Optional<UUID> consume(ResetToken token, Instant now) {
+    Optional<UUID> consume(LinkToken token, Instant now) {
         return jdbc.sql("delete from password_reset where token_hash = ? and expires_at > ? returning user_id")
                 .params(token.hash(), utc(now))
                 .query(UUID.class)

@@ -26,6 +26,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -35,6 +36,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -188,6 +190,32 @@ public abstract class ApiTest {
         Api.Response created = api.post("/api/users", body.toString()).token(admin).send();
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         return created.json().get("id").asText();
+    }
+
+    /** An external IdP user, provisioned through a scheme of its own. */
+    protected record IdpUser(String id, String username, String email) {
+    }
+
+    /**
+     * An IdP user to whom a password was given behind the service's back (a credential row
+     * written directly): what its source must keep from signing in with a password.
+     */
+    protected IdpUser idpUserWithPassword(String password) {
+        String scheme = api.post("/api/authentication-schemes", """
+                {"name": "Scheme %s", "authorizationType": "IDP",
+                 "mappings": {"organizationAttribute": "org", "roleAttribute": "group", "roleValues": {"owners": "API_OWNER"}}}"""
+                .formatted(letters(12))).token(admin).send().json().get("id").asText();
+        String subject = letters(12);
+        Api.Response provisioned = api.post("/api/authentication-schemes/" + scheme + "/users", """
+                {"subject": "%s", "username": "idp-%s", "email": "%s@idp.example", "firstName": "Ida",
+                 "lastName": "Provisioned", "attributes": {"group": "owners"}}""".formatted(subject, subject, subject))
+                .token(admin).send();
+        assertThat(provisioned.status()).as(provisioned.body()).isIn(200, 201);
+        String id = provisioned.json().get("id").asText();
+        jdbc.sql("insert into credential (user_id, password_hash, updated_at) values (?::uuid, ?, ?)")
+                .params(id, Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8().encode(password), OffsetDateTime.now())
+                .update();
+        return new IdpUser(id, "idp-" + subject, subject + "@idp.example");
     }
 
     protected long eventCount() {

@@ -9,12 +9,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -269,22 +267,9 @@ class PasswordResetApiTest extends ApiTest {
 
     /** An IdP user to whom a password was given behind the service's back: its source still keeps it out. */
     private Account idpUserWithAPassword() {
-        String scheme = api.post("/api/authentication-schemes", """
-                {"name": "Reset scheme %s", "authorizationType": "IDP",
-                 "mappings": {"organizationAttribute": "org", "roleAttribute": "group", "roleValues": {"owners": "API_OWNER"}}}"""
-                .formatted(unique())).token(admin).send().json().get("id").asText();
-        String subject = unique();
-        Api.Response provisioned = api.post("/api/authentication-schemes/" + scheme + "/users", """
-                {"subject": "%s", "username": "idp-%s", "email": "%s@idp.example", "firstName": "Ida",
-                 "lastName": "Provisioned", "attributes": {"group": "owners"}}""".formatted(subject, subject, subject))
-                .token(admin).send();
-        assertThat(provisioned.status()).as(provisioned.body()).isIn(200, 201);
-        String id = provisioned.json().get("id").asText();
         String password = password();
-        jdbc.sql("insert into credential (user_id, password_hash, updated_at) values (?::uuid, ?, ?)")
-                .params(id, Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8().encode(password), OffsetDateTime.now())
-                .update();
-        return new Account(id, "idp-" + subject, subject + "@idp.example", password);
+        IdpUser idp = idpUserWithPassword(password);
+        return new Account(idp.id(), idp.username(), idp.email(), password);
     }
 
     @Test

@@ -3,10 +3,8 @@ package io.portalusers.standalone;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.portalusers.identity.IdentityConfiguration;
 import org.junit.jupiter.api.Test;
-import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 
 import java.net.http.HttpResponse;
-import java.time.OffsetDateTime;
 import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
@@ -104,22 +102,9 @@ class SignInApiTest extends ApiTest {
 
     /** An IdP user to whom a password was given behind the service's back: its source still keeps it out. */
     private Account idpUserWithAPassword() {
-        String scheme = api.post("/api/authentication-schemes", """
-                {"name": "Sign-in scheme %s", "authorizationType": "IDP",
-                 "mappings": {"organizationAttribute": "org", "roleAttribute": "group", "roleValues": {"owners": "API_OWNER"}}}"""
-                .formatted(unique())).token(admin).send().json().get("id").asText();
-        String subject = unique();
-        Api.Response provisioned = api.post("/api/authentication-schemes/" + scheme + "/users", """
-                {"subject": "%s", "username": "idp-%s", "email": "%s@idp.example", "firstName": "Ida",
-                 "lastName": "Provisioned", "attributes": {"group": "owners"}}""".formatted(subject, subject, subject))
-                .token(admin).send();
-        assertThat(provisioned.status()).as(provisioned.body()).isIn(200, 201);
-        String id = provisioned.json().get("id").asText();
         String password = "an IdP user's own " + unique();
-        jdbc.sql("insert into credential (user_id, password_hash, updated_at) values (?::uuid, ?, ?)")
-                .params(id, Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8().encode(password), OffsetDateTime.now())
-                .update();
-        return new Account(id, "idp-" + subject, subject + "@idp.example", password);
+        IdpUser idp = idpUserWithPassword(password);
+        return new Account(idp.id(), idp.username(), idp.email(), password);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.portalusers.command.user;
 
+import io.portalusers.platform.security.LinkToken;
 import io.portalusers.platform.request.RequestMetadata;
 import io.portalusers.platform.security.ClientAddresses;
 import jakarta.servlet.http.HttpServletRequest;
@@ -77,7 +78,7 @@ class AccountSetupController {
     /** R-ACT-4: following the link shows the form and consumes nothing. */
     @GetMapping(path = PATH, produces = MediaType.APPLICATION_JSON_VALUE)
     SetupForm form(@PathVariable String token) {
-        return InvitationToken.parse(token)
+        return LinkToken.parse(token)
                 .flatMap(t -> lookups.find(t, invitations.now()))
                 .map(i -> new SetupForm(i.username(), i.firstName(), i.lastName()))
                 .orElseThrow(InvalidInvitation::new);
@@ -90,7 +91,7 @@ class AccountSetupController {
      */
     @PostMapping(path = PATH, consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     Map<String, Object> complete(@PathVariable String token, @RequestBody SetupRequest body, HttpServletRequest request) {
-        InvitationToken presented = InvitationToken.parse(token).orElseThrow(InvalidInvitation::new);
+        LinkToken presented = LinkToken.parse(token).orElseThrow(InvalidInvitation::new);
         Instant now = invitations.now();
         UserId activated = transactions.execute(status -> {
             InvitationLookups.PendingInvitation invitation = lookups.consume(presented, now)

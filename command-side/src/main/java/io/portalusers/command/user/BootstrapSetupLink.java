@@ -1,5 +1,6 @@
 package io.portalusers.command.user;
 
+import io.portalusers.platform.security.LinkToken;
 import io.portalusers.api.UserId;
 import io.portalusers.platform.PlatformEnvironment;
 import org.springframework.beans.factory.annotation.Value;
@@ -41,7 +42,7 @@ class BootstrapSetupLink {
         this.console = System.out;
     }
 
-    void issued(UserId user, InvitationToken token) {
+    void issued(UserId user, LinkToken token) {
         if (!bootstrapAdmin.equals(user)) {
             return;
         }

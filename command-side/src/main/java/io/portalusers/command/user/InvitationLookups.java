@@ -1,5 +1,6 @@
 package io.portalusers.command.user;
 
+import io.portalusers.platform.security.LinkToken;
 import io.portalusers.api.UserId;
 import io.portalusers.api.user.InvitationId;
 import io.portalusers.api.user.InvitationIssued;
@@ -50,7 +51,7 @@ class InvitationLookups {
     }
 
     /** The invitation a token opens as of {@code now}, without consuming it (R-ACT-4). */
-    Optional<PendingInvitation> find(InvitationToken token, Instant now) {
+    Optional<PendingInvitation> find(LinkToken token, Instant now) {
         return jdbc.sql("select" + PENDING + "from invitation_lookup i join pending_account p using (user_id)"
                         + " where i.token_hash = ? and" + VALID)
                 .params(token.hash(), utc(now))
@@ -62,7 +63,7 @@ class InvitationLookups {
      * Marks the token used and answers what it opened, if it was still valid. The row stays
      * locked until the transaction ends: of concurrent uses exactly one finds it unused (C3).
      */
-    Optional<PendingInvitation> consume(InvitationToken token, Instant now) {
+    Optional<PendingInvitation> consume(LinkToken token, Instant now) {
         return jdbc.sql("with i as (update invitation_lookup i set used_at = ? where i.token_hash = ? and" + VALID
                         + "returning i.user_id, i.invitation_id)"
                         + " select" + PENDING + "from i join pending_account p using (user_id)")
@@ -91,7 +92,7 @@ class InvitationLookups {
     @EventHandler
     void on(InvitationIssued event, @Timestamp Instant at) {
         supersedeAll(event.userId());
-        InvitationToken token = InvitationToken.random();
+        LinkToken token = LinkToken.random();
         UUID user = event.userId().value();
         UUID invitation = event.invitationId().value();
         jdbc.sql("insert into invitation_lookup (token_hash, user_id, invitation_id, expires_at) values (?, ?, ?, ?)")

@@ -1,4 +1,4 @@
-package io.portalusers.command.user;
+package io.portalusers.platform.security;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,11 +9,11 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The secret of an activation link (R-ACT-2): 256 bits from {@link SecureRandom}, base64url.
- * Only its SHA-256 is looked up by; it never prints itself, so that no log line carries it
- * (R-ACT-3).
+ * The secret of a link mailed to a user, an activation link's (R-ACT-2) or a password reset
+ * link's (R-AUTH-4): 256 bits from {@link SecureRandom}, base64url. Only its SHA-256 is looked
+ * up by; it never prints itself, so that no log line carries it (R-ACT-3).
  */
-final class InvitationToken {
+public final class LinkToken {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int BYTES = 32;
@@ -21,27 +21,27 @@ final class InvitationToken {
 
     private final String value;
 
-    private InvitationToken(String value) {
+    private LinkToken(String value) {
         this.value = value;
     }
 
-    static InvitationToken random() {
+    public static LinkToken random() {
         byte[] bytes = new byte[BYTES];
         RANDOM.nextBytes(bytes);
-        return new InvitationToken(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+        return new LinkToken(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
     }
 
     /** A token as presented in a link; empty when it cannot be one of ours. */
-    static Optional<InvitationToken> parse(String presented) {
+    public static Optional<LinkToken> parse(String presented) {
         return presented != null && FORM.matcher(presented).matches()
-                ? Optional.of(new InvitationToken(presented)) : Optional.empty();
+                ? Optional.of(new LinkToken(presented)) : Optional.empty();
     }
 
-    String value() {
+    public String value() {
         return value;
     }
 
-    byte[] hash() {
+    public byte[] hash() {
         try {
             return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.US_ASCII));
         } catch (NoSuchAlgorithmException e) {
@@ -51,6 +51,6 @@ final class InvitationToken {
 
     @Override
     public String toString() {
-        return "InvitationToken[redacted]";
+        return "LinkToken[redacted]";
     }
 }
