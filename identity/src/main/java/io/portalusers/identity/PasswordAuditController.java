@@ -1,5 +1,6 @@
 package io.portalusers.identity;
 
+import io.portalusers.platform.web.AuditTable;
 import io.portalusers.api.InvalidValueException;
 import io.portalusers.platform.actor.AuditReader;
 import io.portalusers.platform.problem.RuleViolationException;
@@ -12,13 +13,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -57,28 +54,12 @@ class PasswordAuditController {
         if (event != null && Arrays.stream(PasswordAudit.Event.values()).noneMatch(e -> e.name().equals(event))) {
             throw new InvalidValueException("event", "must be one of " + Arrays.toString(PasswordAudit.Event.values()));
         }
-        List<String> conditions = new ArrayList<>();
-        Map<String, Object> params = new HashMap<>();
-        condition(conditions, params, "user_id = :user", "user", user);
-        condition(conditions, params, "event = :event", "event", event);
-        condition(conditions, params, "outcome = :outcome", "outcome", outcome);
-        condition(conditions, params, "recorded_at >= :from", "from", from == null ? null : Timestamp.from(from));
-        condition(conditions, params, "recorded_at < :to", "to", to == null ? null : Timestamp.from(to));
-        String where = conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
-        List<PasswordAuditRecord> items = jdbc.sql("select * from password_audit" + where
-                        + " order by recorded_at desc, id desc limit :limit offset :offset")
-                .params(params).param("limit", request.size()).param("offset", request.offset())
-                .query(PasswordAuditController::row).list();
-        long total = jdbc.sql("select count(*) from password_audit" + where).params(params).query(Long.class).single();
-        return request.of(items, total);
-    }
-
-    private static void condition(List<String> conditions, Map<String, Object> params, String sql, String name,
-                                  Object value) {
-        if (value != null) {
-            conditions.add(sql);
-            params.put(name, value);
-        }
+        return AuditTable.of("password_audit")
+                .where("user_id = :user", "user", user)
+                .where("event = :event", "event", event)
+                .where("outcome = :outcome", "outcome", outcome)
+                .recordedBetween(from, to)
+                .page(jdbc, request, PasswordAuditController::row);
     }
 
     private static PasswordAuditRecord row(ResultSet rs, int n) throws SQLException {

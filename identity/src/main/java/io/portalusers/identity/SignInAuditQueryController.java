@@ -1,5 +1,6 @@
 package io.portalusers.identity;
 
+import io.portalusers.platform.web.AuditTable;
 import io.portalusers.api.InvalidValueException;
 import io.portalusers.api.OrganizationId;
 import io.portalusers.platform.actor.AuditReader;
@@ -15,13 +16,9 @@ import org.springframework.web.bind.annotation.RestController;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -73,25 +70,15 @@ class SignInAuditQueryController {
         if (outcome != null && !OUTCOMES.contains(outcome)) {
             throw new InvalidValueException("outcome", "must be one of " + String.join(", ", OUTCOMES.stream().sorted().toList()));
         }
-        List<String> conditions = new ArrayList<>();
-        Map<String, Object> params = new HashMap<>();
-        condition(conditions, params, "user_id = :user", "user", user == null ? null : userId(user));
-        condition(conditions, params, "outcome = :outcome", "outcome", outcome);
-        condition(conditions, params, "recorded_at >= :from", "from", from == null ? null : Timestamp.from(from));
-        condition(conditions, params, "recorded_at < :to", "to", to == null ? null : Timestamp.from(to));
-        if (!reader.readsEverything()) {
-            condition(conditions, params, "organizations && :organizations", "organizations",
-                    administered.stream().map(OrganizationId::value).toArray(UUID[]::new));
-        }
-        String where = conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
         ReaderScope scope = ReaderScope.of(reader);
-        List<SignInRecord> items = jdbc.sql("select * from sign_in_audit" + where
-                        + " order by recorded_at desc, id desc limit :limit offset :offset")
-                .params(params).param("limit", request.size()).param("offset", request.offset())
-                .query(SignInAuditQueryController::row).list()
-                .stream().map(record -> record.seenBy(scope)).toList();
-        long total = jdbc.sql("select count(*) from sign_in_audit" + where).params(params).query(Long.class).single();
-        return request.of(items, total);
+        Page<SignInRecord> rows = AuditTable.of("sign_in_audit")
+                .where("user_id = :user", "user", user == null ? null : userId(user))
+                .where("outcome = :outcome", "outcome", outcome)
+                .recordedBetween(from, to)
+                .readableBy(reader, administered)
+                .page(jdbc, request, SignInAuditQueryController::row);
+        return new Page<>(rows.items().stream().map(record -> record.seenBy(scope)).toList(), rows.page(), rows.size(),
+                rows.total());
     }
 
     private static UUID userId(String text) {
@@ -99,14 +86,6 @@ class SignInAuditQueryController {
             return UUID.fromString(text);
         } catch (IllegalArgumentException e) {
             throw new InvalidValueException("user", "must be a user id");
-        }
-    }
-
-    private static void condition(List<String> conditions, Map<String, Object> params, String sql, String name,
-                                  Object value) {
-        if (value != null) {
-            conditions.add(sql);
-            params.put(name, value);
         }
     }
 

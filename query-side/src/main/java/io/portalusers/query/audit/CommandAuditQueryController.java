@@ -1,5 +1,6 @@
 package io.portalusers.query.audit;
 
+import io.portalusers.platform.web.AuditTable;
 import io.portalusers.api.InvalidValueException;
 import io.portalusers.api.OrganizationId;
 import io.portalusers.platform.actor.AuditReader;
@@ -15,12 +16,8 @@ import org.springframework.web.bind.annotation.RestController;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -78,34 +75,16 @@ class CommandAuditQueryController {
         if (outcome != null && !OUTCOMES.contains(outcome)) {
             throw new InvalidValueException("outcome", "must be ACCEPTED or REFUSED");
         }
-        List<String> conditions = new ArrayList<>();
-        Map<String, Object> params = new HashMap<>();
-        condition(conditions, params, "target_id = :target", "target", target);
-        condition(conditions, params, "actor_id = :actorId", "actorId", actorId);
-        condition(conditions, params, "outcome = :outcome", "outcome", outcome);
-        condition(conditions, params, "recorded_at >= :from", "from", from == null ? null : Timestamp.from(from));
-        condition(conditions, params, "recorded_at < :to", "to", to == null ? null : Timestamp.from(to));
-        if (!reader.readsEverything()) {
-            condition(conditions, params, "organizations && :organizations", "organizations",
-                    administered.stream().map(OrganizationId::value).toArray(UUID[]::new));
-        }
-        String where = conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
         ReaderScope scope = ReaderScope.of(reader);
-        List<AuditRecord> items = jdbc.sql("select * from command_audit" + where
-                        + " order by recorded_at desc, id desc limit :limit offset :offset")
-                .params(params).param("limit", request.size()).param("offset", request.offset())
-                .query(CommandAuditQueryController::row).list()
-                .stream().map(record -> record.seenBy(scope)).toList();
-        long total = jdbc.sql("select count(*) from command_audit" + where).params(params).query(Long.class).single();
-        return request.of(items, total);
-    }
-
-    private static void condition(List<String> conditions, Map<String, Object> params, String sql, String name,
-                                  Object value) {
-        if (value != null) {
-            conditions.add(sql);
-            params.put(name, value);
-        }
+        Page<AuditRecord> rows = AuditTable.of("command_audit")
+                .where("target_id = :target", "target", target)
+                .where("actor_id = :actorId", "actorId", actorId)
+                .where("outcome = :outcome", "outcome", outcome)
+                .recordedBetween(from, to)
+                .readableBy(reader, administered)
+                .page(jdbc, request, CommandAuditQueryController::row);
+        return new Page<>(rows.items().stream().map(record -> record.seenBy(scope)).toList(), rows.page(), rows.size(),
+                rows.total());
     }
 
     private static AuditRecord row(ResultSet rs, int n) throws SQLException {
