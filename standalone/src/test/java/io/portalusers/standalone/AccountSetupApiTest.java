@@ -37,24 +37,17 @@ class AccountSetupApiTest extends ApiTest {
     private static final String PASSWORD_PREFIX = "Correct-Horse-";
     private static final int C3_ROUNDS = Integer.getInteger("c3.rounds", 10);
     /** Every raw token and password this class used: none may appear outside their own tables (T2). */
-    private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
+    private static final SecretsInLog LOGGED = new SecretsInLog();
 
-    /** The log output of every test of this class, scanned once they all ran (T2). */
-    private static final StringBuilder LOG = new StringBuilder();
 
     @AfterEach
     void keepLog(CapturedOutput output) {
-        synchronized (LOG) {
-            LOG.append(output.getAll());
-        }
+        LOGGED.keep(output);
     }
 
     @AfterAll
     static void T2_no_raw_token_or_password_is_in_the_log_of_any_test_of_this_class() {
-        assertThat(SECRETS).isNotEmpty();
-        for (String secret : SECRETS) {
-            assertThat(LOG.toString()).doesNotContain(secret);
-        }
+        LOGGED.assertNoneLogged();
     }
 
     private static String unique() {
@@ -63,7 +56,7 @@ class AccountSetupApiTest extends ApiTest {
 
     private static String password() {
         String password = PASSWORD_PREFIX + unique();
-        SECRETS.add(password);
+        LOGGED.secret(password);
         return password;
     }
 
@@ -91,7 +84,7 @@ class AccountSetupApiTest extends ApiTest {
         String email = addresses.get(userId);
         int next = emailsRead.merge(userId, 1, Integer::sum);
         String token = MAIL.awaitToken(email, next);
-        SECRETS.add(token);
+        LOGGED.secret(token);
         return token;
     }
 
@@ -356,7 +349,7 @@ class AccountSetupApiTest extends ApiTest {
         String tokenHashHex = HexFormat.of().formatHex(sha256(token));
         assertThat(jdbc.sql("select count(*) from invitation_lookup t where position(? in t::text) > 0")
                 .param(tokenHashHex).query(Long.class).single()).isEqualTo(1);
-        List<String> secrets = new ArrayList<>(SECRETS);
+        List<String> secrets = new ArrayList<>(LOGGED.secrets());
         secrets.add(hash);
         secrets.add("$argon2");
         for (String secret : secrets) {

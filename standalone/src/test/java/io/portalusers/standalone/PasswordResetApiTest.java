@@ -17,10 +17,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,8 +34,7 @@ class PasswordResetApiTest extends ApiTest {
 
     private static final String RESETS = "/api/password-resets";
     /** Every raw token and password this class used: none may appear in the log of any of its tests. */
-    private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
-    private static final StringBuilder LOG = new StringBuilder();
+    private static final SecretsInLog LOGGED = new SecretsInLog();
 
     @Autowired
     private MutableClock clock;
@@ -45,17 +42,12 @@ class PasswordResetApiTest extends ApiTest {
     @AfterEach
     void keepLogAndClock(CapturedOutput output) {
         clock.reset();
-        synchronized (LOG) {
-            LOG.append(output.getAll());
-        }
+        LOGGED.keep(output);
     }
 
     @AfterAll
     static void R_AUTH_4_no_raw_token_or_password_is_in_the_log_of_any_test_of_this_class() {
-        assertThat(SECRETS).isNotEmpty();
-        for (String secret : SECRETS) {
-            assertThat(LOG.toString()).doesNotContain(secret);
-        }
+        LOGGED.assertNoneLogged();
     }
 
     private static String unique() {
@@ -64,7 +56,7 @@ class PasswordResetApiTest extends ApiTest {
 
     private static String password() {
         String password = "Reset-" + unique() + "-passphrase";
-        SECRETS.add(password);
+        LOGGED.secret(password);
         return password;
     }
 
@@ -75,7 +67,7 @@ class PasswordResetApiTest extends ApiTest {
     private Account activeUser(String language) {
         Account pending = pendingUser(language, true);
         String token = MAIL.awaitToken(pending.email(), 1);
-        SECRETS.add(token);
+        LOGGED.secret(token);
         Api.Response activated = api.post("/api/account-setup/" + token, """
                 {"password": "%s"}""".formatted(pending.password())).send();
         assertThat(activated.status()).as(activated.body()).isEqualTo(200);
@@ -101,7 +93,7 @@ class PasswordResetApiTest extends ApiTest {
     private String link(Account account, int count) {
         assertThat(ask(account.username()).status()).isEqualTo(202);
         String token = MAIL.awaitResetToken(account.email(), count);
-        SECRETS.add(token);
+        LOGGED.secret(token);
         return token;
     }
 
@@ -170,7 +162,7 @@ class PasswordResetApiTest extends ApiTest {
         assertThat(email.getHeader("Content-Language")[0]).isEqualTo("de");
         assertThat(Mailbox.part(email, "text/plain")).contains("Hallo Rita", user.username(), "gilt bis");
         String token = Mailbox.resetToken(email);
-        SECRETS.add(token);
+        LOGGED.secret(token);
 
         // following the link shows when it ends and what a password must be; it consumes nothing
         Api.Response shown = form(token);
@@ -371,7 +363,7 @@ class PasswordResetApiTest extends ApiTest {
             return resetEmailsTo(user.id()) >= 2;
         });
         String next = MAIL.awaitResetToken(moved, 1);
-        SECRETS.add(next);
+        LOGGED.secret(next);
         assertThat(reset(next, password()).status()).isEqualTo(204);
         assertThat(MAIL.to(user.email())).hasSize(2);
     }
