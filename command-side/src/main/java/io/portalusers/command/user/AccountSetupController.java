@@ -87,7 +87,7 @@ class AccountSetupController {
     /**
      * R-ACT-1: completing the form sets the password and activates the account. The token is
      * marked used, the event appended and the password hash stored in one transaction: all
-     * of it happens once or not at all (C3).
+     * of it happens once or not at all, however many submissions of one link race.
      */
     @PostMapping(path = PATH, consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     Map<String, Object> complete(@PathVariable String token, @RequestBody SetupRequest body, HttpServletRequest request) {

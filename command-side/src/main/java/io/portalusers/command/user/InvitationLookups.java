@@ -61,7 +61,7 @@ class InvitationLookups {
 
     /**
      * Marks the token used and answers what it opened, if it was still valid. The row stays
-     * locked until the transaction ends: of concurrent uses exactly one finds it unused (C3).
+     * locked until the transaction ends: of concurrent uses exactly one finds it unused, so a link activates once.
      */
     Optional<PendingInvitation> consume(LinkToken token, Instant now) {
         return jdbc.sql("with i as (update invitation_lookup i set used_at = ? where i.token_hash = ? and" + VALID

@@ -53,7 +53,7 @@ import static io.portalusers.platform.problem.RuleViolationException.unprocessab
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 /**
- * A user account and every rule of the seed about adding, editing, enabling and disabling
+ * A user account and every rule (docs/RULES.md) about adding, editing, enabling and disabling
  * it. Who may act is decided against the actor's own state and the portal's, both read in
  * this command's transaction. Username and email are unique (R-ADD-6), enforced by
  * {@link UserLookups} in the same transaction.

@@ -36,7 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** The user commands of the seed's Users page: add, edit, role, memberships, enable, disable, resend activation email. */
+/** The user commands of the portal's Manage Users page: add, edit, role, memberships, enable, disable, resend activation email. */
 @RestController
 class UserCommandController {
 
@@ -155,7 +155,7 @@ class UserCommandController {
         return changed(id, commands.sendAndWait(new DisableUser(new UserId(id), expectedVersion(ifMatch))));
     }
 
-    /** The seed's "Resend Activation Email" (R-ADD-7): a new invitation; earlier links stop working (R-ACT-2). */
+    /** The portal's "Resend Activation Email" (R-ADD-7): a new invitation; earlier links stop working (R-ACT-2). */
     @PostMapping(path = "/api/users/{id}/activation-email", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> resendActivationEmail(@PathVariable UUID id) {
         return changed(id, commands.sendAndWait(new ResendActivationEmail(new UserId(id))));

@@ -130,7 +130,8 @@ public class AxonConfiguration {
 
     /**
      * Two nodes may append to one aggregate at once; the event store refuses the loser with a
-     * ConcurrencyException, which is retried (AXON-NOTES trap 9). A stale If-Match
+     * ConcurrencyException, which is retried (each node has its own command bus, so without Axon
+     * Server two nodes can handle commands for one aggregate at once). A stale If-Match
      * (ConflictingAggregateVersionException) and every other failure are final.
      */
     @Bean
@@ -158,7 +159,8 @@ public class AxonConfiguration {
 
     /**
      * A handler that fails must never be skipped: subscribing handlers roll the command back
-     * (AXON-NOTES trap 1), streaming processors retry the batch.
+     * (Axon's default handler logs and swallows the error, so a violated unique lookup would be
+     * answered as a success while nothing was stored), streaming processors retry the batch.
      */
     @Autowired
     void propagateHandlerErrors(EventProcessingConfigurer processing) {

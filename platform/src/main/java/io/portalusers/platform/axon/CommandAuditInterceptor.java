@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * RELIABILITY U1: every command leaves one audit record with who, what, on whom, when,
+ * Every command leaves one audit record with who, what, on whom, when,
  * which request and how it ended. An accepted command's record is written in its own
  * transaction, with its events; a refused one after the rollback, in a transaction of its
  * own, so that a refusal is recorded exactly when nothing else is.

@@ -1,7 +1,7 @@
 package io.portalusers.platform.problem;
 
 /**
- * A rule of DESIGN.md refuses the request, with the rule id as the problem's code. A rule
+ * A rule of docs/RULES.md refuses the request, with the rule id as the problem's code. A rule
  * about who may do what answers 403; a rule about what a request may ask for (an Org User
  * without a membership, a publisher turned Org User) answers 422 and names the field; a
  * rule about the form of a request (a search term too short to search with) answers 400

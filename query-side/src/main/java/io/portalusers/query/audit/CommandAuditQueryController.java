@@ -22,7 +22,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * RELIABILITY U1: the record of every command, accepted or refused, newest first. Portal
+ * The record of every command, accepted or refused (each leaves exactly one), newest first. Portal
  * Admins and audit:read machine clients read all of it; Org Admins the records about their
  * organizations, which name of a user's organizations only theirs (R-SEARCH-5).
  */

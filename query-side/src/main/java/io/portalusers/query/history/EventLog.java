@@ -35,7 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * aggregate's rows in one query and parses each payload once with the serializer's own
  * ObjectMapper, and of the metadata only what a history shows. Reading through Axon (rows
  * fetched in batches of 100, full messages deserialized through the serializer) measured
- * eight times slower than a raw SELECT of the same rows at 1,000 events (BENCHMARKS B5). On
+ * eight times slower than a raw SELECT of the same rows at 1,000 events (the history benchmark's target
+ * is at most twice the raw SELECT; see benchmarks/B5-history.md). On
  * any other store (Axon Server) or serializer it reads through Axon.
  */
 @Component

@@ -34,7 +34,8 @@ import java.util.UUID;
  * its token, so an email is written exactly once however often an event is delivered.
  * Nothing is sent here; {@link MailDispatcher} sends what the outbox holds.
  *
- * <p>A replay (a reset processor) never writes an email (AXON-NOTES trap 5). Even outside a
+ * <p>A replay (a reset processor) never writes an email: it runs through the whole history,
+ * whose emails went out long ago. Even outside a
  * replay, an invitation's email is only written while its token waits in the command side's
  * {@code invitation_outbox}: once sent, used or replaced, there is nothing left to send.
  */

@@ -85,7 +85,8 @@ class Projections {
     /**
      * Stops the processor, moves its tokens back to the start of the log and starts it again;
      * its reset handler empties the read model first. With several query nodes the processor
-     * must be stopped on all of them first (AXON-NOTES trap 9).
+     * must be stopped on all of them first (its segments are claimed through the shared token
+     * table, so a node still running would keep processing).
      */
     synchronized Optional<Status> rebuild(String name) {
         Optional<StreamingEventProcessor> found = processor(name);

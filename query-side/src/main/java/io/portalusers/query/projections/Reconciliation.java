@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * AXON-NOTES trap 4: an append that stays open longer than the gap timeout leaves a gap the
+ * An append that stays open longer than Axon's gap timeout (60 s by default) leaves a gap the
  * processors stop waiting for, and its event is never projected, silently. This compares
  * each aggregate's last sequence number in the event log with the version its view row
  * carries, for aggregates whose last event has settled (is older than the gap timeout): a

@@ -20,7 +20,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The reconciliation check (AXON-NOTES trap 4) as a health indicator ({@code reconciliation})
+ * The reconciliation check (events a projection skipped because their append outlasted the
+ * gap timeout) as a health indicator ({@code reconciliation})
  * and as gauges: {@code portal.projection.behind} (aggregates whose view row is behind the
  * settled event log) and {@code portal.projection.lag} (events between the head of the log and
  * the processor's lowest segment position), both tagged with the processor's name.

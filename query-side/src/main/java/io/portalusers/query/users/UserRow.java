@@ -17,7 +17,7 @@ import static io.portalusers.query.users.UsersProjection.PENDING;
 /**
  * One {@code user_view} row while a batch of events is folded into it in memory: one method
  * per event. The projection applies an event only when its sequence number is above
- * {@link #version} (AXON-NOTES trap 6) and then sets {@link #updatedAt} and {@link #version}.
+ * {@link #version} (an event may be delivered twice) and then sets {@link #updatedAt} and {@link #version}.
  */
 final class UserRow {
 

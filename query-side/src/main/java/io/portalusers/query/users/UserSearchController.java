@@ -380,7 +380,8 @@ class UserSearchController {
         private final Map<String, Object> params = new HashMap<>();
 
         /**
-         * R-SEARCH-4 (and RELIABILITY A3): a Portal Admin sees everyone, whatever the SSO
+         * R-SEARCH-4 (neither results nor counts show a user the actor may not see): a
+         * Portal Admin sees everyone, whatever the SSO
          * setting; an Org Admin the users with a membership in an organization it
          * administers, in the results and in the counts; nobody else lists users.
          */

@@ -41,7 +41,7 @@ class UserViewWriter {
 
     /**
      * A new row, or an existing one brought to a later version. The guard keeps a row that
-     * another node already brought further (a stolen claim, AXON-NOTES trap 6) as it is.
+     * another node already brought further (a claim stolen after its timeout) as it is.
      */
     private static final String ON_CONFLICT = """
 

@@ -36,7 +36,8 @@ import java.util.function.Consumer;
  * loaded in one query, and the changed rows written at once when the unit of work prepares to
  * commit: in the transaction that also stores the processor's token. An event applies only
  * when its sequence number is above the row's version, so a redelivered or older event
- * changes nothing (AXON-NOTES trap 6).
+ * changes nothing (a token claim can be stolen after its timeout, so
+ * an event can be delivered twice).
  */
 @Component
 @ProcessingGroup(UsersProjection.NAME)

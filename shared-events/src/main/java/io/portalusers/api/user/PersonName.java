@@ -12,7 +12,7 @@ public record PersonName(String firstName, String lastName) {
         lastName = part("lastName", lastName);
     }
 
-    /** The "First Last" form the seed searches by. */
+    /** The "First Last" form users are searched by (R-SEARCH-1). */
     public String fullName() {
         return firstName + " " + lastName;
     }

@@ -3,6 +3,6 @@ package io.portalusers.api.user;
 import io.portalusers.api.UserId;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
-/** The seed's "Resend Activation Email" (R-ADD-7): a new invitation for a pending user. */
+/** The portal's "Resend Activation Email" (R-ADD-7): a new invitation for a pending user. */
 public record ResendActivationEmail(@TargetAggregateIdentifier UserId userId) {
 }

@@ -1,7 +1,7 @@
 package io.portalusers.api.user;
 
 /**
- * The roles of the seed. Portal Admin and API Owner make a Global Publisher; the others
+ * The roles of the portal. Portal Admin and API Owner make a Global Publisher; the others
  * are the kinds of Org User account and the roles of its memberships.
  */
 public enum Role {
