@@ -29,14 +29,18 @@ import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Invitations and the account setup form through HTTP: R-ADD-7, R-ACT-1, R-ACT-2, R-ACT-3 (no raw token or password outside their tables: T2), R-ACT-4, R-STATE-1; C3, T3. */
+/**
+ * Invitations and the account setup form through HTTP: R-ADD-7, R-ACT-1, R-ACT-2, R-ACT-3 (no
+ * raw token or password outside their tables), R-ACT-4, R-STATE-1; racing submissions of one
+ * link activate once; following a link consumes nothing.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class AccountSetupApiTest extends ApiTest {
 
     private static final String SETUP = "/api/account-setup/";
     private static final String PASSWORD_PREFIX = "Correct-Horse-";
     private static final int C3_ROUNDS = Integer.getInteger("c3.rounds", 10);
-    /** Every raw token and password this class used: none may appear outside their own tables (T2). */
+    /** Every raw token and password this class used: none may appear outside their own tables. */
     private static final SecretsInLog LOGGED = new SecretsInLog();
 
 

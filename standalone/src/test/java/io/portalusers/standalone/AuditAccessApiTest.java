@@ -31,7 +31,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Who reads the audit record (issue 7 item 5): Portal Admins all of it; Org Admins a user's
+ * Who reads the audit record: Portal Admins all of it; Org Admins a user's
  * past while it was a member of an organization they administer; machine clients whose token
  * carries the audit:read scope all of it, and they change nothing; nobody else.
  *

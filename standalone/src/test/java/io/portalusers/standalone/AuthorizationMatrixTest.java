@@ -15,11 +15,11 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * RELIABILITY A1: every actor x every operation x every target x SSO on and off, through
- * HTTP, against a table of the seed's rules written here independently of the code. Each
+ * Every actor x every operation x every target x SSO on and off, through
+ * HTTP, against a table of the rules (docs/RULES.md) written here independently of the code. Each
  * case acts on a fresh target; a refusal must name the expected rule and append no event.
  *
- * The table, read from the seed ("Manage Users") and DESIGN.md:
+ * The table, read from the portal's "Manage Users" page and docs/RULES.md:
  * - nobody acts on their own account (R-EDIT-1); that answer comes first;
  * - a Portal Admin manages users only while SSO is disabled (R-ADD-2); it may edit the
  *   details and role of portal-managed users only (R-EDIT-3), the memberships of IdP

@@ -11,7 +11,7 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** RELIABILITY U1: every command, accepted or refused, leaves one audit record. */
+/** Every command, accepted or refused, leaves one audit record. */
 class CommandAuditApiTest extends ApiTest {
 
     private JsonNode records(String query) {

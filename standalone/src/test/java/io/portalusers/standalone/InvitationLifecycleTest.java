@@ -26,7 +26,8 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * RELIABILITY T1 as a jqwik stateful property: random lifecycles of two pending users
+ * No expired, superseded or foreign link is ever accepted, and nothing activates before
+ * approval, as a jqwik stateful property: random lifecycles of two pending users
  * (resend, time passing on a controlled clock, past the deadline, email change, disable,
  * enable, activation with the right, a stale or the other user's token) against a model of
  * which link may work. After every step each link either user ever received is tried: the

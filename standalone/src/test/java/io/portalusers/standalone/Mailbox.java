@@ -66,7 +66,7 @@ final class Mailbox {
 
     /** Waits until {@code address} has received {@code count} messages, and answers them. */
     List<MimeMessage> await(String address, int count) {
-        // generous: an earlier test may leave a backlog of emails (T4 writes 2,000) ahead in the queue
+        // generous: an earlier test may leave a backlog of emails (the registration enumeration test writes 2,000) ahead in the queue
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> to(address).size() >= count);
         List<MimeMessage> received = to(address);
         assertThat(received).as("messages to %s", address).hasSize(count);

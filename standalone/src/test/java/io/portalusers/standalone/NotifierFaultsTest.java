@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * RELIABILITY F1: the mail server out of reach while invitations pile up, then back; and a
+ * No invitation email lost or sent twice: the mail server out of reach while invitations pile up, then back; and a
  * server that refuses a recipient for good. Its own database and its own SMTP port, which
  * these tests take down and hand to other servers.
  */

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * RELIABILITY F2, with real processes: the service (embedded default) runs as a child JVM,
+ * A rebuild killed at any point converges to what a full replay gives, with real processes: the service (embedded default) runs as a child JVM,
  * is killed with SIGKILL at a random point part-way through a rebuild of the users read model
  * (seen replaying, progress strictly between 0 and 1), and is
  * started again on the same data directory. The embedded PostgreSQL outlives the killed JVM;

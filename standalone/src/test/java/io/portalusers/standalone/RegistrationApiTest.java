@@ -32,7 +32,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Self-registration through HTTP (R-REG-1..4): both modes end to end, rejection, the
- * organization-name race, settings changed while requests wait, and T4 (no enumeration).
+ * organization-name race, settings changed while requests wait, and identical answers for existing and new emails (no
+ * enumeration).
  */
 class RegistrationApiTest extends ApiTest {
 
@@ -202,7 +203,7 @@ class RegistrationApiTest extends ApiTest {
     }
 
     /**
-     * RELIABILITY A1 for registration requests: every role but Portal Admin (and anonymous
+     * The authorization matrix for registration requests: every role but Portal Admin (and anonymous
      * callers) is refused reading, approving and rejecting a pending request (R-REG-2); a
      * refusal appends no event and leaves the request pending, which the Portal Admin then
      * decides.
@@ -638,7 +639,7 @@ class RegistrationApiTest extends ApiTest {
     }
 
     /**
-     * RELIABILITY T4 (R-REG-4): registrations for 1,000 emails of existing users and 1,000 new
+     * R-REG-4, no enumeration: registrations for 1,000 emails of existing users and 1,000 new
      * ones get identical status, body and headers; only Date and X-Correlation-Id differ, by
      * design. No user is created for an existing email. With the workflow, so that the new
      * ones wait rather than each creating an organization.

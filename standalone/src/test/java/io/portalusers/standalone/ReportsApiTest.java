@@ -43,7 +43,7 @@ class ReportsApiTest extends ApiTest {
     /**
      * Developers of {@code organization} as if created {@code ages} ago. No request creates a
      * user in the past, and an event appended with an old timestamp would make the live
-     * processors drop the gaps before it (AXON-NOTES trap 4), so the view's creation times
+     * processors give up on the gaps before it (past the gap timeout a gap is skipped for good), so the view's creation times
      * are moved back; {@link #restoreCreationTimes} puts them back for the tests that follow.
      */
     private List<String> developersCreatedAgo(String organization, Duration... ages) {

@@ -26,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code GET /api/users} and {@code GET /api/users/suggestions} (R-SEARCH-1..4, RELIABILITY
- * A3 and B3), over users created through the API. Each test's users carry a marker of its
+ * {@code GET /api/users} and {@code GET /api/users/suggestions} (R-SEARCH-1..4; results and
+ * counts never show a user the actor may not see; wildcards, quotes and very long terms match
+ * literally with a bounded page), over users created through the API. Each test's users carry a marker of its
  * own in their names and emails, or sit in organizations of their own, so that the users
  * of other tests never match.
  */

@@ -16,7 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The user commands through HTTP, on the real event store and lookups. */
 class UsersApiTest extends ApiTest {
 
-    /** RELIABILITY C1 asks for 100 rounds; the default keeps the suite fast: -Dc1.rounds=100 runs them all. */
+    /**
+     * 50 parallel creates with one email must give exactly one user, round after round; 100
+     * rounds are the full check, the default keeps the suite fast: -Dc1.rounds=100 runs them all.
+     */
     private static final int C1_ROUNDS = Integer.getInteger("c1.rounds", 10);
 
     private static String unique() {

@@ -41,7 +41,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The users projection folds a processor batch in memory and writes each touched row once
  * (UsersProjection): a batch holding several events of each of many users must give exactly
- * the rows that one event at a time gives, and a batch delivered again (AXON-NOTES trap 6)
+ * the rows that one event at a time gives, and a batch delivered again (a claim stolen after its timeout)
  * must change nothing, not even updated_at.
  */
 class UsersBatchFoldTest extends ApiTest {

@@ -241,7 +241,7 @@ class UsersViewApiTest extends ApiTest {
                 .filter(event -> event.getSequenceNumber() < 5).toList());
         Collections.reverse(older);
 
-        // A claim stolen after its timeout hands events to a second worker (AXON-NOTES trap 6):
+        // A claim stolen after its timeout hands events to a second worker, so an event can be delivered twice:
         // the stored events reach the projection again, newest first, after the view has them all.
         var users = processing.eventProcessor("users", AbstractEventProcessor.class).orElseThrow();
         for (DomainEventMessage<?> event : older) {

@@ -5,7 +5,10 @@ import org.springframework.mock.web.MockHttpServletRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** RELIABILITY T5: which address a request's budget is counted against. */
+/**
+ * Which address a request's rate-limit budget is counted against, so that a spoofed
+ * X-Forwarded-For does not reset it.
+ */
 class ClientAddressesTest {
 
     private static MockHttpServletRequest from(String peer, String... forwardedFor) {

@@ -20,7 +20,10 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** RELIABILITY B2: the canonical form of an email address, and its uniqueness key (R-ADD-6). */
+/**
+ * The canonical form of an email address (idempotent, look-alikes kept apart, 64/254 length
+ * limits), and its uniqueness key (R-ADD-6), property-tested.
+ */
 class EmailAddressPropertiesTest {
 
     private static final String ASCII = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";

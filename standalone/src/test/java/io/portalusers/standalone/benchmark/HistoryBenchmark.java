@@ -42,7 +42,7 @@ import java.util.function.LongSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * BENCHMARKS.md B5: the full history of a user with 10, 100 and 1,000 events, against the
+ * Benchmark B5 (target: p95 at most twice the baseline's): the full history of a user with 10, 100 and 1,000 events, against the
  * baseline of a raw SELECT of the same user's rows by aggregate id, in the same run on the same
  * data. Not a test: its name keeps it out of {@code mvn verify}; run it on purpose with
  * <pre>mvn -o -B verify -pl standalone -am -Dtest=HistoryBenchmark -Dsurefire.failIfNoSpecifiedTests=false</pre>
