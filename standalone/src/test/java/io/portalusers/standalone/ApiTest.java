@@ -32,10 +32,12 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
@@ -216,6 +218,26 @@ public abstract class ApiTest {
                 .params(id, Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8().encode(password), OffsetDateTime.now())
                 .update();
         return new IdpUser(id, "idp-" + subject, subject + "@idp.example");
+    }
+
+    /**
+     * None of {@code secrets} is in an event (payload or metadata) or in any row of {@code tables},
+     * as text or, for bytea columns, in its hex form.
+     */
+    protected void assertStoredNowhere(List<String> secrets, List<String> tables) {
+        for (String secret : secrets) {
+            String hex = HexFormat.of().formatHex(secret.getBytes(StandardCharsets.UTF_8));
+            assertThat(jdbc.sql("""
+                            select count(*) from domainevententry
+                            where position(? in convert_from(payload, 'UTF8')) > 0
+                               or position(? in convert_from(coalesce(metadata, ''::bytea), 'UTF8')) > 0""")
+                    .params(secret, secret).query(Long.class).single()).as("events").isZero();
+            for (String table : tables) {
+                assertThat(jdbc.sql("select count(*) from " + table + " t where position(? in t::text) > 0 "
+                                + "or position(? in t::text) > 0")
+                        .params(secret, hex).query(Long.class).single()).as(table).isZero();
+            }
+        }
     }
 
     protected long eventCount() {

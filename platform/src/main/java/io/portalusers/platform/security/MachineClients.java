@@ -7,6 +7,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -28,7 +29,7 @@ public final class MachineClients {
             PATHS.matcher(HttpMethod.GET, "/api/audit/**"),
             PATHS.matcher(HttpMethod.GET, "/api/reports/**"));
     static final String[] METRICS = {"/actuator/prometheus", "/actuator/metrics", "/actuator/metrics/**"};
-    private static final List<RequestMatcher> METRICS_READS = java.util.Arrays.stream(METRICS)
+    private static final List<RequestMatcher> METRICS_READS = Arrays.stream(METRICS)
             .map(path -> (RequestMatcher) PATHS.matcher(HttpMethod.GET, path)).toList();
 
     private MachineClients() {
