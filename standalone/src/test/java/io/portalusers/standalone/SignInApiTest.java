@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * R-AUTH-3: a local account signs in with the password it set at account setup, through the
@@ -68,8 +69,7 @@ class SignInApiTest extends ApiTest {
         assertThat(claims.get("sub").asText()).isEqualTo(nina.id());
         assertThat(claims.get("aud").toString()).contains("portal-users");
         assertThat(byUsername.tokens().get("id_token").asText()).isNotBlank();
-        Api.Response own = api.get("/api/users/" + nina.id()).token(byUsername.accessToken()).send();
-        assertThat(own.status()).as(own.body()).isEqualTo(200);
+        Api.Response own = ownAccount(nina.id(), byUsername.accessToken());
         assertThat(own.json().get("username").asText()).isEqualTo(nina.username());
         // what the account may do comes from the service, not the token: an API Owner lists no users
         assertThat(api.get("/api/users?name=sig").token(byEmail.accessToken()).send().status()).isEqualTo(403);
@@ -153,8 +153,7 @@ class SignInApiTest extends ApiTest {
         JsonNode tokens = new com.fasterxml.jackson.databind.ObjectMapper().readTree(refreshed.body());
         String second = tokens.get("refresh_token").asText();
         assertThat(second).isNotBlank().isNotEqualTo(first);
-        assertThat(api.get("/api/users/" + user.id()).token(tokens.get("access_token").asText()).send().status())
-                .isEqualTo(200);
+        ownAccount(user.id(), tokens.get("access_token").asText());
         HttpResponse<String> replayed = browser.refresh(first);
         assertThat(replayed.statusCode()).isEqualTo(400);
         assertThat(replayed.body()).contains("invalid_grant");
@@ -218,6 +217,15 @@ class SignInApiTest extends ApiTest {
                 .header("Authorization", basic).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token=" + access)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(introspected.body()).contains("\"active\":false");
+    }
+
+    /** The user's own account read with {@code token}; the query side shows a new user a moment after it was created. */
+    private Api.Response ownAccount(String userId, String token) {
+        await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> api.get("/api/users/" + userId).token(token).send().status() != 404);
+        Api.Response own = api.get("/api/users/" + userId).token(token).send();
+        assertThat(own.status()).as(own.body()).isEqualTo(200);
+        return own;
     }
 
     private long authorizationsOf(String userId) {
