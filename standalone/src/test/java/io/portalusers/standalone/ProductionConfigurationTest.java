@@ -18,6 +18,11 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.boot.context.event.ApplicationPreparedEvent;
+import org.springframework.boot.context.event.ApplicationStartingEvent;
+import org.springframework.boot.context.event.SpringApplicationEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
@@ -36,6 +41,7 @@ import java.util.List;
 import java.util.Date;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,6 +66,22 @@ class ProductionConfigurationTest {
     private static ConfigurableApplicationContext commandNode;
     private static ConfigurableApplicationContext queryNode;
 
+    /**
+     * Nodes started at once in one JVM set up the one logging system at once, which Logback
+     * does not survive (a ConcurrentModificationException, seen in CI): each holds this lock from
+     * its start until its context is prepared, logging set up. The rest, the bootstrap admin's
+     * race included, still runs at once.
+     */
+    private static final ReentrantLock LOGGING_SETUP = new ReentrantLock();
+    private static final ApplicationListener<SpringApplicationEvent> ONE_LOGGING_SETUP_AT_A_TIME = event -> {
+        if (event instanceof ApplicationStartingEvent) {
+            LOGGING_SETUP.lock();
+        } else if ((event instanceof ApplicationPreparedEvent || event instanceof ApplicationFailedEvent)
+                && LOGGING_SETUP.isHeldByCurrentThread()) {
+            LOGGING_SETUP.unlock();
+        }
+    };
+
     @BeforeAll
     static void startTwoCommandNodesAndAQueryNode() throws Exception {
         postgres = EmbeddedPostgres.builder().start();
@@ -77,11 +99,11 @@ class ProductionConfigurationTest {
                 "--spring.security.oauth2.resourceserver.jwt.audiences=" + AUDIENCE,
                 "--portal.security.audit-clients=bi-reports"};
         var first = CompletableFuture.supplyAsync(() -> new SpringApplicationBuilder(CommandSideApplication.class)
-                .run(production));
+                .listeners(ONE_LOGGING_SETUP_AT_A_TIME).run(production));
         var second = CompletableFuture.supplyAsync(() -> new SpringApplicationBuilder(CommandSideApplication.class)
-                .run(production));
+                .listeners(ONE_LOGGING_SETUP_AT_A_TIME).run(production));
         var query = CompletableFuture.supplyAsync(() -> new SpringApplicationBuilder(QuerySideApplication.class)
-                .run(production));
+                .listeners(ONE_LOGGING_SETUP_AT_A_TIME).run(production));
         commandNode = first.get();
         nodes.add(commandNode);
         nodes.add(second.get());
