@@ -38,9 +38,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Benchmarks B1 (typeahead and search), B4 (rebuild of the users read model) and B6 (reports),
- * each against its baseline in the same run on the same data; their targets are stated in README
- * and in benchmarks/RESULTS-search-rebuild-reports.md.
- * Not a test: surefire's default includes skip it; README names the command that runs it.
+ * each against its baseline in the same run on the same data; their targets are stated in
+ * benchmarks/README.md and in benchmarks/RESULTS-search-rebuild-reports.md.
+ * Not a test: surefire's default includes skip it; benchmarks/README.md names the command that runs it.
  *
  * <p>System properties: {@code benchmark.users} (default 20,000; the record is 1,000,000),
  * {@code benchmark.terms} (1,000), {@code benchmark.results} (where the Markdown goes).
