@@ -4,6 +4,7 @@ import io.portalusers.api.OrganizationId;
 import io.portalusers.api.SchemeId;
 import io.portalusers.api.UserId;
 import io.portalusers.api.authscheme.AuthorizationType;
+import io.portalusers.api.user.AccountRoleChanged;
 import io.portalusers.api.user.ActivateAccount;
 import io.portalusers.api.user.BootstrapPortalAdmin;
 import io.portalusers.api.user.ChangeMemberships;
@@ -19,7 +20,6 @@ import io.portalusers.api.user.Language;
 import io.portalusers.api.user.Membership;
 import io.portalusers.api.user.MembershipsChanged;
 import io.portalusers.api.user.PersonName;
-import io.portalusers.api.user.PublisherRoleChanged;
 import io.portalusers.api.user.ResendActivationEmail;
 import io.portalusers.api.user.Role;
 import io.portalusers.api.user.UserActivated;
@@ -190,7 +190,7 @@ public class User {
             if (accountRole == Role.PORTAL_ADMIN) {
                 requireAnotherEnabledPortalAdmin(portal);
             }
-            apply(new PublisherRoleChanged(userId, command.role()));
+            apply(new AccountRoleChanged(userId, command.role()));
         }
         return AggregateLifecycle.getVersion();
     }
@@ -296,7 +296,7 @@ public class User {
             if (accountRole == Role.PORTAL_ADMIN && enabled) {
                 requireAnotherEnabledPortalAdmin(portal);
             }
-            apply(new PublisherRoleChanged(userId, role));
+            apply(new AccountRoleChanged(userId, role));
         }
         if (!Set.copyOf(asserted).equals(Set.copyOf(memberships))) {
             apply(new MembershipsChanged(userId, sorted(asserted)));
@@ -447,7 +447,7 @@ public class User {
     }
 
     @EventSourcingHandler
-    void on(PublisherRoleChanged event) {
+    void on(AccountRoleChanged event) {
         accountRole = event.role();
     }
 

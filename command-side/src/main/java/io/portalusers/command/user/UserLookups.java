@@ -1,10 +1,10 @@
 package io.portalusers.command.user;
 
 import io.portalusers.api.UserId;
+import io.portalusers.api.user.AccountRoleChanged;
 import io.portalusers.api.user.EmailAddress;
 import io.portalusers.api.user.Membership;
 import io.portalusers.api.user.MembershipsChanged;
-import io.portalusers.api.user.PublisherRoleChanged;
 import io.portalusers.api.user.UserCreated;
 import io.portalusers.api.user.UserDisabled;
 import io.portalusers.api.user.UserEmailChanged;
@@ -59,7 +59,7 @@ class UserLookups {
     }
 
     @EventHandler
-    void on(PublisherRoleChanged event) {
+    void on(AccountRoleChanged event) {
         jdbc.sql("update actor set account_role = ? where user_id = ?")
                 .params(event.role().name(), event.userId().value()).update();
     }

@@ -1,8 +1,8 @@
 package io.portalusers.query.history;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.portalusers.api.user.AccountRoleChanged;
 import io.portalusers.api.user.MembershipsChanged;
-import io.portalusers.api.user.PublisherRoleChanged;
 import io.portalusers.api.user.UserCreated;
 import io.portalusers.api.user.UserDisabled;
 import io.portalusers.api.user.UserEmailChanged;
@@ -20,12 +20,17 @@ record HistoryEntry(long sequenceNumber, Instant time, String type, EventActor a
                     String reason, List<FieldChange> changes, MembershipChanges memberships,
                     @JsonInclude(JsonInclude.Include.NON_NULL) String sourceAddress) {
 
+    /**
+     * What an auditor reads as an entry's type, by the event's class: an event stored under a
+     * class's former name is read as the class it has now (EventLog), so it shows the same type
+     * as those stored since (a PublisherRoleChanged of old is a "Role changed" too).
+     */
     private static final Map<Class<?>, String> TYPES = Map.of(
             UserCreated.class, "User created",
             UserNameChanged.class, "Name changed",
             UserEmailChanged.class, "Email changed",
             UserLanguageChanged.class, "Language changed",
-            PublisherRoleChanged.class, "Role changed",
+            AccountRoleChanged.class, "Role changed",
             MembershipsChanged.class, "Memberships changed",
             UserEnabled.class, "Enabled",
             UserDisabled.class, "Disabled");

@@ -1,9 +1,9 @@
 package io.portalusers.query.history;
 
+import io.portalusers.api.user.AccountRoleChanged;
 import io.portalusers.api.user.Membership;
 import io.portalusers.api.user.InvitationIssued;
 import io.portalusers.api.user.MembershipsChanged;
-import io.portalusers.api.user.PublisherRoleChanged;
 import io.portalusers.api.user.Role;
 import io.portalusers.api.user.UserCategory;
 import io.portalusers.api.user.UserActivated;
@@ -83,7 +83,7 @@ record UserState(UUID id, String username, String email, String firstName, Strin
         String newFirst = event instanceof UserNameChanged e ? e.name().firstName() : firstName;
         String newLast = event instanceof UserNameChanged e ? e.name().lastName() : lastName;
         String newLanguage = event instanceof UserLanguageChanged e ? e.language().tag() : language;
-        Role newRole = event instanceof PublisherRoleChanged e ? e.role() : role;
+        Role newRole = event instanceof AccountRoleChanged e ? e.role() : role;
         List<Membership> newMemberships = event instanceof MembershipsChanged e ? e.memberships() : memberships;
         boolean newEnabled = event instanceof UserEnabled || !(event instanceof UserDisabled) && enabled;
         String newActivation = event instanceof UserActivated ? ACTIVE : activation;
