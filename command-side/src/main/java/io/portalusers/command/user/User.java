@@ -88,16 +88,16 @@ public class User {
      * also prints the link). Sent by the service itself, never over HTTP.
      */
     @CommandHandler
-    public User(BootstrapPortalAdmin command, Invitations invitations) {
+    public User(BootstrapPortalAdmin command, InvitationIssuer issuer) {
         apply(new UserCreated(command.userId(), command.username(), command.email(), command.name(),
                 command.language(), Role.PORTAL_ADMIN, List.of(), UserSource.PORTAL, null, command.invite()));
         if (command.invite()) {
-            apply(invitations.issue(command.userId()));
+            apply(issuer.issue(command.userId()));
         }
     }
 
     @CommandHandler
-    public User(CreateUser command, Actor actor, PortalState portal, Invitations invitations) {
+    public User(CreateUser command, Actor actor, PortalState portal, InvitationIssuer issuer) {
         Role role = command.accountRole();
         List<Membership> requested = command.memberships();
         if (actor.isPortalAdmin()) {
@@ -114,7 +114,7 @@ public class User {
         apply(new UserCreated(command.userId(), command.username(), command.email(), command.name(),
                 command.language(), role, requested, UserSource.PORTAL, null, command.notifyUser()));
         if (command.notifyUser()) {
-            apply(invitations.issue(command.userId()));
+            apply(issuer.issue(command.userId()));
         }
     }
 
@@ -130,10 +130,10 @@ public class User {
      * service itself, never over HTTP; username and email are checked by {@link UserLookups}.
      */
     public static User forRegistration(UserId userId, Username username, EmailAddress email, PersonName name,
-                                       Language language, OrganizationId organization, Invitations invitations) {
+                                       Language language, OrganizationId organization, InvitationIssuer issuer) {
         return new User(new UserCreated(userId, username, email, name, language, Role.ORG_ADMIN,
                 List.of(new Membership(organization, Role.ORG_ADMIN)), UserSource.PORTAL, null, true),
-                invitations.issue(userId));
+                issuer.issue(userId));
     }
 
     /** An external IdP user's first sign-in through its scheme (R-AUTH-1); the scheme has checked the actor. */
@@ -247,7 +247,7 @@ public class User {
      * invitation is void after it (R-ACT-2).
      */
     @CommandHandler
-    public long handle(ResendActivationEmail command, Actor actor, PortalState portal, Invitations invitations) {
+    public long handle(ResendActivationEmail command, Actor actor, PortalState portal, InvitationIssuer issuer) {
         requireNotSelf(actor);
         if (actor.isPortalAdmin()) {
             requireSsoDisabled(portal);
@@ -264,7 +264,7 @@ public class User {
         if (!enabled) {
             throw unprocessable("R-STATE-1", "user", "a disabled user cannot activate; enable the account first");
         }
-        apply(invitations.issue(userId));
+        apply(issuer.issue(userId));
         return AggregateLifecycle.getVersion();
     }
 
@@ -273,14 +273,14 @@ public class User {
      * an enabled pending account. The token was checked and consumed by the caller.
      */
     @CommandHandler
-    public void handle(ActivateAccount command, Invitations invitations) {
+    public void handle(ActivateAccount command, InvitationIssuer issuer) {
         if (!enabled) {
             throw forbidden("R-ACT-4", "a disabled user cannot activate");
         }
         if (active || !command.invitationId().equals(invitation)) {
             throw forbidden("R-ACT-2", "this invitation is used, superseded or not this user's");
         }
-        if (!invitations.now().isBefore(invitationExpiresAt)) {
+        if (!issuer.now().isBefore(invitationExpiresAt)) {
             throw forbidden("R-ACT-2", "this invitation has expired");
         }
         apply(new UserActivated(userId));
