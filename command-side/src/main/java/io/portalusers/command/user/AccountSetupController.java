@@ -41,7 +41,7 @@ class AccountSetupController {
 
     static final String PATH = "/api/account-setup/{token}";
 
-    private final InvitationLookups lookups;
+    private final InvitationTokens tokens;
     private final InvitationIssuer issuer;
     private final PasswordPolicy passwords;
     private final PasswordEncoder encoder;
@@ -50,11 +50,11 @@ class AccountSetupController {
     private final JdbcClient jdbc;
     private final ClientAddresses clients;
 
-    AccountSetupController(InvitationLookups lookups, InvitationIssuer issuer, PasswordPolicy passwords,
+    AccountSetupController(InvitationTokens tokens, InvitationIssuer issuer, PasswordPolicy passwords,
                            PasswordEncoder encoder, CommandGateway commands, TransactionTemplate transactions,
                            JdbcClient jdbc, ClientAddresses clients) {
         this.clients = clients;
-        this.lookups = lookups;
+        this.tokens = tokens;
         this.issuer = issuer;
         this.passwords = passwords;
         this.encoder = encoder;
@@ -79,7 +79,7 @@ class AccountSetupController {
     @GetMapping(path = PATH, produces = MediaType.APPLICATION_JSON_VALUE)
     SetupForm form(@PathVariable String token) {
         return LinkToken.parse(token)
-                .flatMap(t -> lookups.find(t, issuer.now()))
+                .flatMap(t -> tokens.find(t, issuer.now()))
                 .map(i -> new SetupForm(i.username(), i.firstName(), i.lastName()))
                 .orElseThrow(InvalidInvitation::new);
     }
@@ -94,7 +94,7 @@ class AccountSetupController {
         LinkToken presented = LinkToken.parse(token).orElseThrow(InvalidInvitation::new);
         Instant now = issuer.now();
         UserId activated = transactions.execute(status -> {
-            InvitationLookups.PendingInvitation invitation = lookups.consume(presented, now)
+            InvitationTokens.PendingInvitation invitation = tokens.consume(presented, now)
                     .orElseThrow(InvalidInvitation::new);
             passwords.check(body.password(), invitation.username());
             try {

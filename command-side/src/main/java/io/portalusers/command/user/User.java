@@ -56,7 +56,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * A user account and every rule (docs/RULES.md) about adding, editing, enabling and disabling
  * it. Who may act is decided against the actor's own state and the portal's, both read in
  * this command's transaction. Username and email are unique (R-ADD-6), enforced by
- * {@link UserLookups} in the same transaction.
+ * {@link UserLookup} in the same transaction.
  */
 @Aggregate
 public class User {
@@ -127,7 +127,7 @@ public class User {
      * R-REG-1, R-REG-3: the registrant of an accepted self-registration, Org Admin of the
      * organization created with it in the same transaction, pending activation and invited
      * (the notifier sends the account setup email on {@link InvitationIssued}). Created by the
-     * service itself, never over HTTP; username and email are checked by {@link UserLookups}.
+     * service itself, never over HTTP; username and email are checked by {@link UserLookup}.
      */
     public static User forRegistration(UserId userId, Username username, EmailAddress email, PersonName name,
                                        Language language, OrganizationId organization, InvitationIssuer issuer) {

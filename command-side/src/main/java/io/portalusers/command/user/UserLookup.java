@@ -18,16 +18,18 @@ import org.springframework.stereotype.Component;
 import java.util.List;
 
 /**
- * Usernames and emails under unique constraints (R-ADD-6), and the actor table every
- * authorization decision reads. Written in the transaction that appends the events.
+ * The users' command-side lookup: usernames and emails under unique constraints (R-ADD-6),
+ * and the actor table every authorization decision reads. Written in the transaction that
+ * appends the events, as every {@code *Lookup} is (a command-side table that the rules read
+ * and whose constraints roll a conflicting command back).
  */
 @Component
 @ProcessingGroup("command-lookups")
-class UserLookups {
+class UserLookup {
 
     private final JdbcClient jdbc;
 
-    UserLookups(JdbcClient jdbc) {
+    UserLookup(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
