@@ -35,8 +35,8 @@ record HistoryEntry(long sequenceNumber, Instant time, String type, EventActor a
             UserEnabled.class, "Enabled",
             UserDisabled.class, "Disabled");
 
-    /** {@code before} is the state before the event (null for the first), {@code after} the state it made. */
-    static HistoryEntry of(RecordedEvent event, UserState before, UserState after, ActorNames actors) {
+    /** {@code before} is the user's version before the event (null for the first), {@code after} the one it made. */
+    static HistoryEntry of(RecordedEvent event, UserVersion before, UserVersion after, ActorNames actors) {
         return new HistoryEntry(event.sequenceNumber(), event.time(), type(event.payload()),
                 actors.at(event.actorId(), event.time()), event.correlationId(), event.reason(),
                 FieldChange.between(before, after), MembershipChanges.between(before, after), event.sourceAddress());
