@@ -223,7 +223,7 @@ public class User {
 
     @CommandHandler
     public long handle(EnableUser command, Actor actor, PortalState portal) {
-        requireMayChangeState(actor, portal);
+        requireMayEnableOrDisable(actor, portal);
         if (!enabled) {
             apply(new UserEnabled(userId));
         }
@@ -232,7 +232,7 @@ public class User {
 
     @CommandHandler
     public long handle(DisableUser command, Actor actor, PortalState portal) {
-        requireMayChangeState(actor, portal);
+        requireMayEnableOrDisable(actor, portal);
         if (enabled) {
             if (accountRole == Role.PORTAL_ADMIN) {
                 requireAnotherEnabledPortalAdmin(portal);
@@ -307,7 +307,8 @@ public class User {
         return userId;
     }
 
-    private void requireMayChangeState(Actor actor, PortalState portal) {
+    /** R-STATE-1: who may switch the account between enabled and disabled. */
+    private void requireMayEnableOrDisable(Actor actor, PortalState portal) {
         requireNotSelf(actor);
         if (actor.isPortalAdmin()) {
             requireSsoDisabled(portal);
