@@ -3,6 +3,7 @@ package io.portalusers.standalone;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.portalusers.api.OrganizationId;
 import io.portalusers.api.UserId;
+import io.portalusers.api.user.AccountRoleChanged;
 import io.portalusers.api.user.EmailAddress;
 import io.portalusers.api.user.InvitationId;
 import io.portalusers.api.user.InvitationIssued;
@@ -10,7 +11,6 @@ import io.portalusers.api.user.Language;
 import io.portalusers.api.user.Membership;
 import io.portalusers.api.user.MembershipsChanged;
 import io.portalusers.api.user.PersonName;
-import io.portalusers.api.user.PublisherRoleChanged;
 import io.portalusers.api.user.Role;
 import io.portalusers.api.user.UserActivated;
 import io.portalusers.api.user.UserDisabled;
@@ -80,7 +80,7 @@ class UsersBatchFoldTest extends ApiTest {
                     case 4 -> i % 2 == 0
                             ? new MembershipsChanged(id, List.of(new Membership(organizations.get(1), Role.ORG_PUBLISHER),
                                     new Membership(organizations.get(2), Role.DEVELOPER)))
-                            : new PublisherRoleChanged(id, Role.PORTAL_ADMIN);
+                            : new AccountRoleChanged(id, Role.PORTAL_ADMIN);
                     case 5 -> i % 3 == 2 ? new UserEnabled(id) : new UserLanguageChanged(id, Language.of("de"));
                     case 6 -> new InvitationIssued(id, InvitationId.random(), expires.plusSeconds(60));
                     default -> i % 4 == 0 ? new UserDisabled(id) : new UserNameChanged(id, new PersonName("Last" + i, "Name"));

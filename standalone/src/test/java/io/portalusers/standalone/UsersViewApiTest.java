@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.portalusers.api.OrganizationId;
 import io.portalusers.api.SchemeId;
 import io.portalusers.api.UserId;
+import io.portalusers.api.user.AccountRoleChanged;
 import io.portalusers.api.user.EmailAddress;
 import io.portalusers.api.user.Language;
 import io.portalusers.api.user.Membership;
 import io.portalusers.api.user.MembershipsChanged;
 import io.portalusers.api.user.PersonName;
-import io.portalusers.api.user.PublisherRoleChanged;
 import io.portalusers.api.user.Role;
 import io.portalusers.api.user.UserCreated;
 import io.portalusers.api.user.UserDisabled;
@@ -142,7 +142,7 @@ class UsersViewApiTest extends ApiTest {
                 change(id -> new UserEmailChanged(id, EmailAddress.of("grace." + id + "@example.org")), "email",
                         id -> "grace." + id + "@example.org"),
                 change(id -> new UserLanguageChanged(id, Language.of("de-CH")), "language", id -> "de-CH"),
-                change(id -> new PublisherRoleChanged(id, Role.PORTAL_ADMIN), "role", id -> "PORTAL_ADMIN"),
+                change(id -> new AccountRoleChanged(id, Role.PORTAL_ADMIN), "role", id -> "PORTAL_ADMIN"),
                 change(UserDisabled::new, "enabled", id -> "false"));
     }
 
@@ -214,7 +214,7 @@ class UsersViewApiTest extends ApiTest {
     void the_version_and_etag_follow_the_sequence_number_of_the_last_event() {
         UserId id = givenUser(Role.API_OWNER);
         givenEvent(id, new UserLanguageChanged(id, Language.of("de")));
-        givenEvent(id, new PublisherRoleChanged(id, Role.PORTAL_ADMIN));
+        givenEvent(id, new AccountRoleChanged(id, Role.PORTAL_ADMIN));
         long last = givenEvent(id, new UserLanguageChanged(id, Language.of("it")));
 
         JsonNode user = awaitVersion(id, last);

@@ -4,7 +4,7 @@ import io.portalusers.api.organization.AccountPlan;
 import io.portalusers.api.registration.CreateRegisteredAccount;
 import io.portalusers.command.organization.Organization;
 import io.portalusers.command.organization.OrganizationLookup;
-import io.portalusers.command.user.Invitations;
+import io.portalusers.command.user.InvitationIssuer;
 import io.portalusers.command.user.User;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.modelling.command.Repository;
@@ -22,16 +22,16 @@ class RegisteredAccounts {
     private final Repository<Organization> organizations;
     private final Repository<User> users;
     private final OrganizationLookup organizationLookup;
-    private final Invitations invitations;
+    private final InvitationIssuer issuer;
     private final AccountPlan accountPlan;
 
     RegisteredAccounts(Repository<Organization> organizations, Repository<User> users,
-                       OrganizationLookup organizationLookup, Invitations invitations,
+                       OrganizationLookup organizationLookup, InvitationIssuer issuer,
                        @Value("${portal.registration.account-plan}") String accountPlan) {
         this.organizations = organizations;
         this.users = users;
         this.organizationLookup = organizationLookup;
-        this.invitations = invitations;
+        this.issuer = issuer;
         this.accountPlan = AccountPlan.of(accountPlan);
     }
 
@@ -43,6 +43,6 @@ class RegisteredAccounts {
         organizations.newInstance(() ->
                 Organization.forRegistration(command.organizationId(), command.organizationName(), accountPlan));
         users.newInstance(() -> User.forRegistration(command.userId(), command.username(), command.email(),
-                command.name(), command.language(), command.organizationId(), invitations));
+                command.name(), command.language(), command.organizationId(), issuer));
     }
 }

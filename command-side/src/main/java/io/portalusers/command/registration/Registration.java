@@ -85,7 +85,7 @@ public class Registration {
     }
 
     @CommandHandler
-    public Registration(SubmitRegistration command, RegistrationChecks checks, RegistrationPolicy policy,
+    public Registration(SubmitRegistration command, RegistrationChecks checks, RegistrationExpiry expiry,
                         DeadlineManager deadlines) {
         PortalSettings settings = checks.settings();
         if (!settings.thirdPartyRegistrationEnabled()) {
@@ -100,7 +100,7 @@ public class Registration {
         boolean usernameHeld = checks.usernameReserved(command.username());
         boolean duplicate = emailOwner.isPresent() || usernameOwner.isPresent() || usernameHeld;
         boolean workflow = settings.registrationWorkflowEnabled();
-        Instant expires = workflow ? policy.now().plus(policy.expiry()) : null;
+        Instant expires = workflow ? expiry.now().plus(expiry.period()) : null;
         // R-REG-4: a duplicate leaves what a fresh request leaves and does the same work (as
         // many events, lookup rows and deadlines), so that neither a later answer (a name
         // reserved or not) nor the time this one takes tells whether the address has an
@@ -134,9 +134,9 @@ public class Registration {
      * otherwise the request stays pending and the admin may reject it.
      */
     @CommandHandler
-    public long handle(ApproveRegistration command, Actor actor, RegistrationChecks checks, RegistrationPolicy policy) {
+    public long handle(ApproveRegistration command, Actor actor, RegistrationChecks checks, RegistrationExpiry expiry) {
         requirePortalAdmin(actor, "approves");
-        requirePending(policy);
+        requirePending(expiry);
         requireNewOrganizationName(organizationName, checks);
         if (checks.userWithEmail(email).isPresent()) {
             throw new ConflictException("R-ADD-6", "email", "this email address belongs to a user by now; reject the request");
@@ -151,7 +151,7 @@ public class Registration {
 
     /** R-REG-2, R-REG-3: a Portal Admin rejects a pending request with a reason; nothing is created. */
     @CommandHandler
-    public long handle(RejectRegistration command, Actor actor, RegistrationPolicy policy) {
+    public long handle(RejectRegistration command, Actor actor, RegistrationExpiry expiry) {
         requirePortalAdmin(actor, "rejects");
         String reason;
         try {
@@ -159,7 +159,7 @@ public class Registration {
         } catch (InvalidValueException e) {
             throw unprocessable("R-REG-2", "reason", "a rejection needs a reason: " + e.getMessage());
         }
-        requirePending(policy);
+        requirePending(expiry);
         apply(new RegistrationRejected(registrationId, email, name, language, organizationName, reason));
         return AggregateLifecycle.getVersion();
     }
@@ -207,8 +207,8 @@ public class Registration {
         }
     }
 
-    private void requirePending(RegistrationPolicy policy) {
-        Status current = status == Status.PENDING && expiresAt != null && !policy.now().isBefore(expiresAt)
+    private void requirePending(RegistrationExpiry expiry) {
+        Status current = status == Status.PENDING && expiresAt != null && !expiry.now().isBefore(expiresAt)
                 ? Status.EXPIRED : status;
         if (current != Status.PENDING) {
             throw new ConflictException("R-REG-2", "status",

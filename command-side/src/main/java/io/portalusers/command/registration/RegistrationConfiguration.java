@@ -16,8 +16,8 @@ import java.util.concurrent.Executors;
 class RegistrationConfiguration {
 
     @Bean
-    RegistrationPolicy registrationPolicy(@Value("${portal.registration.expiry}") Duration expiry) {
-        return new RegistrationPolicy(Clock.systemUTC(), expiry);
+    RegistrationExpiry registrationExpiry(@Value("${portal.registration.expiry}") Duration expiry) {
+        return new RegistrationExpiry(Clock.systemUTC(), expiry);
     }
 
     /**

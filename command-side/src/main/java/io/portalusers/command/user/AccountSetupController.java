@@ -41,8 +41,8 @@ class AccountSetupController {
 
     static final String PATH = "/api/account-setup/{token}";
 
-    private final InvitationLookups lookups;
-    private final Invitations invitations;
+    private final InvitationTokens tokens;
+    private final InvitationIssuer issuer;
     private final PasswordPolicy passwords;
     private final PasswordEncoder encoder;
     private final CommandGateway commands;
@@ -50,12 +50,12 @@ class AccountSetupController {
     private final JdbcClient jdbc;
     private final ClientAddresses clients;
 
-    AccountSetupController(InvitationLookups lookups, Invitations invitations, PasswordPolicy passwords,
+    AccountSetupController(InvitationTokens tokens, InvitationIssuer issuer, PasswordPolicy passwords,
                            PasswordEncoder encoder, CommandGateway commands, TransactionTemplate transactions,
                            JdbcClient jdbc, ClientAddresses clients) {
         this.clients = clients;
-        this.lookups = lookups;
-        this.invitations = invitations;
+        this.tokens = tokens;
+        this.issuer = issuer;
         this.passwords = passwords;
         this.encoder = encoder;
         this.commands = commands;
@@ -79,7 +79,7 @@ class AccountSetupController {
     @GetMapping(path = PATH, produces = MediaType.APPLICATION_JSON_VALUE)
     SetupForm form(@PathVariable String token) {
         return LinkToken.parse(token)
-                .flatMap(t -> lookups.find(t, invitations.now()))
+                .flatMap(t -> tokens.find(t, issuer.now()))
                 .map(i -> new SetupForm(i.username(), i.firstName(), i.lastName()))
                 .orElseThrow(InvalidInvitation::new);
     }
@@ -92,9 +92,9 @@ class AccountSetupController {
     @PostMapping(path = PATH, consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     Map<String, Object> complete(@PathVariable String token, @RequestBody SetupRequest body, HttpServletRequest request) {
         LinkToken presented = LinkToken.parse(token).orElseThrow(InvalidInvitation::new);
-        Instant now = invitations.now();
+        Instant now = issuer.now();
         UserId activated = transactions.execute(status -> {
-            InvitationLookups.PendingInvitation invitation = lookups.consume(presented, now)
+            InvitationTokens.PendingInvitation invitation = tokens.consume(presented, now)
                     .orElseThrow(InvalidInvitation::new);
             passwords.check(body.password(), invitation.username());
             try {

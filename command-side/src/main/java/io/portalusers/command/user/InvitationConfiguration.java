@@ -17,8 +17,8 @@ class InvitationConfiguration {
 
     /** Invitations are issued and checked by the system clock, or by a {@link Clock} bean where one exists (tests). */
     @Bean
-    Invitations invitations(@Value("${portal.invitations.ttl}") Duration ttl, ObjectProvider<Clock> clock) {
-        return new Invitations(clock.getIfAvailable(Clock::systemUTC), ttl, InvitationId::random);
+    InvitationIssuer invitationIssuer(@Value("${portal.invitations.ttl}") Duration ttl, ObjectProvider<Clock> clock) {
+        return new InvitationIssuer(clock.getIfAvailable(Clock::systemUTC), ttl, InvitationId::random);
     }
 
     /** Argon2id with Spring Security's current parameters (R-ACT-3). */

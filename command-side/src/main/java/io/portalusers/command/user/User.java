@@ -4,6 +4,7 @@ import io.portalusers.api.OrganizationId;
 import io.portalusers.api.SchemeId;
 import io.portalusers.api.UserId;
 import io.portalusers.api.authscheme.AuthorizationType;
+import io.portalusers.api.user.AccountRoleChanged;
 import io.portalusers.api.user.ActivateAccount;
 import io.portalusers.api.user.BootstrapPortalAdmin;
 import io.portalusers.api.user.ChangeMemberships;
@@ -19,7 +20,6 @@ import io.portalusers.api.user.Language;
 import io.portalusers.api.user.Membership;
 import io.portalusers.api.user.MembershipsChanged;
 import io.portalusers.api.user.PersonName;
-import io.portalusers.api.user.PublisherRoleChanged;
 import io.portalusers.api.user.ResendActivationEmail;
 import io.portalusers.api.user.Role;
 import io.portalusers.api.user.UserActivated;
@@ -56,7 +56,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * A user account and every rule (docs/RULES.md) about adding, editing, enabling and disabling
  * it. Who may act is decided against the actor's own state and the portal's, both read in
  * this command's transaction. Username and email are unique (R-ADD-6), enforced by
- * {@link UserLookups} in the same transaction.
+ * {@link UserLookup} in the same transaction.
  */
 @Aggregate
 public class User {
@@ -88,16 +88,16 @@ public class User {
      * also prints the link). Sent by the service itself, never over HTTP.
      */
     @CommandHandler
-    public User(BootstrapPortalAdmin command, Invitations invitations) {
+    public User(BootstrapPortalAdmin command, InvitationIssuer issuer) {
         apply(new UserCreated(command.userId(), command.username(), command.email(), command.name(),
                 command.language(), Role.PORTAL_ADMIN, List.of(), UserSource.PORTAL, null, command.invite()));
         if (command.invite()) {
-            apply(invitations.issue(command.userId()));
+            apply(issuer.issue(command.userId()));
         }
     }
 
     @CommandHandler
-    public User(CreateUser command, Actor actor, PortalState portal, Invitations invitations) {
+    public User(CreateUser command, Actor actor, PortalState portal, InvitationIssuer issuer) {
         Role role = command.accountRole();
         List<Membership> requested = command.memberships();
         if (actor.isPortalAdmin()) {
@@ -114,7 +114,7 @@ public class User {
         apply(new UserCreated(command.userId(), command.username(), command.email(), command.name(),
                 command.language(), role, requested, UserSource.PORTAL, null, command.notifyUser()));
         if (command.notifyUser()) {
-            apply(invitations.issue(command.userId()));
+            apply(issuer.issue(command.userId()));
         }
     }
 
@@ -127,13 +127,13 @@ public class User {
      * R-REG-1, R-REG-3: the registrant of an accepted self-registration, Org Admin of the
      * organization created with it in the same transaction, pending activation and invited
      * (the notifier sends the account setup email on {@link InvitationIssued}). Created by the
-     * service itself, never over HTTP; username and email are checked by {@link UserLookups}.
+     * service itself, never over HTTP; username and email are checked by {@link UserLookup}.
      */
     public static User forRegistration(UserId userId, Username username, EmailAddress email, PersonName name,
-                                       Language language, OrganizationId organization, Invitations invitations) {
+                                       Language language, OrganizationId organization, InvitationIssuer issuer) {
         return new User(new UserCreated(userId, username, email, name, language, Role.ORG_ADMIN,
                 List.of(new Membership(organization, Role.ORG_ADMIN)), UserSource.PORTAL, null, true),
-                invitations.issue(userId));
+                issuer.issue(userId));
     }
 
     /** An external IdP user's first sign-in through its scheme (R-AUTH-1); the scheme has checked the actor. */
@@ -190,7 +190,7 @@ public class User {
             if (accountRole == Role.PORTAL_ADMIN) {
                 requireAnotherEnabledPortalAdmin(portal);
             }
-            apply(new PublisherRoleChanged(userId, command.role()));
+            apply(new AccountRoleChanged(userId, command.role()));
         }
         return AggregateLifecycle.getVersion();
     }
@@ -223,7 +223,7 @@ public class User {
 
     @CommandHandler
     public long handle(EnableUser command, Actor actor, PortalState portal) {
-        requireMayChangeState(actor, portal);
+        requireMayEnableOrDisable(actor, portal);
         if (!enabled) {
             apply(new UserEnabled(userId));
         }
@@ -232,7 +232,7 @@ public class User {
 
     @CommandHandler
     public long handle(DisableUser command, Actor actor, PortalState portal) {
-        requireMayChangeState(actor, portal);
+        requireMayEnableOrDisable(actor, portal);
         if (enabled) {
             if (accountRole == Role.PORTAL_ADMIN) {
                 requireAnotherEnabledPortalAdmin(portal);
@@ -247,7 +247,7 @@ public class User {
      * invitation is void after it (R-ACT-2).
      */
     @CommandHandler
-    public long handle(ResendActivationEmail command, Actor actor, PortalState portal, Invitations invitations) {
+    public long handle(ResendActivationEmail command, Actor actor, PortalState portal, InvitationIssuer issuer) {
         requireNotSelf(actor);
         if (actor.isPortalAdmin()) {
             requireSsoDisabled(portal);
@@ -264,7 +264,7 @@ public class User {
         if (!enabled) {
             throw unprocessable("R-STATE-1", "user", "a disabled user cannot activate; enable the account first");
         }
-        apply(invitations.issue(userId));
+        apply(issuer.issue(userId));
         return AggregateLifecycle.getVersion();
     }
 
@@ -273,14 +273,14 @@ public class User {
      * an enabled pending account. The token was checked and consumed by the caller.
      */
     @CommandHandler
-    public void handle(ActivateAccount command, Invitations invitations) {
+    public void handle(ActivateAccount command, InvitationIssuer issuer) {
         if (!enabled) {
             throw forbidden("R-ACT-4", "a disabled user cannot activate");
         }
         if (active || !command.invitationId().equals(invitation)) {
             throw forbidden("R-ACT-2", "this invitation is used, superseded or not this user's");
         }
-        if (!invitations.now().isBefore(invitationExpiresAt)) {
+        if (!issuer.now().isBefore(invitationExpiresAt)) {
             throw forbidden("R-ACT-2", "this invitation has expired");
         }
         apply(new UserActivated(userId));
@@ -296,7 +296,7 @@ public class User {
             if (accountRole == Role.PORTAL_ADMIN && enabled) {
                 requireAnotherEnabledPortalAdmin(portal);
             }
-            apply(new PublisherRoleChanged(userId, role));
+            apply(new AccountRoleChanged(userId, role));
         }
         if (!Set.copyOf(asserted).equals(Set.copyOf(memberships))) {
             apply(new MembershipsChanged(userId, sorted(asserted)));
@@ -307,7 +307,8 @@ public class User {
         return userId;
     }
 
-    private void requireMayChangeState(Actor actor, PortalState portal) {
+    /** R-STATE-1: who may switch the account between enabled and disabled. */
+    private void requireMayEnableOrDisable(Actor actor, PortalState portal) {
         requireNotSelf(actor);
         if (actor.isPortalAdmin()) {
             requireSsoDisabled(portal);
@@ -447,7 +448,7 @@ public class User {
     }
 
     @EventSourcingHandler
-    void on(PublisherRoleChanged event) {
+    void on(AccountRoleChanged event) {
         accountRole = event.role();
     }
 

@@ -43,11 +43,11 @@ class UserCommandController {
     private static final String MERGE_PATCH = "application/merge-patch+json";
 
     private final CommandGateway commands;
-    private final UserLookups lookups;
+    private final UserLookup lookup;
 
-    UserCommandController(CommandGateway commands, UserLookups lookups) {
+    UserCommandController(CommandGateway commands, UserLookup lookup) {
         this.commands = commands;
-        this.lookups = lookups;
+        this.lookup = lookup;
     }
 
     record MembershipRequest(String organizationId, String role) {
@@ -90,7 +90,7 @@ class UserCommandController {
             commands.sendAndWait(new CreateUser(id, username, email, name, language, role, memberships, notify));
         } catch (AggregateStreamCreationException e) {
             // the same id again: a retry of a creation that happened answers as it did then
-            if (!lookups.createdAs(id, username, email)) {
+            if (!lookup.createdAs(id, username, email)) {
                 throw e;
             }
         }

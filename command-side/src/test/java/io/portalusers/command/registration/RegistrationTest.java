@@ -103,7 +103,7 @@ class RegistrationTest {
         now = fixture.currentTime();
         checks = new Checks();
         fixture.registerInjectableResource(checks);
-        fixture.registerInjectableResource(new RegistrationPolicy(Clock.fixed(now, ZoneOffset.UTC), EXPIRY));
+        fixture.registerInjectableResource(new RegistrationExpiry(Clock.fixed(now, ZoneOffset.UTC), EXPIRY));
         CommandFixtures.register(fixture);
     }
 

@@ -3,6 +3,7 @@ package io.portalusers.command.user;
 import io.portalusers.api.SchemeId;
 
 import io.portalusers.api.authscheme.AuthorizationType;
+import io.portalusers.api.user.AccountRoleChanged;
 import io.portalusers.api.user.ChangeMemberships;
 import io.portalusers.api.user.ChangePublisherRole;
 import io.portalusers.api.user.ChangeUserDetails;
@@ -11,7 +12,6 @@ import io.portalusers.api.user.Language;
 import io.portalusers.api.user.Membership;
 import io.portalusers.api.user.MembershipsChanged;
 import io.portalusers.api.user.PersonName;
-import io.portalusers.api.user.PublisherRoleChanged;
 import io.portalusers.api.user.Role;
 import io.portalusers.api.user.UserCreated;
 import io.portalusers.api.user.UserEmailChanged;
@@ -217,7 +217,7 @@ class UserEditingTest {
     void R_EDIT_2_a_publishers_role_changes_to_the_other_role_of_its_category() {
         fixture.given(created(Role.API_OWNER))
                 .when(new ChangePublisherRole(TARGET, Role.PORTAL_ADMIN, null), by(CommandFixtures.PORTAL_ADMIN))
-                .expectEvents(new PublisherRoleChanged(TARGET, Role.PORTAL_ADMIN));
+                .expectEvents(new AccountRoleChanged(TARGET, Role.PORTAL_ADMIN));
     }
 
     @Test
@@ -268,7 +268,7 @@ class UserEditingTest {
         portal.enabledPortalAdmins.add(TARGET);
         fixture.given(created(Role.PORTAL_ADMIN))
                 .when(new ChangePublisherRole(TARGET, Role.API_OWNER, null), by(CommandFixtures.PORTAL_ADMIN))
-                .expectEvents(new PublisherRoleChanged(TARGET, Role.API_OWNER));
+                .expectEvents(new AccountRoleChanged(TARGET, Role.API_OWNER));
     }
 
     @Test

@@ -41,7 +41,7 @@ final class Users {
     static AggregateTestFixture<User> fixture(FixturePortal portal) {
         AggregateTestFixture<User> fixture = new AggregateTestFixture<>(User.class);
         fixture.registerInjectableResource(portal);
-        fixture.registerInjectableResource(new Invitations(Clock.fixed(NOW, ZoneOffset.UTC), TTL, () -> INVITATION));
+        fixture.registerInjectableResource(new InvitationIssuer(Clock.fixed(NOW, ZoneOffset.UTC), TTL, () -> INVITATION));
         CommandFixtures.register(fixture);
         portal.organizations.add(CommandFixtures.ACME);
         portal.organizations.add(CommandFixtures.GLOBEX);

@@ -22,6 +22,7 @@ import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.modelling.saga.repository.jdbc.PostgresSagaSqlSchema;
 import org.axonframework.modelling.saga.repository.jdbc.SagaSqlSchema;
 import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.upcasting.event.EventUpcaster;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -87,7 +88,8 @@ public class AxonConfiguration {
 
     /**
      * Axon's JDBC event store as its auto-configuration builds it, reading {@link #EVENT_FETCH_SIZE}
-     * rows at a time. Not with Axon Server, which then stores the events itself.
+     * rows at a time and every event through the configuration's upcaster chain (so through
+     * {@link #renamedEvents}). Not with Axon Server, which then stores the events itself.
      */
     @Bean
     @ConditionalOnProperty(name = "axon.axonserver.enabled", havingValue = "false")
@@ -107,6 +109,17 @@ public class AxonConfiguration {
                 .schema(new EventSchema())
                 .batchSize(EVENT_FETCH_SIZE)
                 .build();
+    }
+
+    /**
+     * Events stored under a class's former name read as the class it has now. Axon's Spring Boot
+     * support registers every EventUpcaster bean with the configuration, whose upcaster chain the
+     * event store above reads through: aggregates being loaded and every streaming processor
+     * alike (with Axon Server too, whose event store reads through the same chain).
+     */
+    @Bean
+    EventUpcaster renamedEvents() {
+        return new RenamedEvents();
     }
 
     @Bean

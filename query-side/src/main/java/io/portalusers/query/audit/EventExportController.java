@@ -11,6 +11,7 @@ import io.portalusers.api.user.MembershipsChanged;
 import io.portalusers.api.user.UserCreated;
 import io.portalusers.platform.actor.AuditReader;
 import io.portalusers.platform.actor.ReaderScope;
+import io.portalusers.platform.axon.RenamedEvents;
 import io.portalusers.platform.problem.RuleViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -40,6 +41,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The auditor's export: every event, or those of one organization (its own, and its members'
@@ -56,9 +58,12 @@ class EventExportController {
     private static final MediaType JSON_LINES = MediaType.parseMediaType("application/x-ndjson");
     private static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
     private static final int FETCH_SIZE = 1000;
-    /** The user events that set its memberships (each carries the whole list). */
-    private static final List<String> MEMBERSHIP_EVENTS =
-            List.of(UserCreated.class.getName(), MembershipsChanged.class.getName());
+    /**
+     * The user events that set its memberships (each carries the whole list), under every name
+     * they may be stored under (a renamed class's former names too).
+     */
+    private static final List<String> MEMBERSHIP_EVENTS = Stream.of(UserCreated.class, MembershipsChanged.class)
+            .flatMap(type -> RenamedEvents.storedNames(type).stream()).toList();
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate readOnly;
@@ -258,7 +263,7 @@ class EventExportController {
             line.writeStringField("aggregateType", rs.getString("type"));
             line.writeStringField("aggregateId", rs.getString("aggregateidentifier"));
             line.writeNumberField("sequenceNumber", rs.getLong("sequencenumber"));
-            line.writeStringField("eventType", simpleName(rs.getString("payloadtype")));
+            line.writeStringField("eventType", eventType(rs.getString("payloadtype")));
             line.writeStringField("actorId", metadata.path("actorId").asText(null));
             line.writeStringField("correlationId", metadata.path("correlationId").asText(null));
             line.writeStringField("reason", metadata.path("reason").asText(null));
@@ -274,7 +279,7 @@ class EventExportController {
         List<String> values = List.of(
                 Long.toString(rs.getLong("globalindex")), rs.getString("timestamp"), nullToEmpty(rs.getString("type")),
                 rs.getString("aggregateidentifier"), Long.toString(rs.getLong("sequencenumber")),
-                simpleName(rs.getString("payloadtype")), metadata.path("actorId").asText(""),
+                eventType(rs.getString("payloadtype")), metadata.path("actorId").asText(""),
                 metadata.path("correlationId").asText(""), metadata.path("reason").asText(""),
                 json.writeValueAsString(payload));
         writer.write(String.join(",", values.stream().map(EventExportController::csvField).toList()) + "\r\n");
@@ -300,7 +305,14 @@ class EventExportController {
         return "\"" + text.replace("\"", "\"\"") + "\"";
     }
 
-    private static String simpleName(String type) {
+    /**
+     * The event type an auditor reads: the simple name of the event's class as it is now, for
+     * an event stored under a former name too (PublisherRoleChanged shows as
+     * AccountRoleChanged), so that one kind of event has one name throughout an export, as in
+     * the history. The payload is shown as stored; a rename keeps the fields.
+     */
+    private static String eventType(String storedType) {
+        String type = RenamedEvents.currentName(storedType);
         return type.substring(type.lastIndexOf('.') + 1);
     }
 

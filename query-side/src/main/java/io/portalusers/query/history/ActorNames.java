@@ -16,7 +16,7 @@ import java.util.Map;
 class ActorNames {
 
     private final EventLog log;
-    private final Map<String, List<UserState>> seen = new HashMap<>();
+    private final Map<String, List<UserVersion>> seen = new HashMap<>();
 
     ActorNames(EventLog log) {
         this.log = log;
@@ -27,11 +27,11 @@ class ActorNames {
             return new EventActor(actorId, actorId);
         }
         String name = null;
-        for (UserState state : seen.computeIfAbsent(actorId, id -> UserState.after(log.of(id)))) {
-            if (state.updatedAt().isAfter(time)) {
+        for (UserVersion actor : seen.computeIfAbsent(actorId, id -> UserVersion.after(log.of(id)))) {
+            if (actor.updatedAt().isAfter(time)) {
                 break;
             }
-            name = new PersonName(state.firstName(), state.lastName()).fullName();
+            name = new PersonName(actor.firstName(), actor.lastName()).fullName();
         }
         return new EventActor(actorId, name);
     }

@@ -8,25 +8,25 @@ import java.util.function.Function;
 /** One account field an event changed, with its value before and after ({@code before} is null at creation). */
 record FieldChange(String field, Object before, Object after) {
 
-    private record Field(String name, Function<UserState, Object> value) {
+    private record Field(String name, Function<UserVersion, Object> value) {
     }
 
     /** The fields of the account view a person edits or that say who the account is; derived ones are left out. */
     private static final List<Field> FIELDS = List.of(
-            new Field("username", UserState::username),
-            new Field("email", UserState::email),
-            new Field("firstName", UserState::firstName),
-            new Field("lastName", UserState::lastName),
-            new Field("language", UserState::language),
-            new Field("role", UserState::role),
-            new Field("enabled", UserState::enabled),
-            new Field("activation", UserState::activation),
-            new Field("invitation", state -> state.invitation() == null ? null : state.invitation().status()),
-            new Field("source", UserState::source),
-            new Field("schemeId", UserState::schemeId));
+            new Field("username", UserVersion::username),
+            new Field("email", UserVersion::email),
+            new Field("firstName", UserVersion::firstName),
+            new Field("lastName", UserVersion::lastName),
+            new Field("language", UserVersion::language),
+            new Field("role", UserVersion::role),
+            new Field("enabled", UserVersion::enabled),
+            new Field("activation", UserVersion::activation),
+            new Field("invitation", user -> user.invitation() == null ? null : user.invitation().status()),
+            new Field("source", UserVersion::source),
+            new Field("schemeId", UserVersion::schemeId));
 
     /** The fields whose values differ, in the view's order; {@code before} is null for the creation. */
-    static List<FieldChange> between(UserState before, UserState after) {
+    static List<FieldChange> between(UserVersion before, UserVersion after) {
         List<FieldChange> changes = new ArrayList<>();
         for (Field field : FIELDS) {
             Object old = before == null ? null : field.value().apply(before);

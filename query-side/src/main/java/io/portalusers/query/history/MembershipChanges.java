@@ -10,7 +10,7 @@ import java.util.List;
  */
 record MembershipChanges(List<Membership> added, List<Membership> removed) {
 
-    static MembershipChanges between(UserState before, UserState after) {
+    static MembershipChanges between(UserVersion before, UserVersion after) {
         List<Membership> old = before == null ? List.of() : before.memberships();
         List<Membership> now = after.memberships();
         return new MembershipChanges(

@@ -108,8 +108,8 @@ class UserHistoryController {
             List<HistoryEntry> entries = new ArrayList<>();
             for (long i = from; i < Math.min(positions.size(), to); i++) {
                 int at = positions.get((int) i);
-                entries.add(HistoryEntry.of(events.get(at), at == 0 ? null : audit.states().get(at - 1),
-                        audit.states().get(at), actors));
+                entries.add(HistoryEntry.of(events.get(at), at == 0 ? null : audit.versions().get(at - 1),
+                        audit.versions().get(at), actors));
             }
             return entries;
         }
@@ -117,15 +117,15 @@ class UserHistoryController {
 
     /** Folds the events in order up to and including the instant; the version is that of the last one folded. */
     @GetMapping(path = "/api/users/{id}", params = "at", produces = MediaType.APPLICATION_JSON_VALUE)
-    UserState at(AuditReader reader, @PathVariable UUID id, @RequestParam("at") String at) {
+    UserVersion at(AuditReader reader, @PathVariable UUID id, @RequestParam("at") String at) {
         Instant instant = instant(at);
         Audit audit = auditable(reader, id, log.of(id.toString()));
-        UserState then = null;
-        for (UserState state : audit.states()) {
-            if (state.updatedAt().isAfter(instant)) {
+        UserVersion then = null;
+        for (UserVersion version : audit.versions()) {
+            if (version.updatedAt().isAfter(instant)) {
                 break;
             }
-            then = state;
+            then = version;
         }
         if (then == null) {
             throw new NotFoundException("the user did not exist yet at that instant");
@@ -139,14 +139,14 @@ class UserHistoryController {
 
     /**
      * What of a user's record the reader may see: all of it, or the events around its
-     * memberships in the organizations the reader administers. {@code states} are the states
-     * after each event as the reader sees them (R-SEARCH-5).
+     * memberships in the organizations the reader administers. {@code versions} are the user's
+     * versions after each event as the reader sees them (R-SEARCH-5).
      */
-    private record Audit(List<RecordedEvent> events, List<UserState> states, boolean everything,
+    private record Audit(List<RecordedEvent> events, List<UserVersion> versions, boolean everything,
                          Set<OrganizationId> organizations) {
 
-        boolean member(UserState state) {
-            return state.memberships().stream().anyMatch(m -> organizations.contains(m.organizationId()));
+        boolean member(UserVersion version) {
+            return version.memberships().stream().anyMatch(m -> organizations.contains(m.organizationId()));
         }
 
         /**
@@ -157,21 +157,21 @@ class UserHistoryController {
             if (everything) {
                 return true;
             }
-            boolean whileMember = member(states.get(event)) || (event > 0 && member(states.get(event - 1)));
+            boolean whileMember = member(versions.get(event)) || (event > 0 && member(versions.get(event - 1)));
             return whileMember && !(event > 0 && events.get(event).payload() instanceof MembershipsChanged
-                    && states.get(event).memberships().equals(states.get(event - 1).memberships()));
+                    && versions.get(event).memberships().equals(versions.get(event - 1).memberships()));
         }
     }
 
-    /** The state after each event, once the reader may audit at least part of the user's record. */
+    /** The user's version after each event, once the reader may audit at least part of the user's record. */
     private static Audit auditable(AuditReader reader, UUID id, List<RecordedEvent> events) {
         ReaderScope scope = ReaderScope.of(reader);
-        List<UserState> states = UserState.after(events).stream().map(state -> state.seenBy(scope)).toList();
-        if (states.isEmpty()) {
+        List<UserVersion> versions = UserVersion.after(events).stream().map(version -> version.seenBy(scope)).toList();
+        if (versions.isEmpty()) {
             throw new NotFoundException("no such user");
         }
-        Audit audit = new Audit(events, states, reader.readsEverything(), reader.administeredOrganizations());
-        if (IntStream.range(0, states.size()).anyMatch(audit::visible)) {
+        Audit audit = new Audit(events, versions, reader.readsEverything(), reader.administeredOrganizations());
+        if (IntStream.range(0, versions.size()).anyMatch(audit::visible)) {
             return audit;
         }
         if (reader.userId().filter(self -> self.value().equals(id)).isPresent()) {

@@ -1,9 +1,9 @@
 package io.portalusers.query.users;
 
 import io.portalusers.api.UserId;
+import io.portalusers.api.user.AccountRoleChanged;
 import io.portalusers.api.user.InvitationIssued;
 import io.portalusers.api.user.MembershipsChanged;
-import io.portalusers.api.user.PublisherRoleChanged;
 import io.portalusers.api.user.UserActivated;
 import io.portalusers.api.user.UserCreated;
 import io.portalusers.api.user.UserDisabled;
@@ -84,7 +84,7 @@ class UsersProjection {
     }
 
     @EventHandler
-    void on(PublisherRoleChanged event, @SequenceNumber long version, @Timestamp Instant at) {
+    void on(AccountRoleChanged event, @SequenceNumber long version, @Timestamp Instant at) {
         change(event.userId(), version, at, row -> row.changeRole(event.role().name()));
     }
 

@@ -1,9 +1,9 @@
 package io.portalusers.standalone.benchmark;
 
+import io.portalusers.api.user.AccountRoleChanged;
 import io.portalusers.api.user.InvitationIssued;
 import io.portalusers.api.user.Membership;
 import io.portalusers.api.user.MembershipsChanged;
-import io.portalusers.api.user.PublisherRoleChanged;
 import io.portalusers.api.user.UserActivated;
 import io.portalusers.api.user.UserCreated;
 import io.portalusers.api.user.UserDisabled;
@@ -11,6 +11,7 @@ import io.portalusers.api.user.UserEmailChanged;
 import io.portalusers.api.user.UserEnabled;
 import io.portalusers.api.user.UserLanguageChanged;
 import io.portalusers.api.user.UserNameChanged;
+import io.portalusers.platform.axon.RenamedEvents;
 import org.axonframework.common.DateTimeUtils;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.SimpleSerializedObject;
@@ -95,8 +96,9 @@ final class Baseline {
                         if (!"User".equals(rs.getString(2))) {
                             continue;
                         }
+                        // an event stored under a class's former name reads as the class it has now, as through Axon
                         Object event = serializer.deserialize(new SimpleSerializedObject<>(rs.getBytes(6), byte[].class,
-                                rs.getString(4), rs.getString(5)));
+                                RenamedEvents.currentName(rs.getString(4)), rs.getString(5)));
                         fold(rows, event, rs.getLong(3), utc(DateTimeUtils.parseInstant(rs.getString(7))));
                     }
                 }
@@ -146,7 +148,7 @@ final class Baseline {
             row.revokeInvitation();
         } else if (event instanceof UserLanguageChanged e) {
             row.language = e.language().tag();
-        } else if (event instanceof PublisherRoleChanged e) {
+        } else if (event instanceof AccountRoleChanged e) {
             row.accountRole = e.role().name();
         } else if (event instanceof MembershipsChanged e) {
             row.memberships = e.memberships();
@@ -175,7 +177,7 @@ final class Baseline {
             return e.userId().value();
         } else if (event instanceof UserLanguageChanged e) {
             return e.userId().value();
-        } else if (event instanceof PublisherRoleChanged e) {
+        } else if (event instanceof AccountRoleChanged e) {
             return e.userId().value();
         } else if (event instanceof MembershipsChanged e) {
             return e.userId().value();

@@ -10,18 +10,18 @@ import java.time.Instant;
 import java.util.function.Supplier;
 
 /**
- * Where invitations come from (R-ACT-2): a new id, a deadline {@code ttl} from now
- * ({@code portal.invitations.ttl}, 72 h by default), and the clock that deadline is checked
- * against. Expiry is a check on use: nothing runs when a deadline passes, a token presented
- * after it is refused.
+ * Issues invitations (R-ACT-2): each {@link InvitationIssued} with a new id and a deadline
+ * {@code ttl} from now ({@code portal.invitations.ttl}, 72 h by default), and tells the time
+ * that deadline is checked against. Expiry is a check on use: nothing runs when a deadline
+ * passes, a token presented after it is refused.
  */
-public class Invitations {
+public class InvitationIssuer {
 
     private final Clock clock;
     private final Duration ttl;
     private final Supplier<InvitationId> ids;
 
-    public Invitations(Clock clock, Duration ttl, Supplier<InvitationId> ids) {
+    public InvitationIssuer(Clock clock, Duration ttl, Supplier<InvitationId> ids) {
         this.clock = clock;
         this.ttl = ttl;
         this.ids = ids;

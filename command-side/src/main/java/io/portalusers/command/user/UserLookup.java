@@ -1,10 +1,10 @@
 package io.portalusers.command.user;
 
 import io.portalusers.api.UserId;
+import io.portalusers.api.user.AccountRoleChanged;
 import io.portalusers.api.user.EmailAddress;
 import io.portalusers.api.user.Membership;
 import io.portalusers.api.user.MembershipsChanged;
-import io.portalusers.api.user.PublisherRoleChanged;
 import io.portalusers.api.user.UserCreated;
 import io.portalusers.api.user.UserDisabled;
 import io.portalusers.api.user.UserEmailChanged;
@@ -18,16 +18,18 @@ import org.springframework.stereotype.Component;
 import java.util.List;
 
 /**
- * Usernames and emails under unique constraints (R-ADD-6), and the actor table every
- * authorization decision reads. Written in the transaction that appends the events.
+ * The users' command-side lookup: usernames and emails under unique constraints (R-ADD-6),
+ * and the actor table every authorization decision reads. Written in the transaction that
+ * appends the events, as every {@code *Lookup} is (a command-side table that the rules read
+ * and whose constraints roll a conflicting command back).
  */
 @Component
 @ProcessingGroup("command-lookups")
-class UserLookups {
+class UserLookup {
 
     private final JdbcClient jdbc;
 
-    UserLookups(JdbcClient jdbc) {
+    UserLookup(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
@@ -59,7 +61,7 @@ class UserLookups {
     }
 
     @EventHandler
-    void on(PublisherRoleChanged event) {
+    void on(AccountRoleChanged event) {
         jdbc.sql("update actor set account_role = ? where user_id = ?")
                 .params(event.role().name(), event.userId().value()).update();
     }

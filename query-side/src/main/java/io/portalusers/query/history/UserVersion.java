@@ -1,9 +1,9 @@
 package io.portalusers.query.history;
 
+import io.portalusers.api.user.AccountRoleChanged;
 import io.portalusers.api.user.Membership;
 import io.portalusers.api.user.InvitationIssued;
 import io.portalusers.api.user.MembershipsChanged;
-import io.portalusers.api.user.PublisherRoleChanged;
 import io.portalusers.api.user.Role;
 import io.portalusers.api.user.UserCategory;
 import io.portalusers.api.user.UserActivated;
@@ -23,10 +23,12 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A user account as its events made it, in the shape of {@code GET /api/users/{id}} (R-AUD-2).
- * Folded from the event store, so that it can be had for any instant.
+ * One version of a user account: the account as its events up to one of them made it, in the
+ * shape of {@code GET /api/users/{id}} (R-AUD-2). Folded from the event store, so that the
+ * version current at any instant can be had. Its {@code enabled} and {@code activation} are
+ * two of the account's fields, not the whole of it.
  */
-record UserState(UUID id, String username, String email, String firstName, String lastName, String language,
+record UserVersion(UUID id, String username, String email, String firstName, String lastName, String language,
                  UserCategory category, Role role, List<Membership> memberships, boolean enabled,
                  String activation, Invitation invitation, UserSource source, UUID schemeId, Instant createdAt,
                  Instant updatedAt, long version) {
@@ -51,39 +53,39 @@ record UserState(UUID id, String username, String email, String firstName, Strin
     /** In the users view's order (PostgreSQL compares uuids as unsigned bytes, as their text sorts). */
     private static final Comparator<Membership> VIEW_ORDER = Comparator.comparing(m -> m.organizationId().toString());
 
-    public UserState {
+    public UserVersion {
         memberships = memberships.stream().sorted(VIEW_ORDER).toList();
     }
 
-    /** The state after each event, in order; empty when the events are not those of a user. */
-    static List<UserState> after(List<RecordedEvent> events) {
-        List<UserState> states = new ArrayList<>();
+    /** The version each event made, in order; empty when the events are not those of a user. */
+    static List<UserVersion> after(List<RecordedEvent> events) {
+        List<UserVersion> versions = new ArrayList<>();
         if (events.isEmpty() || !(events.get(0).payload() instanceof UserCreated)) {
-            return states;
+            return versions;
         }
-        UserState state = null;
+        UserVersion account = null;
         for (RecordedEvent event : events) {
-            state = state == null ? created((UserCreated) event.payload(), event) : state.apply(event);
-            states.add(state);
+            account = account == null ? created((UserCreated) event.payload(), event) : account.apply(event);
+            versions.add(account);
         }
-        return states;
+        return versions;
     }
 
-    private static UserState created(UserCreated e, RecordedEvent at) {
-        return new UserState(e.userId().value(), e.username().value(), e.email().value(), e.name().firstName(),
+    private static UserVersion created(UserCreated e, RecordedEvent at) {
+        return new UserVersion(e.userId().value(), e.username().value(), e.email().value(), e.name().firstName(),
                 e.name().lastName(), e.language().tag(), e.category(), e.accountRole(), e.memberships(), true,
                 PENDING, null, e.source(), e.schemeId() == null ? null : e.schemeId().value(), at.time(), at.time(),
                 at.sequenceNumber());
     }
 
-    /** This state with the event applied; an event that does not change an account field still counts as a version. */
-    private UserState apply(RecordedEvent at) {
+    /** The next version: this one with the event applied; an event that changes no account field still makes one. */
+    private UserVersion apply(RecordedEvent at) {
         Object event = at.payload();
         String newEmail = event instanceof UserEmailChanged e ? e.email().value() : email;
         String newFirst = event instanceof UserNameChanged e ? e.name().firstName() : firstName;
         String newLast = event instanceof UserNameChanged e ? e.name().lastName() : lastName;
         String newLanguage = event instanceof UserLanguageChanged e ? e.language().tag() : language;
-        Role newRole = event instanceof PublisherRoleChanged e ? e.role() : role;
+        Role newRole = event instanceof AccountRoleChanged e ? e.role() : role;
         List<Membership> newMemberships = event instanceof MembershipsChanged e ? e.memberships() : memberships;
         boolean newEnabled = event instanceof UserEnabled || !(event instanceof UserDisabled) && enabled;
         String newActivation = event instanceof UserActivated ? ACTIVE : activation;
@@ -95,22 +97,22 @@ record UserState(UUID id, String username, String email, String firstName, Strin
         } else if ((event instanceof UserEmailChanged || event instanceof UserDisabled) && invitation != null) {
             newInvitation = invitation.revoked();
         }
-        return new UserState(id, username, newEmail, newFirst, newLast, newLanguage, newRole.category(), newRole,
+        return new UserVersion(id, username, newEmail, newFirst, newLast, newLanguage, newRole.category(), newRole,
                 newMemberships, newEnabled, newActivation, newInvitation, source, schemeId, createdAt, at.time(),
                 at.sequenceNumber());
     }
 
-    /** This state as {@code scope}'s reader sees it: without the memberships it may not see (R-SEARCH-5). */
-    UserState seenBy(ReaderScope scope) {
+    /** This version as {@code scope}'s reader sees it: without the memberships it may not see (R-SEARCH-5). */
+    UserVersion seenBy(ReaderScope scope) {
         List<Membership> shown = scope.memberships(id, memberships);
-        return shown.size() == memberships.size() ? this : new UserState(id, username, email, firstName, lastName,
+        return shown.size() == memberships.size() ? this : new UserVersion(id, username, email, firstName, lastName,
                 language, category, role, shown, enabled, activation, invitation, source, schemeId, createdAt,
                 updatedAt, version);
     }
 
-    /** This state as seen at {@code instant} (an issued invitation may have expired by then). */
-    UserState seenAt(Instant instant) {
-        return invitation == null ? this : new UserState(id, username, email, firstName, lastName, language, category,
+    /** This version as seen at {@code instant} (an issued invitation may have expired by then). */
+    UserVersion seenAt(Instant instant) {
+        return invitation == null ? this : new UserVersion(id, username, email, firstName, lastName, language, category,
                 role, memberships, enabled, activation, invitation.at(instant), source, schemeId, createdAt, updatedAt,
                 version);
     }

@@ -26,13 +26,14 @@ import java.util.UUID;
 /**
  * The tokens of invitations (R-ACT-2, R-ACT-3), written in the transaction that appends the
  * events: a token is drawn when its invitation is issued, only its hash is kept to look it
- * up by, and the raw token waits in {@code invitation_outbox} for the email that carries it.
+ * up by ({@code invitation_lookup}), and the raw token waits in {@code invitation_outbox} for
+ * the email that carries it. Finds and consumes the token a setup link presents.
  * Subscribing handlers see each event once, live, and never on a replay, so no token is
  * ever drawn twice for one invitation.
  */
 @Component
 @ProcessingGroup("command-lookups")
-class InvitationLookups {
+class InvitationTokens {
 
     /** What a valid token opens: its user and invitation, and what the setup form shows. */
     record PendingInvitation(UserId userId, InvitationId invitationId, String username, String firstName,
@@ -45,7 +46,7 @@ class InvitationLookups {
     private final JdbcClient jdbc;
     private final ObjectProvider<BootstrapSetupLink> setupLinks;
 
-    InvitationLookups(JdbcClient jdbc, ObjectProvider<BootstrapSetupLink> setupLinks) {
+    InvitationTokens(JdbcClient jdbc, ObjectProvider<BootstrapSetupLink> setupLinks) {
         this.setupLinks = setupLinks;
         this.jdbc = jdbc;
     }
@@ -55,7 +56,7 @@ class InvitationLookups {
         return jdbc.sql("select" + PENDING + "from invitation_lookup i join pending_account p using (user_id)"
                         + " where i.token_hash = ? and" + VALID)
                 .params(token.hash(), utc(now))
-                .query(InvitationLookups::pending)
+                .query(InvitationTokens::pending)
                 .optional();
     }
 
@@ -68,7 +69,7 @@ class InvitationLookups {
                         + "returning i.user_id, i.invitation_id)"
                         + " select" + PENDING + "from i join pending_account p using (user_id)")
                 .params(utc(now), token.hash(), utc(now))
-                .query(InvitationLookups::pending)
+                .query(InvitationTokens::pending)
                 .optional();
     }
 
