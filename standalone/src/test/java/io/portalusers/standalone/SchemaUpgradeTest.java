@@ -20,6 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -145,6 +150,41 @@ class SchemaUpgradeTest extends ApiTest {
         String fresh = database("fresh");
         migrateNow(fresh, migrations);
         assertSameSchema(database, fresh);
+    }
+
+    /**
+     * The side jars started at once on one database (as docker compose and the production smoke
+     * do) take turns: on a fresh database and on a legacy one, the outcome is the one of a single
+     * node that has every module.
+     */
+    @Test
+    void sides_that_start_at_once_take_turns() throws Exception {
+        String fresh = database("fresh");
+        migrateNow(fresh, migrations);
+        String legacy = database("legacy_at_once");
+        migrateAsBefore(legacy, null);
+        String empty = database("empty_at_once");
+        for (String database : List.of(legacy, empty)) {
+            ExecutorService nodes = Executors.newFixedThreadPool(2);
+            try {
+                CountDownLatch ready = new CountDownLatch(2);
+                List<Future<?>> started = new ArrayList<>();
+                for (ModuleMigrations side : List.of(only("platform", "command", "identity"), only("platform", "query"))) {
+                    started.add(nodes.submit(() -> {
+                        ready.countDown();
+                        ready.await();
+                        migrateNow(database, side);
+                        return null;
+                    }));
+                }
+                for (Future<?> node : started) {
+                    node.get(2, TimeUnit.MINUTES);
+                }
+            } finally {
+                nodes.shutdownNow();
+            }
+            assertSameSchema(database, fresh);
+        }
     }
 
     private ModuleMigrations only(String... modules) {
