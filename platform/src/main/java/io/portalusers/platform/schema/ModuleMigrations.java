@@ -33,9 +33,9 @@ import java.util.Set;
  * (V1..V21). On such a database the legacy scripts it lacks are run first, so that it reaches
  * the legacy V21; then each module that continues it and has no history yet gets one whose
  * baseline is its V1, which describes exactly what the legacy V21 left; then every module's
- * later versions run. A fresh database never runs the legacy scripts: each module's history
- * starts with a baseline at version 0 (the schema is not empty once another module has
- * migrated) and runs its V1.
+ * later versions run. A fresh database never runs the legacy scripts: each module runs its V1
+ * (a module's history created in a schema other modules already use starts with a baseline
+ * at version 0, which Flyway requires there).
  *
  * <p>Nodes that start at once take turns: the whole sequence holds a PostgreSQL advisory lock,
  * so that no node baselines a history another is creating.
