@@ -243,7 +243,7 @@ public class IdentityConfiguration {
     }
 
     @Bean
-    SignInAuditLog signInAuditLog(JdbcClient jdbc, IdentitySchema schemaFirst) {
+    SignInAuditLog signInAuditLog(JdbcClient jdbc) {
         return new SignInAuditLog(jdbc, Clock.systemUTC());
     }
 
@@ -253,7 +253,7 @@ public class IdentityConfiguration {
     }
 
     @Bean
-    LoginHashes loginHashes(JdbcClient jdbc, IdentitySchema schemaFirst) {
+    LoginHashes loginHashes(JdbcClient jdbc) {
         return new LoginHashes(jdbc);
     }
 
@@ -265,7 +265,7 @@ public class IdentityConfiguration {
     /** On the system clock, or on a {@link Clock} bean where one exists (tests). */
     @Bean
     SignInThrottle signInThrottle(JdbcClient jdbc, TransactionTemplate transactions, IdentityProperties properties,
-                                  ObjectProvider<Clock> clock, IdentitySchema schemaFirst) {
+                                  ObjectProvider<Clock> clock) {
         return new SignInThrottle(jdbc, transactions, properties.throttle(), clock.getIfAvailable(Clock::systemUTC));
     }
 
@@ -324,8 +324,7 @@ public class IdentityConfiguration {
     }
 
     @Bean
-    SigningKeys signingKeys(JdbcClient jdbc, TransactionTemplate transactions, IdentityProperties properties,
-                            IdentitySchema schemaFirst) {
+    SigningKeys signingKeys(JdbcClient jdbc, TransactionTemplate transactions, IdentityProperties properties) {
         return new SigningKeys(jdbc, transactions, properties.keyRotation(),
                 properties.accessTokenTtl().plus(SigningKeys.REFRESH), Clock.systemUTC());
     }

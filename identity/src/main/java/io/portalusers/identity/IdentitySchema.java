@@ -1,27 +1,21 @@
 package io.portalusers.identity;
 
-import org.flywaydb.core.Flyway;
-import org.springframework.stereotype.Component;
-
-import javax.sql.DataSource;
+import io.portalusers.platform.schema.ModuleSchema;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
- * The identity module's tables, migrated by a Flyway of its own: its scripts in
- * {@code db/identity}, its history in {@code identity_schema_history}, so that its versions
- * never collide with the platform's and a node without sign-in leaves them alone.
+ * The identity module's tables: its scripts in {@code db/identity}, its history in
+ * {@code identity_schema_history}, migrated last (its code reads the command side's
+ * credential and lookups) and only where sign-in runs. It never had tables in the legacy
+ * history: on any database without its history, its V1 runs.
  */
-@Component
+@Configuration(proxyBeanMethods = false)
 @OnSignIn
 class IdentitySchema {
 
-    IdentitySchema(DataSource dataSource) {
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/identity")
-                .table("identity_schema_history")
-                .baselineOnMigrate(true)
-                .baselineVersion("0")
-                .load()
-                .migrate();
+    @Bean
+    ModuleSchema identityModuleSchema() {
+        return new ModuleSchema("identity", "classpath:db/identity", "identity_schema_history", 30, false);
     }
 }

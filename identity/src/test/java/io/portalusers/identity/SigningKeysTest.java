@@ -4,7 +4,9 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.RSAKey;
+import io.portalusers.platform.schema.ModuleMigrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +44,8 @@ class SigningKeysTest {
     static void database() throws Exception {
         postgres = EmbeddedPostgres.builder().start();
         DataSource database = postgres.getPostgresDatabase(); // one data source, as the service has: transactions bind to it
-        new IdentitySchema(database);
+        // the module's own migrations, as a node runs them at start-up
+        new ModuleMigrations(List.of(new IdentitySchema().identityModuleSchema())).migrate(Flyway.configure().dataSource(database).load());
         jdbc = JdbcClient.create(database);
         transactions = new TransactionTemplate(new DataSourceTransactionManager(database));
     }

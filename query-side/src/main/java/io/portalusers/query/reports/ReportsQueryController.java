@@ -21,12 +21,12 @@ import java.util.UUID;
 
 /**
  * Figures over the projected users and organizations, read from the {@code report_} views
- * of V12 that BI tools read too. Reporting shares the visibility rule of searching
+ * that BI tools read too (db/query/R__report_views.sql). Reporting shares the visibility rule of searching
  * (R-SEARCH-4): a Portal Admin sees every figure; an Org Admin the figures of the
  * organizations it administers, its users counted through their memberships there;
  * nobody else reads reports. {@code organization} narrows any report to one organization.
  *
- * <p>The figures of everyone and of one organization come from the counts of V18 (a few
+ * <p>The figures of everyone and of one organization come from the report counts (a few
  * dozen rows, kept in the rows' own transaction). A scope of several organizations (an Org
  * Admin of more than one) is counted from the rows instead: a user member of two of them
  * counts once, which no sum of per-organization counts can tell.

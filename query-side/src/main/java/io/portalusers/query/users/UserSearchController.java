@@ -99,7 +99,7 @@ class UserSearchController {
     /**
      * Each order ends in the user id, so that equal names (emails, instants) keep one order across pages.
      * Names and emails sort by the code points of their lower-cased text (collation "C"), the order of
-     * their indexes and of the typeahead, whatever the database's collation (V17).
+     * their indexes and of the typeahead, whatever the database's collation (their indexes in db/query).
      */
     enum Sort {
         NAME("lower(u.full_name) collate \"C\""),
@@ -403,7 +403,7 @@ class UserSearchController {
 
         /**
          * R-SEARCH-1, R-SEARCH-3: the term anywhere in the column, case-insensitively, every character
-         * literal. strpos on the lower-cased text decides; the search key's LIKE (V17) is what the
+         * literal. strpos on the lower-cased text decides; the search key's LIKE (user_search_key) is what the
          * trigram index answers, a superset of the matches. The planner estimates {@code <> 0} on a
          * function as nearly always true, so the two conditions (which are nearly one) count once in
          * its estimate of the matches, not twice.

@@ -19,7 +19,7 @@ final class Reports {
 
     private static final List<String> TABLES = List.of("user_view", "user_membership_view", "organization_view");
     /** The reporting views as V12 created them: aggregates over the rows, before V18 read them from counts. */
-    private static final String V12 = "db/migration/V12__reporting_views.sql";
+    private static final String V12 = "db/legacy/V12__reporting_views.sql";
     private static final int RUNS = 5;
     /** A query of the baseline that takes longer is stopped and reported as "more than". */
     static final int TIMEOUT_SECONDS = 60;
