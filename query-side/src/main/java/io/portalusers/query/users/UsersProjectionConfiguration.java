@@ -4,7 +4,6 @@ import org.axonframework.config.EventProcessingConfigurer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.PropertySource;
 
 /**
  * The users projection's processor. It folds a batch in memory and writes it once
@@ -13,7 +12,6 @@ import org.springframework.context.annotation.PropertySource;
  * {@code portal.projections.users.batch-size} (default in {@code query-side-defaults.properties}).
  */
 @Configuration(proxyBeanMethods = false)
-@PropertySource("classpath:query-side-defaults.properties")
 class UsersProjectionConfiguration {
 
     @Autowired
