@@ -19,7 +19,7 @@ class AuditReads {
     private static final RequestMatcher USER = MachineReads.get("/api/users/{id}");
 
     @Bean
-    MachineReads auditReads() {
+    MachineReads auditReadEndpoints() {
         return new MachineReads(MachineClientAuthentication.AUDIT_READ, List.of(
                 MachineReads.get("/api/users/{id}/history"),
                 request -> request.getParameter("at") != null && USER.matches(request),
