@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Passwords after the first: account setup (command side) stores an account's first
- * password in {@code credential}; a reset or a change replaces it here, as an Argon2id hash
+ * Passwords after the first: account setup (command side) has an account's first
+ * password stored in {@code credential} ({@link FirstPasswords}); a reset or a change replaces it here, as an Argon2id hash
  * with the parameters sign-in checks it with ({@link IdentityConfiguration#PASSWORDS}). The
  * row's {@code updated_at} is when the password last changed, which ends every sign-in
  * session older than it ({@link SignInSessions}).

@@ -4,17 +4,24 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.modelling.saga.SagaEventHandler;
+import org.axonframework.queryhandling.QueryHandler;
+import org.axonframework.spring.stereotype.Saga;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The module boundaries, checked rather than hoped for: the language both sides speak knows no
  * framework wiring and no module; neither side, nor sign-in, uses another's code (they meet in
  * events, commands and the database); the shared platform knows no domain module; and no two
- * modules depend on each other in a circle.
+ * modules depend on each other in a circle; and the platform handles no command, event or query itself.
  */
 class ArchitectureTest {
 
@@ -67,6 +74,23 @@ class ArchitectureTest {
     void the_platform_knows_no_domain_module() {
         check(noClasses().that().resideInAPackage(PLATFORM)
                 .should().dependOnClassesThat().resideInAnyPackage(COMMAND, QUERY, IDENTITY, "io.portalusers.standalone.."));
+    }
+
+    /**
+     * Behaviour of the domain (handling commands, events, queries; processes) belongs to the
+     * modules; the platform contributes the means (interceptors, configuration, interfaces the
+     * modules implement) and declares no handler of its own.
+     */
+    @Test
+    void the_platform_handles_no_command_event_or_query() {
+        check(noMethods().that().areDeclaredInClassesThat().resideInAPackage(PLATFORM)
+                .should().beAnnotatedWith(CommandHandler.class)
+                .orShould().beAnnotatedWith(EventHandler.class)
+                .orShould().beAnnotatedWith(SagaEventHandler.class)
+                .orShould().beAnnotatedWith(QueryHandler.class));
+        check(noClasses().that().resideInAPackage(PLATFORM)
+                .should().beAnnotatedWith(ProcessingGroup.class)
+                .orShould().beAnnotatedWith(Saga.class));
     }
 
     @Test

@@ -2,13 +2,13 @@ package io.portalusers.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.portalusers.api.UserId;
+import io.portalusers.query.users.SearchSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
-import org.springframework.test.util.ReflectionTestUtils;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -332,17 +332,17 @@ class UserSearchApiTest extends ApiTest {
         List<String> suggested = ids(suggest(admin, "name=" + marker));
         assertThat(suggested).containsExactlyElementsOf(exact);
 
-        Object search = context.getBean("userSearchController");
-        Object cap = ReflectionTestUtils.getField(search, "countCap");
-        Object walk = ReflectionTestUtils.getField(search, "walk");
+        SearchSettings settings = context.getBean(SearchSettings.class);
+        int cap = settings.getCountCap();
+        int walk = settings.getWalk();
         try {
-            ReflectionTestUtils.setField(search, "countCap", 5);
+            settings.setCountCap(5);
             Api.Response atTheCap = search(admin, query + 2);
             assertThat(ids(atTheCap)).isEqualTo(exact.subList(4, 5));
             assertThat(atTheCap.json().get("total").asLong()).isEqualTo(5);
             assertThat(atTheCap.json().get("totalIsLowerBound").asBoolean()).isFalse();
 
-            ReflectionTestUtils.setField(search, "countCap", 4);
+            settings.setCountCap(4);
             List<String> capped = new ArrayList<>();
             for (int page = 0; page < 2; page++) {
                 Api.Response response = search(admin, query + page);
@@ -355,13 +355,13 @@ class UserSearchApiTest extends ApiTest {
             assertThat(ids(suggest(admin, "name=" + marker))).containsExactlyElementsOf(suggested);
 
             // a walk of the name index too short to fill the page: every match is read and sorted instead
-            ReflectionTestUtils.setField(search, "walk", 1);
+            settings.setWalk(1);
             assertThat(ids(search(admin, query + 0))).isEqualTo(exact.subList(0, 2));
             assertThat(ids(search(admin, query + 1))).isEqualTo(exact.subList(2, 4));
             assertThat(ids(suggest(admin, "name=" + marker))).containsExactlyElementsOf(suggested);
         } finally {
-            ReflectionTestUtils.setField(search, "countCap", cap);
-            ReflectionTestUtils.setField(search, "walk", walk);
+            settings.setCountCap(cap);
+            settings.setWalk(walk);
         }
     }
 
@@ -583,9 +583,9 @@ class UserSearchApiTest extends ApiTest {
         }
         developer("Other", marker, org);
         awaitMatches("organization=" + org, 4);
-        Object search = context.getBean("userSearchController");
-        Object cap = ReflectionTestUtils.getField(search, "countCap");
-        ReflectionTestUtils.setField(search, "countCap", 3);
+        SearchSettings settings = context.getBean(SearchSettings.class);
+        int cap = settings.getCountCap();
+        settings.setCountCap(3);
         try {
             Api.Response beyond = search(admin, "organization=" + org);
             assertThat(ids(beyond)).hasSize(4);
@@ -602,7 +602,7 @@ class UserSearchApiTest extends ApiTest {
             assertThat(pastTheCap.status()).isEqualTo(400);
             assertThat(pastTheCap.json().at("/errors/0/field").asText()).isEqualTo("page");
         } finally {
-            ReflectionTestUtils.setField(search, "countCap", cap);
+            settings.setCountCap(cap);
         }
         assertThat(search(admin, "organization=" + org).json().get("total").asLong()).isEqualTo(4);
     }

@@ -10,8 +10,8 @@ import io.portalusers.api.registration.RegistrationCompleted;
 import io.portalusers.api.registration.RegistrationFailed;
 import io.portalusers.api.registration.RegistrationId;
 import io.portalusers.platform.problem.ConflictException;
-import io.portalusers.platform.problem.UniqueConstraints;
 import io.portalusers.platform.problem.RuleViolationException;
+import io.portalusers.platform.problem.UniqueConstraints;
 import io.portalusers.platform.request.RequestMetadata;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.messaging.annotation.MetaDataValue;
@@ -49,9 +49,18 @@ public class RegistrationProcess {
     @JsonIgnore
     private transient SystemCommands commands;
 
+    @JsonIgnore
+    private transient UniqueConstraints constraints;
+
     @Autowired
     public void setCommands(SystemCommands commands) {
         this.commands = commands;
+    }
+
+    /** The unique constraints the node's modules declared: a violation of one is a refusal, not a fault. */
+    @Autowired
+    public void setConstraints(UniqueConstraints constraints) {
+        this.constraints = constraints;
     }
 
     @StartSaga
@@ -89,7 +98,7 @@ public class RegistrationProcess {
     }
 
     /** The rule that refused, for a refusal; null for a failure that is worth retrying. */
-    static String refusalCode(Throwable failure) {
+    String refusalCode(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof RuleViolationException rule) {
                 return rule.ruleId();
@@ -99,7 +108,7 @@ public class RegistrationProcess {
             }
         }
         // a taken organization name is, for a registration, R-REG-1 (a visitor cannot join one)
-        return UniqueConstraints.violated(failure).map(ConflictException::code)
+        return constraints.violated(failure).map(ConflictException::code)
                 .map(code -> code.equals("R-ORG-1") ? "R-REG-1" : code)
                 .orElse(null);
     }

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import io.portalusers.api.UserId;
 import io.portalusers.api.user.ActivateAccount;
+import io.portalusers.platform.password.AccountPasswords;
 import io.portalusers.platform.password.PasswordPolicy;
 import io.portalusers.platform.problem.Problems;
 import io.portalusers.platform.problem.RuleViolationException;
@@ -16,8 +17,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -28,7 +27,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.net.URI;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 
 /**
@@ -44,23 +42,21 @@ class AccountSetupController {
     private final InvitationTokens tokens;
     private final InvitationIssuer issuer;
     private final PasswordPolicy passwords;
-    private final PasswordEncoder encoder;
+    private final AccountPasswords credentials;
     private final CommandGateway commands;
     private final TransactionTemplate transactions;
-    private final JdbcClient jdbc;
     private final ClientAddresses clients;
 
     AccountSetupController(InvitationTokens tokens, InvitationIssuer issuer, PasswordPolicy passwords,
-                           PasswordEncoder encoder, CommandGateway commands, TransactionTemplate transactions,
-                           JdbcClient jdbc, ClientAddresses clients) {
+                           AccountPasswords credentials, CommandGateway commands, TransactionTemplate transactions,
+                           ClientAddresses clients) {
         this.clients = clients;
         this.tokens = tokens;
         this.issuer = issuer;
         this.passwords = passwords;
-        this.encoder = encoder;
+        this.credentials = credentials;
         this.commands = commands;
         this.transactions = transactions;
-        this.jdbc = jdbc;
     }
 
     record SetupForm(String username, String firstName, String lastName) {
@@ -86,7 +82,8 @@ class AccountSetupController {
 
     /**
      * R-ACT-1: completing the form sets the password and activates the account. The token is
-     * marked used, the event appended and the password hash stored in one transaction: all
+     * marked used, the event appended and the password stored (by the module that keeps
+     * credentials, {@link AccountPasswords}) in one transaction: all
      * of it happens once or not at all, however many submissions of one link race.
      */
     @PostMapping(path = PATH, consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -106,12 +103,7 @@ class AccountSetupController {
             } catch (RuleViolationException | AggregateNotFoundException refused) {
                 throw new InvalidInvitation();
             }
-            jdbc.sql("""
-                            insert into credential (user_id, password_hash, updated_at) values (?, ?, ?)
-                            on conflict (user_id) do update set password_hash = excluded.password_hash,
-                                                                updated_at = excluded.updated_at""")
-                    .params(invitation.userId().value(), encoder.encode(body.password()), now.atOffset(ZoneOffset.UTC))
-                    .update();
+            credentials.setFirst(invitation.userId(), body.password(), now);
             return invitation.userId();
         });
         return Map.of("id", activated.toString(), "activation", "ACTIVE");

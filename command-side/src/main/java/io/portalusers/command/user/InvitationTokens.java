@@ -29,7 +29,10 @@ import java.util.UUID;
  * up by ({@code invitation_lookup}), and the raw token waits in {@code invitation_outbox} for
  * the email that carries it. Finds and consumes the token a setup link presents.
  * Subscribing handlers see each event once, live, and never on a replay, so no token is
- * ever drawn twice for one invitation.
+ * ever drawn twice for one invitation. An invitation that ends before its email went (replaced,
+ * voided, used) has its row deleted here; the notifier deletes it once it sent the email or
+ * gave up on it, in the transaction that records so (the query side's {@code InvitationTokens}
+ * says why there).
  */
 @Component
 @ProcessingGroup("command-lookups")

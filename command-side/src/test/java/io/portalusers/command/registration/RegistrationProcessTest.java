@@ -6,6 +6,7 @@ import io.portalusers.api.registration.FailRegistration;
 import io.portalusers.api.registration.RegistrationAccepted;
 import io.portalusers.api.registration.RegistrationCompleted;
 import io.portalusers.api.registration.RegistrationFailed;
+import io.portalusers.command.UniqueLookups;
 import io.portalusers.platform.problem.RuleViolationException;
 import io.portalusers.platform.request.RequestMetadata;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
@@ -31,6 +32,7 @@ class RegistrationProcessTest {
         fixture = new SagaTestFixture<>(RegistrationProcess.class);
         fixture.registerResource(new SystemCommands(
                 DefaultCommandGateway.builder().commandBus(fixture.getCommandBus()).build(), Runnable::run));
+        fixture.registerResource(UniqueLookups.registry());
     }
 
     private static CreateRegisteredAccount creation() {

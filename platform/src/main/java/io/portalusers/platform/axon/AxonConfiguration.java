@@ -45,14 +45,12 @@ public class AxonConfiguration {
 
     /** Segments split a projection's work across threads and nodes; more than the cores buys nothing here. */
     static final int PROJECTION_SEGMENTS = 4;
-    /** Events per projection transaction: large enough for fast replays, small enough for short transactions. */
-    static final int PROJECTION_BATCH_SIZE = 100;
     /**
-     * The users projection folds a batch in memory and writes it once (UsersProjection), so a
-     * larger batch makes its replay faster; live, a batch takes only what is there, so latency
-     * does not suffer.
+     * Events per projection transaction: large enough for fast replays, small enough for short
+     * transactions. A module configures a processor of its own otherwise where it needs to (with
+     * {@code registerPooledStreamingEventProcessorConfiguration}, applied after this default).
      */
-    static final int USERS_BATCH_SIZE = 1_000;
+    static final int PROJECTION_BATCH_SIZE = 100;
     /**
      * Rows per read of the event log by a processor behind the head (and per page of an
      * aggregate's events). Axon's default of 100 makes a replay a chain of small queries, and
@@ -181,7 +179,5 @@ public class AxonConfiguration {
         processing.usingPooledStreamingEventProcessors((configuration, builder) -> builder
                 .initialSegmentCount(PROJECTION_SEGMENTS)
                 .batchSize(PROJECTION_BATCH_SIZE));
-        processing.registerPooledStreamingEventProcessorConfiguration("users",
-                (configuration, builder) -> builder.batchSize(USERS_BATCH_SIZE));
     }
 }

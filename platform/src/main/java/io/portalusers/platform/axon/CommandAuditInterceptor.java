@@ -18,7 +18,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -34,11 +33,14 @@ class CommandAuditInterceptor implements MessageHandlerInterceptor<CommandMessag
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final CommandTargetOrganizations organizations;
 
-    CommandAuditInterceptor(JdbcClient jdbc, TransactionTemplate transactions, Clock clock) {
+    CommandAuditInterceptor(JdbcClient jdbc, TransactionTemplate transactions, Clock clock,
+                            CommandTargetOrganizations organizations) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.clock = clock;
+        this.organizations = organizations;
     }
 
     @Override
@@ -75,7 +77,7 @@ class CommandAuditInterceptor implements MessageHandlerInterceptor<CommandMessag
                 .update();
     }
 
-    /** The organizations a target belongs to: itself, or a user's memberships as they stand. */
+    /** The organizations a target belongs to, as the module that handles the command knows them. */
     private UUID[] organizationsOf(String target) {
         if (target == null) {
             return new UUID[0];
@@ -86,13 +88,7 @@ class CommandAuditInterceptor implements MessageHandlerInterceptor<CommandMessag
         } catch (IllegalArgumentException e) {
             return new UUID[0];
         }
-        List<UUID> organizations = jdbc.sql("""
-                        select organization_id from organization_lookup where organization_id = :id
-                        union select organization_id from actor_membership where user_id = :id""")
-                .param("id", id)
-                .query(UUID.class)
-                .list();
-        return organizations.toArray(UUID[]::new);
+        return organizations.of(id).toArray(UUID[]::new);
     }
 
     private static String targetOf(CommandMessage<?> command) {

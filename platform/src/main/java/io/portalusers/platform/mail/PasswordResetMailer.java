@@ -5,8 +5,10 @@ import java.util.UUID;
 
 /**
  * How the identity module has a password reset link emailed without writing the notifier's
- * tables itself. The notifier (query side) implements it and owns everything behind it: whom
- * to write to, in which language, the outbox row, retries and delivery.
+ * tables itself. The notifier (query side) owns everything behind it: whom to write to, in
+ * which language, the outbox row, retries and delivery. The implementation
+ * ({@code JdbcPasswordResetMailer}) lives in platform, not in the notifier, as sign-in may run
+ * in a process without the query side: the shared database is what carries the request.
  *
  * <p>Why a call and not an event: a reset request changes nothing about the account, so it has
  * no place in the user's event stream (R-AUTH-4), and the link's token may be in no event.

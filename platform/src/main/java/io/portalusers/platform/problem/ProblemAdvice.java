@@ -40,6 +40,12 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
 
+    private final UniqueConstraints constraints;
+
+    public ProblemAdvice(UniqueConstraints constraints) {
+        this.constraints = constraints;
+    }
+
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> handleTypeMismatch(MethodArgumentTypeMismatchException e) {
         return problem(HttpStatus.BAD_REQUEST, "invalid-request", "the request has invalid fields",
@@ -132,7 +138,7 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
                     "the resource was changed at the same time; try again", Map.of());
         }
         if (e instanceof DataIntegrityViolationException integrity) {
-            Optional<ConflictException> known = UniqueConstraints.violated(integrity);
+            Optional<ConflictException> known = constraints.violated(integrity);
             if (known.isPresent()) {
                 return conflict(known.get());
             }

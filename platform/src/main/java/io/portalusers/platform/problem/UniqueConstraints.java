@@ -2,36 +2,49 @@ package io.portalusers.platform.problem;
 
 import org.postgresql.util.PSQLException;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The unique constraints of the lookup tables, as the conflict (rule, field, message) each
- * one means: the one table both the HTTP answers and the processes that read refusals use.
+ * The unique constraints the modules declared ({@link UniqueConstraint} beans), as the conflict
+ * each one means: the one table both the HTTP answers ({@link ProblemAdvice}) and the processes
+ * that read refusals use. The platform knows none of them itself. Built by Spring from the
+ * contributions, or directly with {@link #of} where there is no Spring (test fixtures).
  */
 public final class UniqueConstraints {
 
-    private static final Map<String, ConflictException> CONFLICTS = Map.of(
-            "organization_name_taken",
-            new ConflictException("R-ORG-1", "name", "an organization with this name exists"),
-            "username_taken", new ConflictException("R-ADD-6", "username", "this username is taken"),
-            "email_taken", new ConflictException("R-ADD-6", "email", "this email address is in use"),
-            "scheme_name_taken",
-            new ConflictException("R-AUTH-1", "name", "an authentication scheme with this name exists"),
-            "registration_organization_name_taken",
-            new ConflictException("R-REG-1", "organizationName",
-                    "another registration for an organization with this name was accepted first"));
+    private final Map<String, UniqueConstraint> byName;
 
-    private UniqueConstraints() {
+    public UniqueConstraints(Collection<UniqueConstraint> constraints) {
+        Map<String, UniqueConstraint> all = new HashMap<>();
+        for (UniqueConstraint constraint : constraints) {
+            UniqueConstraint earlier = all.put(constraint.name(), constraint);
+            if (earlier != null && !earlier.equals(constraint)) {
+                throw new IllegalStateException("two meanings declared for the constraint " + constraint.name());
+            }
+        }
+        this.byName = Map.copyOf(all);
     }
 
-    /** The conflict a failure is, where one of its causes is a known unique constraint's violation. */
-    public static Optional<ConflictException> violated(Throwable failure) {
+    public static UniqueConstraints of(UniqueConstraint... constraints) {
+        return new UniqueConstraints(List.of(constraints));
+    }
+
+    /** The constraint a failure violated, where one of its causes is a declared constraint's violation. */
+    public Optional<UniqueConstraint> constraintViolatedBy(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
-                return Optional.ofNullable(CONFLICTS.get(psql.getServerErrorMessage().getConstraint()));
+                return Optional.ofNullable(byName.get(psql.getServerErrorMessage().getConstraint()));
             }
         }
         return Optional.empty();
+    }
+
+    /** The conflict a failure is, where one of its causes is a declared constraint's violation. */
+    public Optional<ConflictException> violated(Throwable failure) {
+        return constraintViolatedBy(failure).map(UniqueConstraint::conflict);
     }
 }

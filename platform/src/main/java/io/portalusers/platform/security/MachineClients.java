@@ -3,17 +3,18 @@ package io.portalusers.platform.security;
 import io.portalusers.platform.problem.RuleViolationException;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
-import org.springframework.http.HttpMethod;
-import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
- * What a machine client may call: with {@code audit:read} the audit reads and the reports,
- * with {@code metrics:read} the metrics, GET only. Everything else (every command, every other
- * read) answers 403 with code {@value #CODE}, before any controller runs, so that no such
+ * What a machine client may call: with a scope, the reads the modules declared for it
+ * ({@link MachineReads}: the query side's audit reads and reports for {@code audit:read}),
+ * and with {@code metrics:read} the metrics, GET only. Everything else (every command, every
+ * other read) answers 403 with code {@value #CODE}, before any controller runs, so that no such
  * request can append an event.
  */
 public final class MachineClients {
@@ -22,28 +23,28 @@ public final class MachineClients {
     static final String DETAIL = "a machine client reads only what its scopes cover: the audit record and the reports "
             + "(audit:read), the metrics (metrics:read)";
 
-    private static final PathPatternRequestMatcher.Builder PATHS = PathPatternRequestMatcher.withDefaults();
-    private static final List<RequestMatcher> AUDIT_READS = List.of(
-            PATHS.matcher(HttpMethod.GET, "/api/users/{id}/history"),
-            request -> request.getParameter("at") != null && PATHS.matcher(HttpMethod.GET, "/api/users/{id}").matches(request),
-            PATHS.matcher(HttpMethod.GET, "/api/audit/**"),
-            PATHS.matcher(HttpMethod.GET, "/api/reports/**"));
     static final String[] METRICS = {"/actuator/prometheus", "/actuator/metrics", "/actuator/metrics/**"};
-    private static final List<RequestMatcher> METRICS_READS = Arrays.stream(METRICS)
-            .map(path -> (RequestMatcher) PATHS.matcher(HttpMethod.GET, path)).toList();
 
-    private MachineClients() {
+    private final Map<String, List<RequestMatcher>> reads;
+
+    /** The metrics reads, and those the modules declared. */
+    MachineClients(List<MachineReads> declared) {
+        Map<String, List<RequestMatcher>> all = new HashMap<>();
+        Stream.concat(Stream.of(MachineReads.get(MachineClientAuthentication.METRICS_READ, METRICS)), declared.stream())
+                .forEach(read -> all.merge(read.scope(), read.matchers(),
+                        (a, b) -> Stream.concat(a.stream(), b.stream()).toList()));
+        this.reads = Map.copyOf(all);
     }
 
     /**
      * True for a request of a machine client outside what it may call. Error dispatches are
      * left alone: they render the answer of a request already let in.
      */
-    static boolean outsideGrantedReads(HttpServletRequest request) {
+    boolean outsideGrantedReads(HttpServletRequest request) {
         return MachineClientAuthentication.current()
                 .filter(client -> request.getDispatcherType() != DispatcherType.ERROR)
-                .filter(client -> !(client.has(MachineClientAuthentication.AUDIT_READ) && matchesAny(AUDIT_READS, request))
-                        && !(client.has(MachineClientAuthentication.METRICS_READ) && matchesAny(METRICS_READS, request)))
+                .filter(client -> reads.entrySet().stream()
+                        .noneMatch(read -> client.has(read.getKey()) && matchesAny(read.getValue(), request)))
                 .isPresent();
     }
 

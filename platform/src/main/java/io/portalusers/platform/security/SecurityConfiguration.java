@@ -38,9 +38,10 @@ public class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, ActorAuthenticationConverter actors, ProblemSecurityHandlers problems,
-                            ObjectProvider<AnonymousEndpoints> anonymous, ActorDirectory directory,
-                            List<TrustedIssuer> issuers) throws Exception {
+                            ObjectProvider<AnonymousEndpoints> anonymous, ObjectProvider<MachineReads> machineReads,
+                            ActorDirectory directory, List<TrustedIssuer> issuers) throws Exception {
         List<AnonymousEndpoints> open = anonymous.orderedStream().toList();
+        MachineClients machines = new MachineClients(machineReads.orderedStream().toList());
         http.csrf(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)
@@ -48,8 +49,8 @@ public class SecurityConfiguration {
                 .requestCache(AbstractHttpConfigurer::disable)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(a -> {
-                    // first: a machine client reads the audit record and reports, and nothing else
-                    a.requestMatchers(MachineClients::outsideGrantedReads).denyAll();
+                    // first: a machine client reads what its scopes cover (the audit record and reports), nothing else
+                    a.requestMatchers(machines::outsideGrantedReads).denyAll();
                     a.requestMatchers(OPERATIONS).permitAll();
                     // metrics tell an attacker what the service does and how much: Portal Admins and allowed scrapers only
                     a.requestMatchers(MachineClients.METRICS).access((caller, context) ->

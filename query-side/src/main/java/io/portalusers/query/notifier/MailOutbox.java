@@ -36,10 +36,12 @@ public class MailOutbox {
 
     private final JdbcClient jdbc;
     private final ObjectMapper json;
+    private final InvitationTokens invitations;
 
-    MailOutbox(JdbcClient jdbc, ObjectMapper json) {
+    MailOutbox(JdbcClient jdbc, ObjectMapper json, InvitationTokens invitations) {
         this.jdbc = jdbc;
         this.json = json;
+        this.invitations = invitations;
     }
 
     /**
@@ -80,13 +82,12 @@ public class MailOutbox {
 
     /**
      * The raw token of the link an email carries, while the email is not sent yet: an
-     * invitation's from the command side's {@code invitation_outbox}, any other from
-     * {@code mail_link_token}. Empty once the link was used, replaced or withdrawn.
+     * invitation's as {@link InvitationTokens} has it, any other from {@code mail_link_token}.
+     * Empty once the link was used, replaced or withdrawn.
      */
     Optional<String> token(OutgoingMail mail) {
         if (mail.invitationId() != null) {
-            return jdbc.sql("select raw_token from invitation_outbox where invitation_id = ?")
-                    .param(mail.invitationId()).query(String.class).optional();
+            return invitations.token(mail.invitationId());
         }
         return jdbc.sql("select token from mail_link_token where message_id = ?")
                 .param(mail.messageId()).query(String.class).optional();
@@ -106,11 +107,8 @@ public class MailOutbox {
         jdbc.sql("delete from mail_link_token where message_id = any(?)")
                 .param(mails.stream().map(OutgoingMail::messageId).toArray(String[]::new))
                 .update();
-        UUID[] invitations = mails.stream().map(OutgoingMail::invitationId).filter(java.util.Objects::nonNull)
-                .toArray(UUID[]::new);
-        if (invitations.length > 0) {
-            jdbc.sql("delete from invitation_outbox where invitation_id = any(?)").param(invitations).update();
-        }
+        invitations.release(mails.stream().map(OutgoingMail::invitationId).filter(java.util.Objects::nonNull)
+                .toList());
     }
 
     void superseded(OutgoingMail mail) {
@@ -127,7 +125,7 @@ public class MailOutbox {
     private void forgetToken(OutgoingMail mail) {
         jdbc.sql("delete from mail_link_token where message_id = ?").param(mail.messageId()).update();
         if (mail.invitationId() != null) {
-            jdbc.sql("delete from invitation_outbox where invitation_id = ?").param(mail.invitationId()).update();
+            invitations.release(List.of(mail.invitationId()));
         }
     }
 

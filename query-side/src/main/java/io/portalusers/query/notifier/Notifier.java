@@ -36,8 +36,8 @@ import java.util.UUID;
  *
  * <p>A replay (a reset processor) never writes an email: it runs through the whole history,
  * whose emails went out long ago. Even outside a
- * replay, an invitation's email is only written while its token waits in the command side's
- * {@code invitation_outbox}: once sent, used or replaced, there is nothing left to send.
+ * replay, an invitation's email is only written while its token waits ({@link InvitationTokens}):
+ * once sent, used or replaced, there is nothing left to send.
  */
 @Component
 @ProcessingGroup(Notifier.NAME)
@@ -48,12 +48,14 @@ public class Notifier {
 
     private final JdbcClient jdbc;
     private final MailOutbox outbox;
+    private final InvitationTokens invitations;
     private final String messageIdDomain;
     private final boolean rejectionReason;
 
-    Notifier(JdbcClient jdbc, MailOutbox outbox, NotifierProperties properties) {
+    Notifier(JdbcClient jdbc, MailOutbox outbox, InvitationTokens invitations, NotifierProperties properties) {
         this.jdbc = jdbc;
         this.outbox = outbox;
+        this.invitations = invitations;
         this.messageIdDomain = properties.messageIdDomain();
         this.rejectionReason = properties.rejectionReason();
     }
@@ -88,7 +90,10 @@ public class Notifier {
     @DisallowReplay
     void on(InvitationIssued event, @Timestamp Instant at) {
         UUID invitation = event.invitationId().value();
-        recipient(event.userId(), "and exists (select 1 from invitation_outbox where invitation_id = ?)", invitation)
+        if (!invitations.isWaiting(invitation)) {
+            return;
+        }
+        recipient(event.userId())
                 .ifPresent(recipient -> outbox.add(messageId("invitation." + invitation), MailKind.ACTIVATION,
                         event.userId().value(), invitation, recipient.email(), recipient.language(),
                         recipient.with("expiresAt", event.expiresAt().toString()), at));
@@ -147,7 +152,7 @@ public class Notifier {
     void on(DuplicateRegistrationAttempted event, @Timestamp Instant at) {
         UUID registration = event.registrationId().value();
         if (event.emailOwner() != null) {
-            recipient(event.emailOwner(), "").ifPresent(owner -> outbox.add(
+            recipient(event.emailOwner()).ifPresent(owner -> outbox.add(
                     messageId("registration." + registration + ".existing-account"),
                     MailKind.REGISTRATION_EXISTING_ACCOUNT, event.emailOwner().value(), null, owner.email(),
                     owner.language(), owner.params(), at));
@@ -168,12 +173,10 @@ public class Notifier {
                 email.value(), language.tag(), params, at);
     }
 
-    /** The user's address, language and names, where {@code condition} (with its {@code params}) holds too. */
-    private java.util.Optional<Recipient> recipient(UserId user, String condition, Object... params) {
-        return jdbc.sql("select email, language, username, first_name, last_name from mail_recipient where user_id = ? "
-                        + condition)
+    /** The user's address, language and names. */
+    private java.util.Optional<Recipient> recipient(UserId user) {
+        return jdbc.sql("select email, language, username, first_name, last_name from mail_recipient where user_id = ?")
                 .param(user.value())
-                .params(params)
                 .query((rs, row) -> new Recipient(rs.getString("email"), rs.getString("language"),
                         Map.of("username", rs.getString("username"), "firstName", rs.getString("first_name"),
                                 "lastName", rs.getString("last_name"))))

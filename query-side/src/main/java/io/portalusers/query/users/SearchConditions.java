@@ -1,0 +1,78 @@
+package io.portalusers.query.users;
+
+import io.portalusers.api.OrganizationId;
+import io.portalusers.platform.actor.Actor;
+import io.portalusers.platform.problem.RuleViolationException;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The conditions of a search of {@code user_view u} and their bind parameters. */
+final class SearchConditions {
+
+    private final List<String> conditions = new ArrayList<>();
+    private final Map<String, Object> params = new HashMap<>();
+
+    /**
+     * R-SEARCH-4 (neither results nor counts show a user the actor may not see): a
+     * Portal Admin sees everyone, whatever the SSO
+     * setting; an Org Admin the users with a membership in an organization it
+     * administers, in the results and in the counts; nobody else lists users.
+     */
+    static SearchConditions visibleTo(Actor actor) {
+        SearchConditions where = new SearchConditions();
+        if (actor.isPortalAdmin()) {
+            return where;
+        }
+        Set<OrganizationId> administered = actor.administeredOrganizations();
+        if (administered.isEmpty()) {
+            throw RuleViolationException.forbidden("R-SEARCH-4",
+                    "only Portal Admins and Org Admins can search users");
+        }
+        where.and("exists (select 1 from user_membership_view v where v.user_id = u.user_id"
+                + " and v.organization_id in (:administered))");
+        where.param("administered", administered.stream().map(OrganizationId::value).toList());
+        return where;
+    }
+
+    /**
+     * R-SEARCH-1, R-SEARCH-3: the term anywhere in the column, case-insensitively, every character
+     * literal. strpos on the lower-cased text decides; the search key's LIKE (user_search_key) is what the
+     * trigram index answers, a superset of the matches. The planner estimates {@code <> 0} on a
+     * function as nearly always true, so the two conditions (which are nearly one) count once in
+     * its estimate of the matches, not twice.
+     */
+    void matching(String column, String param, SearchTerm term) {
+        if (term != null) {
+            and("strpos(lower(" + column + "), lower(:" + param + ")) <> 0 and user_search_key(" + column
+                    + ") like '%' || user_search_key(:" + param + ") || '%'");
+            param(param, term.text());
+        }
+    }
+
+    SearchConditions copy() {
+        SearchConditions copy = new SearchConditions();
+        copy.conditions.addAll(conditions);
+        copy.params.putAll(params);
+        return copy;
+    }
+
+    void and(String condition) {
+        conditions.add(condition);
+    }
+
+    void param(String name, Object value) {
+        params.put(name, value);
+    }
+
+    Map<String, Object> params() {
+        return params;
+    }
+
+    String sql() {
+        return conditions.isEmpty() ? "true" : String.join(" and ", conditions);
+    }
+}

@@ -1,0 +1,38 @@
+package io.portalusers.query.users;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.stereotype.Component;
+
+/**
+ * How far the user search reads before it settles for less ({@code portal.search.*}, defaults
+ * in {@code query-side-defaults.properties}). Read on every search, so that a change (a test's)
+ * applies to the next one.
+ */
+@Component
+@ConfigurationProperties("portal.search")
+public class SearchSettings {
+
+    private int countCap;
+    private int walk;
+
+    /** Exact totals up to this many matches; beyond, the total is this cap and a lower bound. */
+    public int getCountCap() {
+        return countCap;
+    }
+
+    public void setCountCap(int countCap) {
+        this.countCap = countCap;
+    }
+
+    /**
+     * How far a common term's walk of a sort index goes before all its matches are read and
+     * sorted instead.
+     */
+    public int getWalk() {
+        return walk;
+    }
+
+    public void setWalk(int walk) {
+        this.walk = walk;
+    }
+}
