@@ -80,16 +80,6 @@ create table invitation_lookup (
 );
 create index invitation_lookup_user on invitation_lookup (user_id);
 
--- The raw token of an invitation whose email is not sent yet: the notifier reads it, sends
--- the email and deletes the row. A superseded or used invitation's row is deleted at once.
-create table invitation_outbox (
-    invitation_id uuid        not null primary key,
-    user_id       uuid        not null,
-    raw_token     text        not null,
-    created_at    timestamptz not null
-);
-create index invitation_outbox_user on invitation_outbox (user_id);
-
 -- What the account setup form shows, for portal-managed accounts until they are activated.
 create table pending_account (
     user_id    uuid not null primary key,

@@ -196,7 +196,7 @@ create index command_audit_actor on command_audit (actor_id, recorded_at);
 -- One row per email. The message id is derived from what the email is about (an invitation,
 -- a registration, a reset), so a redelivered event adds nothing and an email sent again after
 -- a crash carries the same Message-ID, which mail clients fold. No secret is kept here: an
--- activation link's token is read from the command side's invitation_outbox at the moment of
+-- activation link's token is read from invitation_outbox (below) at the moment of
 -- sending, any other link's from mail_link_token below, and either is deleted once sent.
 create table mail_outbox (
     message_id      text        not null primary key,
@@ -235,6 +235,18 @@ create table mail_recipient (
     language   text   not null,
     version    bigint not null
 );
+
+-- The raw token of an invitation whose email is not sent yet, handed from the command side
+-- (which draws it) to the notifier (which emails it) through InvitationLinks: the notifier
+-- reads it, sends the email and deletes the row; a superseded or used invitation's row is
+-- deleted at once. Here because both sides write it.
+create table invitation_outbox (
+    invitation_id uuid        not null primary key,
+    user_id       uuid        not null,
+    raw_token     text        not null,
+    created_at    timestamptz not null
+);
+create index invitation_outbox_user on invitation_outbox (user_id);
 
 -- The raw token of a link an email carries, for emails asked for by a call rather than by an
 -- event (password resets, R-AUTH-4): it waits here, beside the email, until the email is sent,

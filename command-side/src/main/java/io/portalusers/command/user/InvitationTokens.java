@@ -1,5 +1,6 @@
 package io.portalusers.command.user;
 
+import io.portalusers.platform.mail.InvitationLinks;
 import io.portalusers.platform.security.LinkToken;
 import io.portalusers.api.UserId;
 import io.portalusers.api.user.InvitationId;
@@ -26,13 +27,11 @@ import java.util.UUID;
 /**
  * The tokens of invitations (R-ACT-2, R-ACT-3), written in the transaction that appends the
  * events: a token is drawn when its invitation is issued, only its hash is kept to look it
- * up by ({@code invitation_lookup}), and the raw token waits in {@code invitation_outbox} for
- * the email that carries it. Finds and consumes the token a setup link presents.
- * Subscribing handlers see each event once, live, and never on a replay, so no token is
- * ever drawn twice for one invitation. An invitation that ends before its email went (replaced,
- * voided, used) has its row deleted here; the notifier deletes it once it sent the email or
- * gave up on it, in the transaction that records so (the query side's {@code InvitationTokens}
- * says why there).
+ * up by ({@code invitation_lookup}), and the raw token is handed to the notifier through
+ * {@link InvitationLinks} for the email that carries it. Finds and consumes the token a setup
+ * link presents. Subscribing handlers see each event once, live, and never on a replay, so no
+ * token is ever drawn twice for one invitation. An invitation that ends before its email went
+ * (replaced, voided, used) has its waiting link voided here.
  */
 @Component
 @ProcessingGroup("command-lookups")
@@ -47,10 +46,12 @@ class InvitationTokens {
     private static final String VALID = " i.used_at is null and not i.superseded and i.expires_at > ? ";
 
     private final JdbcClient jdbc;
+    private final InvitationLinks links;
     private final ObjectProvider<BootstrapSetupLink> setupLinks;
 
-    InvitationTokens(JdbcClient jdbc, ObjectProvider<BootstrapSetupLink> setupLinks) {
+    InvitationTokens(JdbcClient jdbc, InvitationLinks links, ObjectProvider<BootstrapSetupLink> setupLinks) {
         this.setupLinks = setupLinks;
+        this.links = links;
         this.jdbc = jdbc;
     }
 
@@ -102,9 +103,7 @@ class InvitationTokens {
         jdbc.sql("insert into invitation_lookup (token_hash, user_id, invitation_id, expires_at) values (?, ?, ?, ?)")
                 .params(token.hash(), user, invitation, utc(event.expiresAt()))
                 .update();
-        jdbc.sql("insert into invitation_outbox (invitation_id, user_id, raw_token, created_at) values (?, ?, ?, ?)")
-                .params(invitation, user, token.value(), utc(at))
-                .update();
+        links.hold(invitation, user, token.value(), at);
         setupLinks.ifAvailable(printer -> printer.issued(event.userId(), token));
     }
 
@@ -129,7 +128,7 @@ class InvitationTokens {
     private void supersedeAll(UserId user) {
         jdbc.sql("update invitation_lookup set superseded = true where user_id = ? and not superseded")
                 .param(user.value()).update();
-        jdbc.sql("delete from invitation_outbox where user_id = ?").param(user.value()).update();
+        links.voidAll(user.value());
     }
 
     private static PendingInvitation pending(java.sql.ResultSet rs, int row) throws java.sql.SQLException {

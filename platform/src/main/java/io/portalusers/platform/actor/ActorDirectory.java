@@ -12,9 +12,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Reads the {@code actor} lookup that the command side keeps in step with the events (in
- * the same transaction). Inside a command handler it sees exactly the state the command is
- * decided against.
+ * Who a caller is: the directory of actors ({@code actor}, {@code actor_membership}) that
+ * authorization reads on both sides. The platform owns these tables (its schema) because
+ * security on every node reads them; the command side writes them in step with the events, in
+ * the transaction that appends them, so inside a command handler this sees exactly the state
+ * the command is decided against.
  */
 @Component
 public class ActorDirectory {
@@ -37,14 +39,6 @@ public class ActorDirectory {
                 .param(userId.value())
                 .query((rs, n) -> new Actor(userId, Role.valueOf(rs.getString(1)),
                         UserSource.valueOf(rs.getString(2)), rs.getBoolean(3), memberships))
-                .optional();
-    }
-
-    /** The user id of a username, matched by its uniqueness key. */
-    public Optional<UserId> findByUsernameKey(String usernameKey) {
-        return jdbc.sql("select user_id from username_lookup where username_key = ?")
-                .param(usernameKey)
-                .query((rs, n) -> new UserId(rs.getObject(1, UUID.class)))
                 .optional();
     }
 }

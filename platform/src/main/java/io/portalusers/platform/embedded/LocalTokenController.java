@@ -3,12 +3,13 @@ package io.portalusers.platform.embedded;
 import io.portalusers.api.UserId;
 import io.portalusers.api.user.Username;
 import io.portalusers.platform.PlatformEnvironment;
-import io.portalusers.platform.actor.ActorDirectory;
+import io.portalusers.platform.actor.Usernames;
 import io.portalusers.platform.problem.FieldErrors;
 import io.portalusers.platform.problem.NotFoundException;
 import io.portalusers.api.InvalidValueException;
 import io.portalusers.platform.security.SecurityRefusals;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -38,12 +39,13 @@ public class LocalTokenController {
     private static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+( [\\x21\\x23-\\x5B\\x5D-\\x7E]+)*");
 
     private final LocalTokens tokens;
-    private final ActorDirectory directory;
+    /** Absent on a node without the command side, which then knows no usernames. */
+    private final ObjectProvider<Usernames> usernames;
     private final SecurityRefusals refusals;
 
-    LocalTokenController(LocalTokens tokens, ActorDirectory directory, SecurityRefusals refusals) {
+    LocalTokenController(LocalTokens tokens, ObjectProvider<Usernames> usernames, SecurityRefusals refusals) {
         this.tokens = tokens;
-        this.directory = directory;
+        this.usernames = usernames;
         this.refusals = refusals;
     }
 
@@ -55,7 +57,7 @@ public class LocalTokenController {
         Username name = errors.parse("username", username, Username::of);
         String scopes = errors.parse("scope", scope, LocalTokenController::scope);
         errors.throwIfAny();
-        return directory.findByUsernameKey(name.key())
+        return usernames.stream().findFirst().flatMap(directory -> directory.holderOf(name.key()))
                 .map(user -> tokens.issue(user, scopes))
                 .orElseThrow(() -> new NotFoundException("no such user"));
     }

@@ -3,6 +3,7 @@ package io.portalusers.query.notifier;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portalusers.platform.mail.InvitationLinks;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -36,9 +37,9 @@ public class MailOutbox {
 
     private final JdbcClient jdbc;
     private final ObjectMapper json;
-    private final InvitationTokens invitations;
+    private final InvitationLinks invitations;
 
-    MailOutbox(JdbcClient jdbc, ObjectMapper json, InvitationTokens invitations) {
+    MailOutbox(JdbcClient jdbc, ObjectMapper json, InvitationLinks invitations) {
         this.jdbc = jdbc;
         this.json = json;
         this.invitations = invitations;
@@ -82,7 +83,7 @@ public class MailOutbox {
 
     /**
      * The raw token of the link an email carries, while the email is not sent yet: an
-     * invitation's as {@link InvitationTokens} has it, any other from {@code mail_link_token}.
+     * invitation's as {@link InvitationLinks} has it, any other from {@code mail_link_token}.
      * Empty once the link was used, replaced or withdrawn.
      */
     Optional<String> token(OutgoingMail mail) {

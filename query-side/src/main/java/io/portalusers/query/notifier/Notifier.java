@@ -14,6 +14,7 @@ import io.portalusers.api.user.Language;
 import io.portalusers.api.user.PersonName;
 import io.portalusers.api.user.UserCreated;
 import io.portalusers.api.user.UserEmailChanged;
+import io.portalusers.platform.mail.InvitationLinks;
 import io.portalusers.api.user.UserLanguageChanged;
 import io.portalusers.api.user.UserNameChanged;
 import org.axonframework.config.ProcessingGroup;
@@ -36,7 +37,7 @@ import java.util.UUID;
  *
  * <p>A replay (a reset processor) never writes an email: it runs through the whole history,
  * whose emails went out long ago. Even outside a
- * replay, an invitation's email is only written while its token waits ({@link InvitationTokens}):
+ * replay, an invitation's email is only written while its token waits ({@link InvitationLinks}):
  * once sent, used or replaced, there is nothing left to send.
  */
 @Component
@@ -48,11 +49,11 @@ public class Notifier {
 
     private final JdbcClient jdbc;
     private final MailOutbox outbox;
-    private final InvitationTokens invitations;
+    private final InvitationLinks invitations;
     private final String messageIdDomain;
     private final boolean rejectionReason;
 
-    Notifier(JdbcClient jdbc, MailOutbox outbox, InvitationTokens invitations, NotifierProperties properties) {
+    Notifier(JdbcClient jdbc, MailOutbox outbox, InvitationLinks invitations, NotifierProperties properties) {
         this.jdbc = jdbc;
         this.outbox = outbox;
         this.invitations = invitations;
