@@ -72,7 +72,7 @@ final class Reports {
     }
 
     /**
-     * The SQL ReportsQueryController runs for everything and for one organization, and the
+     * The SQL ReportFigures runs for everything and for one organization, and the
      * plain SQL of the same figures; {@code two} is a second organization for the scope of an
      * Org Admin of two, which the API counts from the rows (a user in both counts once).
      */
