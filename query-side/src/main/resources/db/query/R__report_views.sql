@@ -1,4 +1,4 @@
--- The report views (issue 6, item 6; registrations of issue 5), for the reports API and for
+-- The report views (users, organizations, activations, invitations, registrations), for the reports API and for
 -- BI tools. Repeatable: Flyway runs this file after the versioned ones whenever it changed, so
 -- each view is defined here once, in its current form. "create or replace" rather than drop
 -- and create, so that what BI roles were granted on these views survives a change; a change

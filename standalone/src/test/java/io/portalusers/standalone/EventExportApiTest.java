@@ -17,7 +17,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Issue 7: the auditor's export, streamed as JSON Lines and as CSV with the same fields. */
+/** The auditor's export, streamed as JSON Lines and as CSV with the same fields. */
 class EventExportApiTest extends ApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -132,7 +132,7 @@ class NotifierFaultsTest extends OwnContextTest {
                 .as("every raw token deleted once its email went").isZero();
     }
 
-    /** Issue 6, item 6: the invitations report shows what the two tests above sent and failed. */
+    /** The invitations report shows what the two tests above sent and failed. */
     @Test
     @Order(3)
     void the_invitations_report_counts_the_emails_sent_and_the_one_failed() {

@@ -240,7 +240,7 @@ class ReportsApiTest extends ApiTest {
         assertThat(pending.get("oldest")).hasSize(2);
     }
 
-    /** Issue 6, item 6: activation emails per week; an Org Admin reads those of its organizations' users only. */
+    /** Activation emails per week; an Org Admin reads those of its organizations' users only. */
     @Test
     void R_SEARCH_4_invitations_sent_are_reported_to_an_org_admin_for_its_organizations_only() {
         String administered = organizationOn("Gold");
