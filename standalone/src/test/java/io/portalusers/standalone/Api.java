@@ -40,6 +40,10 @@ public final class Api {
         return withBody("PATCH", path, json);
     }
 
+    public Call delete(String path) {
+        return new Call(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+    }
+
     private Call withBody(String method, String path, String json) {
         return new Call(HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/json")
