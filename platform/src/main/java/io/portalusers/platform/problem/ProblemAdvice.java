@@ -52,9 +52,16 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
                 Map.of("errors", List.of(fieldError(e.getName(), "is not valid"))));
     }
 
-    /** Domain refusals arrive as themselves, or wrapped by the command bus or an event processor. */
+    /**
+     * Domain refusals arrive as themselves, or wrapped by the command bus or an event processor.
+     * A database out of reach is a 503 whatever wrapped it (see {@link DatabaseUnavailable}).
+     */
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> handle(Exception e) {
+        if (DatabaseUnavailable.causes(e)) {
+            log.warn("Database unavailable: answered 503 ({})", e.getClass().getSimpleName());
+            return DatabaseUnavailable.answer();
+        }
         return respond(unwrap(e));
     }
 

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +41,8 @@ public class MailDispatcher {
     private final Clock clock;
     private final MeterRegistry meters;
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+    /** Written by the dispatch rounds only, which run one at a time. */
+    private volatile Unsettled unsettled;
     private final AtomicReference<Counts> counts = new AtomicReference<>(new Counts(Map.of(), Instant.EPOCH));
 
     MailDispatcher(MailOutbox outbox, MailComposer composer, MailTransport transport, NotifierProperties properties,
@@ -59,12 +62,18 @@ public class MailDispatcher {
         log.info("Emails go to the {}", transport.describe());
     }
 
-    /** One round: every due email, in claimed batches, until none is due or the server is out of reach. */
+    /**
+     * One round: first what an earlier round could not record, then every due email, in
+     * claimed batches, until none is due or the server is out of reach.
+     */
     public void dispatch() {
+        settle();
         List<OutgoingMail> due;
         do {
-            due = outbox.claim(properties.batchSize(), properties.claim(), clock.instant());
-            if (!deliver(due)) {
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS); // as the outbox keeps it, to find the claim again
+            Instant claimedUntil = now.plus(properties.claim());
+            due = outbox.claim(properties.batchSize(), claimedUntil, now);
+            if (!deliver(due, claimedUntil)) {
                 return; // the rest wait for the next round, untried
             }
         } while (due.size() == properties.batchSize());
@@ -73,44 +82,86 @@ public class MailDispatcher {
     /**
      * Writes and sends a claimed batch over one connection and records each outcome; false
      * when a transient failure says the server is out of reach for now.
+     *
+     * <p>When the database goes away part-way, what this batch did is kept here (emails the
+     * server took, emails claimed but not sent) and recorded by the next round that reaches the
+     * database, before it claims anything: an email the server took is not sent again when its
+     * claim runs out, and one that was not sent does not wait for its claim to run out. Nothing
+     * is marked failed for the database's sake. (Only an outage longer than the claim leaves the
+     * emails the server took to another dispatcher, which sends them again: at least once.)
      */
-    private boolean deliver(List<OutgoingMail> batch) {
-        Map<MimeMessage, OutgoingMail> written = new LinkedHashMap<>();
-        for (OutgoingMail mail : batch) {
-            String token = null;
-            if (mail.kind().carriesToken()) {
-                token = outbox.token(mail).orElse(null);
-                if (token == null) {
-                    outbox.superseded(mail);
-                    count(mail, "superseded");
-                    continue;
+    private boolean deliver(List<OutgoingMail> batch, Instant claimedUntil) {
+        List<OutgoingMail> open = new ArrayList<>(batch); // claimed, neither sent nor settled
+        List<OutgoingMail> sent = new ArrayList<>(); // taken by the server, not recorded yet
+        try {
+            Map<MimeMessage, OutgoingMail> written = new LinkedHashMap<>();
+            for (OutgoingMail mail : batch) {
+                String token = null;
+                if (mail.kind().carriesToken()) {
+                    token = outbox.token(mail).orElse(null);
+                    if (token == null) {
+                        outbox.superseded(mail);
+                        open.remove(mail);
+                        count(mail, "superseded");
+                        continue;
+                    }
+                }
+                try {
+                    written.put(composer.compose(mail, token), mail);
+                } catch (MessagingException | RuntimeException e) {
+                    failed(mail, DeliveryFailure.of(e));
+                    open.remove(mail);
                 }
             }
-            try {
-                written.put(composer.compose(mail, token), mail);
-            } catch (MessagingException | RuntimeException e) {
-                failed(mail, DeliveryFailure.of(e));
+            if (written.isEmpty()) {
+                return true;
             }
-        }
-        if (written.isEmpty()) {
-            return true;
-        }
-        Map<MimeMessage, Exception> failures = transport.send(List.copyOf(written.keySet()));
-        List<OutgoingMail> sent = new ArrayList<>();
-        boolean reachable = true;
-        for (Map.Entry<MimeMessage, OutgoingMail> message : written.entrySet()) {
-            Exception failure = failures.get(message.getKey());
-            if (failure == null) {
-                sent.add(message.getValue());
-            } else {
-                DeliveryFailure why = DeliveryFailure.of(failure);
-                reachable &= why.permanent();
-                failed(message.getValue(), why);
+            Map<MimeMessage, Exception> failures = transport.send(List.copyOf(written.keySet()));
+            Map<OutgoingMail, DeliveryFailure> notSent = new LinkedHashMap<>();
+            boolean reachable = true;
+            for (Map.Entry<MimeMessage, OutgoingMail> message : written.entrySet()) {
+                Exception failure = failures.get(message.getKey());
+                if (failure == null) {
+                    sent.add(message.getValue());
+                    open.remove(message.getValue());
+                } else {
+                    DeliveryFailure why = DeliveryFailure.of(failure);
+                    reachable &= why.permanent();
+                    notSent.put(message.getValue(), why);
+                }
             }
+            outbox.sent(sent, clock.instant());
+            sent.forEach(mail -> count(mail, "sent"));
+            sent.clear();
+            notSent.forEach((mail, why) -> {
+                failed(mail, why);
+                open.remove(mail);
+            });
+            return reachable;
+        } catch (RuntimeException e) { // the outbox's, so the database's: sending reports its failures, not throws them
+            unsettled = new Unsettled(List.copyOf(sent), List.copyOf(open), claimedUntil);
+            log.warn("The outbox is out of reach ({}); {} sent and {} unsent emails of the batch are recorded once it is back",
+                    e.getClass().getSimpleName(), sent.size(), open.size());
+            throw e;
         }
-        outbox.sent(sent, clock.instant());
-        sent.forEach(mail -> count(mail, "sent"));
-        return reachable;
+    }
+
+    /** Records what a round cut short by the database could not; throws while the database is still away. */
+    private void settle() {
+        Unsettled earlier = unsettled;
+        if (earlier == null) {
+            return;
+        }
+        outbox.sent(earlier.sent(), clock.instant());
+        outbox.release(earlier.unsent(), earlier.claimedUntil());
+        unsettled = null;
+        earlier.sent().forEach(mail -> count(mail, "sent"));
+        log.info("Recorded {} sent and released {} unsent emails of a round the database cut short",
+                earlier.sent().size(), earlier.unsent().size());
+    }
+
+    /** Emails of a batch cut short: handed to the server but not recorded as sent, and claimed but not sent. */
+    private record Unsettled(List<OutgoingMail> sent, List<OutgoingMail> unsent, Instant claimedUntil) {
     }
 
     private void failed(OutgoingMail mail, DeliveryFailure failure) {

@@ -62,9 +62,9 @@ public class MailOutbox {
                 .update() == 1;
     }
 
-    /** Claims up to {@code limit} due emails for {@code claim}, the longest-waiting first. */
+    /** Claims up to {@code limit} due emails until {@code claimedUntil}, the longest-waiting first. */
     @Transactional
-    List<OutgoingMail> claim(int limit, Duration claim, Instant now) {
+    List<OutgoingMail> claim(int limit, Instant claimedUntil, Instant now) {
         return jdbc.sql("""
                         update mail_outbox o set claimed_until = ?, attempts = o.attempts + 1
                         from (select message_id from mail_outbox
@@ -72,7 +72,7 @@ public class MailOutbox {
                               order by next_attempt_at limit ? for update skip locked) due
                         where o.message_id = due.message_id
                         returning o.*""")
-                .params(utc(now.plus(claim)), utc(now), utc(now), limit)
+                .params(utc(claimedUntil), utc(now), utc(now), limit)
                 .query(this::mail)
                 .list()
                 .stream()
@@ -110,6 +110,21 @@ public class MailOutbox {
                 .update();
         invitations.release(mails.stream().map(OutgoingMail::invitationId).filter(java.util.Objects::nonNull)
                 .toList());
+    }
+
+    /**
+     * Hands back claimed emails that were not sent: due again at once, unless the claim ran
+     * out meanwhile and another dispatcher holds them now.
+     */
+    void release(List<OutgoingMail> mails, Instant claimedUntil) {
+        if (mails.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                        update mail_outbox set claimed_until = null
+                        where message_id = any(?) and status = 'PENDING' and claimed_until = ?""")
+                .params(mails.stream().map(OutgoingMail::messageId).toArray(String[]::new), utc(claimedUntil))
+                .update();
     }
 
     void superseded(OutgoingMail mail) {

@@ -2,6 +2,7 @@ package io.portalusers.platform.web.idempotency;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portalusers.api.UserId;
+import io.portalusers.platform.problem.DatabaseUnavailable;
 import io.portalusers.platform.problem.Problems;
 import io.portalusers.platform.request.RequestMetadata;
 import jakarta.servlet.FilterChain;
@@ -145,7 +146,15 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
                 throw e;
             }
             // Mostly the database failing under the record or the commit: then nothing was
-            // stored, and the caller must not hear that the command took effect.
+            // stored, and the caller must not hear that the command took effect. The database
+            // out of reach is the 503 any request gets then; a repeat with the key runs afresh.
+            if (DatabaseUnavailable.causes(e)) {
+                log.warn("A request with an Idempotency-Key met the database unavailable ({})", e.getClass().getSimpleName());
+                recorder.reset();
+                response.setHeader(HttpHeaders.RETRY_AFTER, DatabaseUnavailable.retryAfter());
+                Problems.write(response, json, DatabaseUnavailable.body());
+                return;
+            }
             log.error("A request with an Idempotency-Key could not be completed", e);
             answerFailure(recorder, response);
             return;
