@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -78,27 +79,39 @@ public final class EventRows {
     public void append(Connection connection, List<Event> events) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
-        try (PreparedStatement insert = connection.prepareStatement("""
-                insert into domainevententry (aggregateidentifier, sequencenumber, type, eventidentifier, metadata,
-                                              payload, payloadrevision, payloadtype, timestamp)
-                values (?, ?, 'User', ?, ?, ?, null, ?, ?)""")) {
+        try {
             for (Event event : events) {
-                insert.setString(1, event.user().toString());
-                insert.setLong(2, event.sequence());
-                insert.setString(3, UUID.randomUUID().toString());
-                insert.setBytes(4, metadata);
-                insert.setBytes(5, serializer.serialize(event.payload(), byte[].class).getData());
-                insert.setString(6, event.payload().getClass().getName());
-                insert.setString(7, DateTimeUtils.formatInstant(event.at()));
-                insert.addBatch();
+                insert(connection, event);
             }
-            insert.executeBatch();
             connection.commit();
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
             throw e;
         } finally {
             connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    /**
+     * Inserts one event as Axon does (its global index from the table's sequence), in whatever
+     * transaction the connection has open; its global index.
+     */
+    public long insert(Connection connection, Event event) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                insert into domainevententry (aggregateidentifier, sequencenumber, type, eventidentifier, metadata,
+                                              payload, payloadrevision, payloadtype, timestamp)
+                values (?, ?, 'User', ?, ?, ?, null, ?, ?) returning globalindex""")) {
+            insert.setString(1, event.user().toString());
+            insert.setLong(2, event.sequence());
+            insert.setString(3, UUID.randomUUID().toString());
+            insert.setBytes(4, metadata);
+            insert.setBytes(5, serializer.serialize(event.payload(), byte[].class).getData());
+            insert.setString(6, event.payload().getClass().getName());
+            insert.setString(7, DateTimeUtils.formatInstant(event.at()));
+            try (ResultSet index = insert.executeQuery()) {
+                index.next();
+                return index.getLong(1);
+            }
         }
     }
 }

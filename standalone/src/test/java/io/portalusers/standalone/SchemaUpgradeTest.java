@@ -75,12 +75,15 @@ class SchemaUpgradeTest extends ApiTest {
 
             migrateNow(legacy, migrations);
 
-            assertThat(contents(connection)).as("every row of every table, after the upgrade").isEqualTo(before);
+            Map<String, String> after = new LinkedHashMap<>(contents(connection));
+            assertThat(after.remove("event_append_bound")).as("the append bound's row, new in the platform's V2")
+                    .startsWith("1 ");
+            assertThat(after).as("every row of every table, after the upgrade").isEqualTo(before);
             assertThat(before.keySet()).contains("domainevententry", "actor_membership", "user_view", "mail_link_token");
             assertThat(rows(connection, "select r::text from report_users_by_state r order by 1"))
                     .isEqualTo(reportBefore).isNotEmpty();
             // each module continues the legacy history from a baseline at its V1, then runs what follows
-            assertThat(history(connection, "platform_schema_history")).containsExactly("1 BASELINE");
+            assertThat(history(connection, "platform_schema_history")).containsExactly("1 BASELINE", "2 SQL");
             assertThat(history(connection, "command_schema_history")).containsExactly("1 BASELINE");
             assertThat(history(connection, "query_schema_history"))
                     .containsExactly("1 BASELINE", "2 SQL", "R SQL");

@@ -25,6 +25,7 @@ import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.upcasting.event.EventUpcaster;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -32,6 +33,7 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.http.converter.json.Jackson2ObjectMapperBuilder;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -88,6 +90,8 @@ public class AxonConfiguration {
      * Axon's JDBC event store as its auto-configuration builds it, reading {@link #EVENT_FETCH_SIZE}
      * rows at a time and every event through the configuration's upcaster chain (so through
      * {@link #renamedEvents}). Not with Axon Server, which then stores the events itself.
+     * Its gap timeout is {@code portal.events.gap-timeout}, which {@link EventAppendBound} checks
+     * the appends' bound against.
      */
     @Bean
     @ConditionalOnProperty(name = "axon.axonserver.enabled", havingValue = "false")
@@ -95,7 +99,8 @@ public class AxonConfiguration {
                                           @Qualifier("eventSerializer") Serializer eventSerializer,
                                           PersistenceExceptionResolver persistenceExceptionResolver,
                                           org.axonframework.config.Configuration configuration,
-                                          ConnectionProvider connectionProvider, TransactionManager transactionManager) {
+                                          ConnectionProvider connectionProvider, TransactionManager transactionManager,
+                                          @Value("${portal.events.gap-timeout}") Duration gapTimeout) {
         return JdbcEventStorageEngine.builder()
                 .snapshotSerializer(serializer)
                 .upcasterChain(configuration.upcasterChain())
@@ -106,6 +111,7 @@ public class AxonConfiguration {
                 .transactionManager(transactionManager)
                 .schema(new EventSchema())
                 .batchSize(EVENT_FETCH_SIZE)
+                .gapTimeout(Math.toIntExact(gapTimeout.toMillis()))
                 .build();
     }
 

@@ -16,7 +16,12 @@ import java.util.Optional;
  * each aggregate's last sequence number in the event log with the version its view row
  * carries, for aggregates whose last event has settled (is older than the gap timeout): a
  * view row behind the log, or missing, is an event the projection did not see. It reads the
- * whole log: {@link ReconciliationMonitor} runs it on a schedule for health and metrics.
+ * whole log: {@link ReconciliationMonitor} runs it on a schedule for health and metrics, and
+ * hands what it finds to {@link ProjectionRepair}.
+ *
+ * <p>What it cannot see: a skipped event followed later by another event of the same aggregate
+ * (the row then carries the later version). The database's bound on appends
+ * ({@code portal.events.append-bound}) is what keeps the service's own appends from being skipped.
  */
 @Component
 class Reconciliation {
@@ -45,12 +50,18 @@ class Reconciliation {
     }
 
     Optional<Report> check(String projection, Duration settle) {
+        Instant settledBefore = Instant.now().minus(settle);
+        return lagging(projection, settledBefore).map(behind -> new Report(projection, settledBefore, behind.size(),
+                behind.subList(0, Math.min(SAMPLE, behind.size()))));
+    }
+
+    /** The aggregates whose view row is behind their last event stamped before {@code settledBefore}, in id order. */
+    Optional<List<String>> lagging(String projection, Instant settledBefore) {
         View view = VIEWS.get(projection);
         if (view == null) {
             return Optional.empty();
         }
         // the log keeps event times as text in Axon's fixed-width format, which sorts as time
-        Instant settledBefore = Instant.now().minus(settle);
         String lagging = """
                 select e.aggregateidentifier from (
                     select aggregateidentifier, max(sequencenumber) as last, max(timestamp) as at
@@ -58,12 +69,10 @@ class Reconciliation {
                 left join %s v on v.%s::text = e.aggregateidentifier
                 where e.at < :settled and (v.%s is null or v.version < e.last)""".formatted(
                 view.table(), view.idColumn(), view.idColumn());
-        List<String> behind = jdbc.sql(lagging + " order by e.aggregateidentifier")
+        return Optional.of(jdbc.sql(lagging + " order by e.aggregateidentifier")
                 .param("type", view.aggregateType())
                 .param("settled", DateTimeUtils.formatInstant(settledBefore))
                 .query(String.class)
-                .list();
-        return Optional.of(new Report(projection, settledBefore, behind.size(),
-                behind.subList(0, Math.min(SAMPLE, behind.size()))));
+                .list());
     }
 }

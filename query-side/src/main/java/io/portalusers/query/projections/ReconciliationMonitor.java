@@ -3,6 +3,7 @@ package io.portalusers.query.projections;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.portalusers.platform.PeriodicTask;
+import io.portalusers.platform.StartupRequirement;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -33,6 +34,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Rows behind the log are status {@value #BEHIND}, not DOWN: the service still answers and
  * accepts commands, and a rebuild repairs the view, so it must not take the node out of a load
  * balancer (the readiness group does not include it); the overall status shows it, with HTTP 200.
+ *
+ * <p>With {@code portal.reconciliation.repair} (on by default) a round also refolds the
+ * aggregates it found behind ({@link ProjectionRepair}, at most {@code repair-limit} a round):
+ * the round's result (health, {@code portal.projection.behind}) still shows what it found, the
+ * next round shows what is left, and the counter {@code portal.projection.repaired} counts
+ * every aggregate refolded.
  */
 @Component("reconciliationHealthIndicator")
 public class ReconciliationMonitor implements HealthIndicator {
@@ -44,14 +51,30 @@ public class ReconciliationMonitor implements HealthIndicator {
     private final Duration settle;
     private final Map<String, Result> results = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
+    private final ProjectionRepair repair;
+    private final boolean repairing;
+    private final int repairLimit;
 
     /** The last check of one projection: {@code behind} is -1 before its first check and for views without versions. */
-    public record Result(String projection, long behind, long lag, boolean replaying, Instant checkedAt) {
+    public record Result(String projection, long behind, long repaired, long lag, boolean replaying, Instant checkedAt) {
     }
 
     ReconciliationMonitor(Reconciliation reconciliation, Projections projections, MeterRegistry meters,
-                          @Value("${portal.reconciliation.settle}") Duration settle) {
+                          ProjectionRepair repair,
+                          @Value("${portal.reconciliation.settle}") Duration settle,
+                          @Value("${portal.events.gap-timeout}") Duration gapTimeout,
+                          @Value("${portal.reconciliation.repair}") boolean repairing,
+                          @Value("${portal.reconciliation.repair-limit}") int repairLimit) {
+        if (settle.compareTo(gapTimeout) <= 0) {
+            throw new StartupRequirement("portal.reconciliation.settle is " + settle + ", not longer than"
+                    + " portal.events.gap-timeout (" + gapTimeout + "): rows still waiting for an open append"
+                    + " would be reported (and refolded) as behind.",
+                    "Set portal.reconciliation.settle longer than portal.events.gap-timeout (defaults: 90s and 60s).");
+        }
         this.reconciliation = reconciliation;
+        this.repair = repair;
+        this.repairing = repairing;
+        this.repairLimit = repairLimit;
         this.projections = projections;
         this.meters = meters;
         this.settle = settle;
@@ -69,10 +92,16 @@ public class ReconciliationMonitor implements HealthIndicator {
             Optional<Projections.Status> status = projections.status(name);
             long lag = status.map(Projections.Status::lag).orElse(0L);
             boolean replaying = status.map(Projections.Status::replaying).orElse(false);
-            long behind = replaying ? previousBehind(name)
-                    : reconciliation.check(name, settledFor).map(Reconciliation.Report::behind).orElse(-1L);
+            Instant settledBefore = Instant.now().minus(settledFor);
+            Optional<List<String>> lagging = replaying ? Optional.empty() : reconciliation.lagging(name, settledBefore);
+            long behind = replaying ? previousBehind(name) : lagging.map(found -> (long) found.size()).orElse(-1L);
             register(name);
-            results.put(name, new Result(name, behind, lag, replaying, Instant.now()));
+            long repaired = 0;
+            if (repairing && behind > 0 && lagging.isPresent()) {
+                repaired = repair.refold(name, lagging.get().subList(0, Math.min(repairLimit, lagging.get().size())));
+                meters.counter("portal.projection.repaired", "processor", name).increment(repaired);
+            }
+            results.put(name, new Result(name, behind, repaired, lag, replaying, Instant.now()));
         }
         return Map.copyOf(results);
     }
@@ -114,6 +143,7 @@ public class ReconciliationMonitor implements HealthIndicator {
             Map<String, Object> detail = new LinkedHashMap<>();
             if (result.behind() >= 0) {
                 detail.put("behind", result.behind());
+                detail.put("repaired", result.repaired());
             }
             detail.put("lag", result.lag());
             detail.put("replaying", result.replaying());
