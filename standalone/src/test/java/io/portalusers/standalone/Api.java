@@ -21,7 +21,12 @@ public final class Api {
     private final String base;
 
     public Api(int port) {
-        this.base = "http://localhost:" + port;
+        this("http://localhost:" + port);
+    }
+
+    /** A node at {@code base}, such as {@code http://127.0.0.1:8081}. */
+    public Api(String base) {
+        this.base = base;
     }
 
     public Call get(String path) {

@@ -56,6 +56,11 @@ final class Mailbox {
         }
     }
 
+    /** Every message received, in the order they came. */
+    synchronized List<MimeMessage> all() {
+        return server == null ? List.of() : List.of(server.getReceivedMessages());
+    }
+
     /** Every message received for {@code address}, in the order they came. */
     synchronized List<MimeMessage> to(String address) {
         if (server == null) {

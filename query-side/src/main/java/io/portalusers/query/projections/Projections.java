@@ -1,6 +1,7 @@
 package io.portalusers.query.projections;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.portalusers.platform.problem.ConflictException;
 import io.portalusers.query.notifier.Notifier;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
@@ -24,14 +25,19 @@ import java.util.TreeMap;
 @Component
 class Projections {
 
+    /** The problem code of a rebuild refused because other query nodes are alive. */
+    static final String NEEDS_ONE_NODE = "rebuild-needs-one-node";
+
     private final EventProcessingConfiguration processing;
     private final TokenStore tokens;
     private final JdbcClient jdbc;
+    private final QueryNodes nodes;
 
-    Projections(EventProcessingConfiguration processing, TokenStore tokens, JdbcClient jdbc) {
+    Projections(EventProcessingConfiguration processing, TokenStore tokens, JdbcClient jdbc, QueryNodes nodes) {
         this.processing = processing;
         this.tokens = tokens;
         this.jdbc = jdbc;
+        this.nodes = nodes;
     }
 
     record Status(String name, boolean running, boolean replaying, boolean caughtUp, long head,
@@ -84,12 +90,24 @@ class Projections {
 
     /**
      * Stops the processor, moves its tokens back to the start of the log and starts it again;
-     * its reset handler empties the read model first. With several query nodes the processor
-     * must be stopped on all of them first (its segments are claimed through the shared token
-     * table, so a node still running would keep processing).
+     * its reset handler empties the read model first. Only on a node that is alone: another
+     * live query node runs the same processor on the shared token table and would claim the
+     * segments this node releases, before or after the reset, processing from the old position
+     * into the emptied view. So with another node alive (its heartbeat or a fresh claim, see
+     * {@link QueryNodes}) nothing is stopped and the rebuild is refused.
+     *
+     * @throws ConflictException {@value #NEEDS_ONE_NODE}, naming the other nodes
      */
     synchronized Optional<Status> rebuild(String name) {
         Optional<StreamingEventProcessor> found = processor(name);
+        if (found.isPresent()) {
+            List<String> others = nodes.othersRunning(name);
+            if (!others.isEmpty()) {
+                throw new ConflictException(NEEDS_ONE_NODE, null, ("a rebuild needs this query node to be the only one "
+                        + "running; other live query nodes run %s: %s. Scale the query side to one node, rebuild, "
+                        + "scale back (this node is %s)").formatted(name, String.join("; ", others), nodes.id()));
+            }
+        }
         found.ifPresent(processor -> {
             processor.shutDown();
             processor.resetTokens();

@@ -43,7 +43,10 @@ class ProjectionsQueryController {
         return projections.status(name).orElseThrow(() -> new NotFoundException("no such projection"));
     }
 
-    /** 202: the rebuild runs on; follow it at the Location. */
+    /**
+     * 202: the rebuild runs on; follow it at the Location. 409 {@code rebuild-needs-one-node}
+     * while other query nodes are alive: nothing was stopped or reset.
+     */
     @PostMapping(path = "/api/admin/projections/{name}/rebuild", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Projections.Status> rebuild(Actor actor, @PathVariable String name) {
         requirePortalAdmin(actor);
