@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
  * classpath (so no packaged jar is needed), on a port of its own on 127.0.0.1, its output in
  * a log file. A node is killed with SIGKILL ({@link Process#destroyForcibly()}); closing the
  * harness stops every node still running, and a node whose test JVM dies halts by itself
- * ({@link NodeLauncher}).
+ * ({@link NodeLauncher}). Public for the benchmarks' package ({@code ScaleOutBenchmark}).
  */
-final class NodeHarness implements AutoCloseable {
+public final class NodeHarness implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -32,27 +32,27 @@ final class NodeHarness implements AutoCloseable {
     private final Thread onExit = new Thread(this::killAll, "node-harness-exit");
 
     /** One child JVM: its process, its port and its log. */
-    record Node(String name, Process process, int port, Path log) {
+    public record Node(String name, Process process, int port, Path log) {
 
-        Api api() {
+        public Api api() {
             return new Api(base());
         }
 
-        String base() {
+        public String base() {
             return "http://127.0.0.1:" + port;
         }
 
         /** The owner Axon's JDBC token store writes into this node's claims: {@code pid@host}. */
-        String claimOwnerPrefix() {
+        public String claimOwnerPrefix() {
             return process.pid() + "@";
         }
 
-        boolean alive() {
+        public boolean alive() {
             return process.isAlive();
         }
 
         /** The last lines of the node's log, for a failure's message. */
-        String tail() {
+        public String tail() {
             try {
                 List<String> lines = Files.readAllLines(log);
                 return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
@@ -67,14 +67,14 @@ final class NodeHarness implements AutoCloseable {
         }
     }
 
-    NodeHarness(Path logs, List<String> jvmOptions) throws IOException {
+    public NodeHarness(Path logs, List<String> jvmOptions) throws IOException {
         this.logs = Files.createDirectories(logs);
         this.jvmOptions = jvmOptions;
         Runtime.getRuntime().addShutdownHook(onExit);
     }
 
     /** Starts {@code main} with {@code args} and a port of its own; does not wait for it. */
-    synchronized Node start(String name, Class<?> main, List<String> args) throws IOException {
+    public synchronized Node start(String name, Class<?> main, List<String> args) throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -93,7 +93,7 @@ final class NodeHarness implements AutoCloseable {
     }
 
     /** Waits until the node's readiness probe answers UP; fails with its log when it dies or the time is up. */
-    static void awaitReady(Node node, Duration timeout) throws InterruptedException {
+    public static void awaitReady(Node node, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!node.alive()) {
@@ -116,10 +116,21 @@ final class NodeHarness implements AutoCloseable {
     }
 
     /** kill -9: the node gets no chance to release anything. */
-    static void kill(Node node) throws InterruptedException {
+    public static void kill(Node node) throws InterruptedException {
         node.process().destroyForcibly();
         if (!node.process().waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError(node + " outlived SIGKILL for 30 s");
+        }
+    }
+
+    /**
+     * SIGTERM, as an orchestrator scales a side down: the node shuts down cleanly (a query node
+     * releases its claims); SIGKILL if it is still there after 30 s.
+     */
+    public static void stop(Node node) throws InterruptedException {
+        node.process().destroy();
+        if (!node.process().waitFor(30, TimeUnit.SECONDS)) {
+            node.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
     }
 

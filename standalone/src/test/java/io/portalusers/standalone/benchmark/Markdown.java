@@ -29,6 +29,12 @@ final class Markdown {
 
     /** The title, then when, how ({@code command}) and where: machine, Java, the database. */
     void machine(String title, String command, Connections database) {
+        machine(title, command, database, "in the same JVM as the benchmark (Spring Boot context of the tests, "
+                + "random port), called over HTTP on localhost");
+    }
+
+    /** As above, with where the service ran ({@code service}). */
+    void machine(String title, String command, Connections database, String service) {
         lines.add("# " + title);
         lines.add("");
         lines.add("- date: " + Instant.now().truncatedTo(ChronoUnit.SECONDS));
@@ -44,8 +50,7 @@ final class Markdown {
         } catch (SQLException e) {
             lines.add("- database: " + e);
         }
-        lines.add("- service: in the same JVM as the benchmark (Spring Boot context of the tests, random port), "
-                + "called over HTTP on localhost");
+        lines.add("- service: " + service);
         lines.add("");
     }
 
