@@ -151,7 +151,7 @@ public class MailDispatcher {
                 }
             }
             return reachable;
-        } catch (RuntimeException e) { // the outbox's, so the database's: sending reports its failures, not throws them
+        } catch (RuntimeException e) { // the outbox's, so the database's: the transport's failures are caught above
             unsettled = new Unsettled(List.copyOf(sent), List.copyOf(open), claimedUntil);
             log.warn("The outbox is out of reach ({}); {} sent and {} unsent emails of the batch are recorded once it is back",
                     e.getClass().getSimpleName(), sent.size(), open.size());
