@@ -11,10 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The embedded default's mail: each email as an .eml file in a folder (any mail client opens
@@ -29,16 +26,18 @@ class DirectoryTransport implements MailTransport {
     }
 
     @Override
-    public Map<MimeMessage, Exception> send(List<MimeMessage> messages) {
-        Map<MimeMessage, Exception> failures = new HashMap<>();
-        for (MimeMessage message : messages) {
-            try {
+    public Connection open() {
+        return new Connection() {
+            @Override
+            public void send(MimeMessage message) throws MessagingException {
                 write(message);
-            } catch (MessagingException e) {
-                failures.put(message, e);
             }
-        }
-        return failures;
+
+            @Override
+            public void close() {
+                // nothing held open
+            }
+        };
     }
 
     private void write(MimeMessage message) throws MessagingException {

@@ -25,9 +25,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * outcome. Transient failures are tried again with back-off; permanent ones, and failures
  * after {@code giveUpAfter}, end as FAILED, which the users view and the metrics show.
  *
- * <p>Delivery is at least once: a node that dies between the server's acceptance and the
- * outbox's update leaves a claim that expires, and the email goes again with the same
- * Message-ID. Nothing is lost; no email is written twice from one event.
+ * <p>Each email is recorded as sent in its own transaction as soon as the server accepted it,
+ * before the next one goes over the same connection. Delivery is at least once, but only just:
+ * a node that dies between the server's acceptance and that transaction leaves the one email
+ * in flight (one per dispatcher: a node runs one) under a claim that expires, and it goes again
+ * with the same Message-ID. Nothing is lost; no email is written twice from one event.
  */
 public class MailDispatcher {
 
@@ -80,15 +82,19 @@ public class MailDispatcher {
     }
 
     /**
-     * Writes and sends a claimed batch over one connection and records each outcome; false
-     * when a transient failure says the server is out of reach for now.
+     * Writes a claimed batch and sends it over one connection, one email at a time, recording
+     * each outcome as soon as it is known: an email the server accepted is recorded as sent (its
+     * token released) in a transaction of its own before the next one goes, so a node killed
+     * mid-batch leaves at most the one email in flight accepted but unrecorded. False when a
+     * transient failure says the server is out of reach for now.
      *
-     * <p>When the database goes away part-way, what this batch did is kept here (emails the
-     * server took, emails claimed but not sent) and recorded by the next round that reaches the
-     * database, before it claims anything: an email the server took is not sent again when its
-     * claim runs out, and one that was not sent does not wait for its claim to run out. Nothing
-     * is marked failed for the database's sake. (Only an outage longer than the claim leaves the
-     * emails the server took to another dispatcher, which sends them again: at least once.)
+     * <p>When the database goes away part-way, the batch stops there, and what it did is kept
+     * here (the email the server took, emails claimed but not sent) and recorded by the next
+     * round that reaches the database, before it claims anything: an email the server took is not
+     * sent again when its claim runs out, and one that was not sent does not wait for its claim to
+     * run out. Nothing is marked failed for the database's sake. (Only an outage longer than the
+     * claim leaves the email the server took to another dispatcher, which sends it again: at least
+     * once.)
      */
     private boolean deliver(List<OutgoingMail> batch, Instant claimedUntil) {
         List<OutgoingMail> open = new ArrayList<>(batch); // claimed, neither sent nor settled
@@ -116,29 +122,36 @@ public class MailDispatcher {
             if (written.isEmpty()) {
                 return true;
             }
-            Map<MimeMessage, Exception> failures = transport.send(List.copyOf(written.keySet()));
-            Map<OutgoingMail, DeliveryFailure> notSent = new LinkedHashMap<>();
             boolean reachable = true;
-            for (Map.Entry<MimeMessage, OutgoingMail> message : written.entrySet()) {
-                Exception failure = failures.get(message.getKey());
-                if (failure == null) {
-                    sent.add(message.getValue());
-                    open.remove(message.getValue());
-                } else {
-                    DeliveryFailure why = DeliveryFailure.of(failure);
-                    reachable &= why.permanent();
-                    notSent.put(message.getValue(), why);
+            try (MailTransport.Connection connection = transport.open()) {
+                for (Map.Entry<MimeMessage, OutgoingMail> message : written.entrySet()) {
+                    OutgoingMail mail = message.getValue();
+                    try {
+                        connection.send(message.getKey());
+                    } catch (MailTransport.Unreachable e) {
+                        // nothing more of this batch can go: each waits for its retry, as a failed batch send left them
+                        DeliveryFailure why = DeliveryFailure.of(e);
+                        for (OutgoingMail unsent : List.copyOf(open)) {
+                            failed(unsent, why);
+                            open.remove(unsent);
+                        }
+                        return false;
+                    } catch (MessagingException | RuntimeException e) {
+                        DeliveryFailure why = DeliveryFailure.of(e);
+                        reachable &= why.permanent();
+                        failed(mail, why);
+                        open.remove(mail);
+                        continue;
+                    }
+                    open.remove(mail);
+                    sent.add(mail);
+                    outbox.sent(List.of(mail), clock.instant());
+                    sent.clear();
+                    count(mail, "sent");
                 }
             }
-            outbox.sent(sent, clock.instant());
-            sent.forEach(mail -> count(mail, "sent"));
-            sent.clear();
-            notSent.forEach((mail, why) -> {
-                failed(mail, why);
-                open.remove(mail);
-            });
             return reachable;
-        } catch (RuntimeException e) { // the outbox's, so the database's: sending reports its failures, not throws them
+        } catch (RuntimeException e) { // the outbox's, so the database's: the transport's failures are caught above
             unsettled = new Unsettled(List.copyOf(sent), List.copyOf(open), claimedUntil);
             log.warn("The outbox is out of reach ({}); {} sent and {} unsent emails of the batch are recorded once it is back",
                     e.getClass().getSimpleName(), sent.size(), open.size());

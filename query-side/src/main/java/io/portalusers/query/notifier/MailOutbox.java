@@ -94,7 +94,12 @@ public class MailOutbox {
                 .param(mail.messageId()).query(String.class).optional();
     }
 
-    /** The emails were handed to the mail server: their tokens, if any, are deleted with this. */
+    /**
+     * The emails were handed to the mail server: their tokens, if any, are deleted with this.
+     * Run once per email as the server accepts it, so only the statements an email needs: an
+     * invitation's token is in {@code invitation_outbox}, another link's in {@code mail_link_token},
+     * and a kind without a link has neither.
+     */
     @Transactional
     void sent(List<OutgoingMail> mails, Instant now) {
         if (mails.isEmpty()) {
@@ -105,9 +110,11 @@ public class MailOutbox {
                         where message_id = any(?)""")
                 .params(utc(now), mails.stream().map(OutgoingMail::messageId).toArray(String[]::new))
                 .update();
-        jdbc.sql("delete from mail_link_token where message_id = any(?)")
-                .param(mails.stream().map(OutgoingMail::messageId).toArray(String[]::new))
-                .update();
+        String[] linkTokens = mails.stream().filter(mail -> mail.kind().carriesToken() && mail.invitationId() == null)
+                .map(OutgoingMail::messageId).toArray(String[]::new);
+        if (linkTokens.length > 0) {
+            jdbc.sql("delete from mail_link_token where message_id = any(?)").param(linkTokens).update();
+        }
         invitations.release(mails.stream().map(OutgoingMail::invitationId).filter(java.util.Objects::nonNull)
                 .toList());
     }
