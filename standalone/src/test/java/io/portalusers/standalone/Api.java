@@ -12,7 +12,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 
-/** A plain HTTP client for the service, as a caller outside sees it. */
+/**
+ * A plain HTTP client for the service, as a caller outside sees it. Every answer is checked
+ * against the service's OpenAPI document ({@link ApiContract}): a mismatch fails the call.
+ */
 public final class Api {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,7 +33,7 @@ public final class Api {
     }
 
     public Call get(String path) {
-        return new Call(HttpRequest.newBuilder(URI.create(base + path)).GET());
+        return new Call(base, null, HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
 
     public Call post(String path, String json) {
@@ -46,20 +49,24 @@ public final class Api {
     }
 
     public Call delete(String path) {
-        return new Call(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+        return new Call(base, null, HttpRequest.newBuilder(URI.create(base + path)).DELETE());
     }
 
     private Call withBody(String method, String path, String json) {
-        return new Call(HttpRequest.newBuilder(URI.create(base + path))
+        return new Call(base, json, HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(json)));
     }
 
     public static final class Call {
 
+        private final String base;
+        private final String body;
         private final HttpRequest.Builder request;
 
-        private Call(HttpRequest.Builder request) {
+        private Call(String base, String body, HttpRequest.Builder request) {
+            this.base = base;
+            this.body = body;
             this.request = request.timeout(Duration.ofSeconds(30));
         }
 
@@ -74,7 +81,9 @@ public final class Api {
 
         public Response send() {
             try {
-                HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest sent = request.build();
+                HttpResponse<String> response = CLIENT.send(sent, HttpResponse.BodyHandlers.ofString());
+                ApiContract.check(base, sent, body, response);
                 return new Response(response);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
