@@ -54,5 +54,8 @@ class OpenApiDocumentTest extends ApiTest {
         assertThat(document.at("/paths/~1api~1users/post").has("security")).isFalse();
         assertThat(document.at("/paths/~1api~1users/post/responses").has("401")).isTrue();
         assertThat(document.at("/paths/~1api~1registrations/post/responses").has("401")).isFalse();
+        assertThat(document.at("/paths/~1api~1users/post/requestBody/content/application~1json/schema/$ref").asText())
+                .endsWith("CreateUserRequest");
+        assertThat(document.at("/components/schemas/CreateUserRequest/required").toString()).contains("username", "email");
     }
 }

@@ -41,6 +41,9 @@ public class OpenApiDocumentation {
     /** The schema of every error body (see {@code Problems}), answered as {@code application/problem+json}. */
     public static final String PROBLEM = "Problem";
     static final String BEARER = "bearer";
+    static final String VERSIONED = "Versioned";
+    static final String PROVISIONED = "Provisioned";
+    static final String SETTINGS_VERSION = "SettingsVersion";
 
     static {
         // resolved from the token by ActorArgumentResolver, never sent by a caller
@@ -83,10 +86,81 @@ public class OpenApiDocumentation {
                 .addProperty("errors", new ArraySchema().items(fieldError))
                 .required(List.of("type", "title", "status", "code")));
         components.getSchemas().remove("ProblemDetail");
+        components.addSchemas(VERSIONED, new ObjectSchema()
+                .description("The resource written and its version: its ETag, the If-Match of the next change")
+                .addProperty("id", new StringSchema().format("uuid"))
+                .addProperty("version", new IntegerSchema().format("int64").minimum(java.math.BigDecimal.ZERO))
+                .required(List.of("id", "version")));
+        components.addSchemas(SETTINGS_VERSION, new ObjectSchema()
+                .description("The settings' version: their ETag, the If-Match of the next change")
+                .addProperty("version", new IntegerSchema().format("int64").minimum(java.math.BigDecimal.ZERO))
+                .required(List.of("version")));
+        components.addSchemas(PROVISIONED, new ObjectSchema()
+                .description("The user provisioned, and whether this call created it (201) or found it (200)")
+                .addProperty("id", new StringSchema().format("uuid"))
+                .addProperty("created", new io.swagger.v3.oas.models.media.BooleanSchema())
+                .required(List.of("id", "created")));
+    }
+
+    /**
+     * The success statuses of the operations whose handlers answer a ResponseEntity of another
+     * status than 200 (which springdoc cannot see): by "METHOD path".
+     */
+    private static final Map<String, List<String>> SUCCESS = Map.ofEntries(
+            Map.entry("POST /api/users", List.of("201")),
+            Map.entry("POST /api/organizations", List.of("201")),
+            Map.entry("POST /api/authentication-schemes", List.of("201")),
+            Map.entry("POST /api/authentication-schemes/{id}/users", List.of("200", "201")),
+            Map.entry("POST /api/registrations", List.of("202")),
+            Map.entry("POST /api/password-resets", List.of("202")),
+            Map.entry("POST /api/password-resets/{token}", List.of("204")),
+            Map.entry("POST /api/me/password", List.of("204")),
+            Map.entry("POST /api/admin/projections/{name}/rebuild", List.of("202")),
+            Map.entry("DELETE /api/admin/projections/{name}/dead-letters/{sequenceId}", List.of("204")));
+
+    private static void success(String path, HttpMethod method, ApiResponses responses) {
+        List<String> statuses = SUCCESS.get(method.name() + " " + path);
+        ApiResponse ok = responses.get("200");
+        if (statuses == null || ok == null) {
+            return;
+        }
+        responses.remove("200");
+        for (String status : statuses) {
+            ApiResponse answer = new ApiResponse().description(switch (status) {
+                case "201" -> "Created";
+                case "202" -> "Accepted";
+                case "204" -> "No Content";
+                default -> "OK";
+            });
+            if (!status.equals("204")) {
+                answer.content(ok.getContent());
+            }
+            responses.addApiResponse(status, answer);
+        }
+    }
+
+    /**
+     * A command's answer, a map in its handler's signature: the id and version written (see
+     * Versions); the settings, a singleton, answer only their version.
+     */
+    private static void writes(String path, ApiResponses responses) {
+        responses.values().stream().filter(answer -> answer.getContent() != null)
+                .flatMap(answer -> answer.getContent().values().stream())
+                .filter(media -> media.getSchema() != null && media.getSchema().get$ref() == null
+                        && media.getSchema().getAdditionalProperties() instanceof Schema<?> values
+                        && "object".equals(values.getType()))
+                .forEach(media -> media.setSchema(path.equals("/api/registrations") || path.startsWith("/api/account-setup")
+                        // a message of their own, not a resource written: any object
+                        ? new ObjectSchema()
+                        : new Schema<>().$ref("#/components/schemas/"
+                        + (path.endsWith("/users") && path.contains("authentication-schemes") ? PROVISIONED
+                        : path.equals("/api/settings") ? SETTINGS_VERSION : VERSIONED))));
     }
 
     private static void operation(String path, HttpMethod method, PathItem item, Operation operation,
                                   List<AnonymousEndpoints> anonymous) {
+        success(path, method, operation.getResponses());
+        writes(path, operation.getResponses());
         boolean open = anonymous.stream().anyMatch(endpoints -> matches(endpoints, path, method));
         if (open) {
             operation.setSecurity(List.of());
@@ -101,8 +175,9 @@ public class OpenApiDocumentation {
         }
         if (!open) {
             problem(responses, "401", "No valid access token (code unauthenticated)");
-            problem(responses, "403", "The caller may not do this (code forbidden or the rule id)");
         }
+        problem(responses, "403", "The caller may not do this (code forbidden or the rule id), or a request "
+                + "refused before it reached the operation");
         if (path.contains("{")) {
             problem(responses, "404", "No such resource, or none the caller may see (code not-found)");
         }

@@ -33,7 +33,6 @@ final class RequestFields {
     /** By field name, for every request schema that has such a field. */
     private static final Map<String, Consumer<Schema<?>>> FIELDS = Map.ofEntries(
             Map.entry("username", s -> text(s, Username.MIN_LENGTH, Username.MAX_LENGTH)
-                    .pattern("^\\s*[\\p{L}\\p{N}._@+-]+\\s*$")
                     .description("Letters, digits and . _ - @ + (" + Username.MIN_LENGTH + " to " + Username.MAX_LENGTH
                             + " characters); unique regardless of case")),
             Map.entry("email", s -> text(s, 3, EmailAddress.MAX_LENGTH).format("email")

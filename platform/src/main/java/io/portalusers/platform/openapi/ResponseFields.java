@@ -17,7 +17,14 @@ final class ResponseFields {
     private static final Map<String, List<String>> NULLABLE = Map.ofEntries(
             Map.entry("UserView", List.of("invitation", "schemeId", "activation")),
             Map.entry("Invitation", List.of("delivery")),
-            Map.entry("Delivery", List.of("sentAt", "failedAt")));
+            Map.entry("Delivery", List.of("sentAt", "failedAt")),
+            Map.entry("RegistrationView", List.of("decidedBy", "decidedAt", "completedAt", "expiresAt")),
+            Map.entry("HistoryEntry", List.of("reason")),
+            Map.entry("SettingsView", List.of("updatedAt")),
+            Map.entry("PasswordAuditRecord", List.of("endedAuthorizations")));
+
+    /** By schema, the fields whose value is any JSON value (a field's value before and after a change). */
+    private static final Map<String, List<String>> ANY = Map.of("FieldChange", List.of("before", "after"));
 
     private ResponseFields() {
     }
@@ -25,6 +32,13 @@ final class ResponseFields {
     @SuppressWarnings({"rawtypes", "unchecked"})
     static void apply(OpenAPI openApi) {
         Map<String, Schema> schemas = OpenApiDocumentation.schemas(openApi);
+        ANY.forEach((name, fields) -> {
+            Schema<?> schema = schemas.get(name);
+            if (schema != null && schema.getProperties() != null) {
+                fields.forEach(field -> schema.getProperties().computeIfPresent(field,
+                        (key, old) -> new Schema<>().nullable(true).description(old.getDescription())));
+            }
+        });
         NULLABLE.forEach((name, fields) -> {
             Schema<?> schema = schemas.get(name);
             if (schema == null || schema.getProperties() == null) {
