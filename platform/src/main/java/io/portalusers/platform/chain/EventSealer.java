@@ -113,11 +113,13 @@ public final class EventSealer {
             ChainHash hash = new ChainHash();
             long last = head;
             int n = 0;
+            Long[] indexes = new Long[batch];
+            String[] eventIds = new String[batch];
+            byte[][] hashes = new byte[batch][];
+            byte[][] payloads = new byte[batch][];
+            byte[][] metadata = new byte[batch][];
             try (PreparedStatement events = c.prepareStatement("select " + ChainHash.COLUMNS
-                    + " from domainevententry where globalindex > ? and globalindex <= ? order by globalindex limit ?");
-                 PreparedStatement seal = c.prepareStatement("""
-                         insert into event_seal (global_index, event_identifier, hash, payload_digest, metadata_digest)
-                         values (?, ?, ?, ?, ?)""")) {
+                    + " from domainevententry where globalindex > ? and globalindex <= ? order by globalindex limit ?")) {
                 events.setLong(1, head);
                 events.setLong(2, bound);
                 events.setInt(3, batch);
@@ -125,17 +127,26 @@ public final class EventSealer {
                     while (rs.next()) {
                         previous = hash.link(previous, rs);
                         last = rs.getLong(1);
-                        seal.setLong(1, last);
-                        seal.setString(2, rs.getString(2));
-                        seal.setBytes(3, previous);
-                        seal.setBytes(4, hash.payloadDigest());
-                        seal.setBytes(5, hash.metadataDigest());
-                        seal.addBatch();
+                        indexes[n] = last;
+                        eventIds[n] = rs.getString(2);
+                        hashes[n] = previous;
+                        payloads[n] = hash.payloadDigest();
+                        metadata[n] = hash.metadataDigest();
                         n++;
                     }
                 }
-                if (n > 0) {
-                    seal.executeBatch();
+            }
+            if (n > 0) {
+                // one statement for the batch: arrays, not a JDBC batch of single-row inserts
+                try (PreparedStatement seal = c.prepareStatement("""
+                        insert into event_seal (global_index, event_identifier, hash, payload_digest, metadata_digest)
+                        select * from unnest(?::bigint[], ?::text[], ?::bytea[], ?::bytea[], ?::bytea[])""")) {
+                    seal.setArray(1, c.createArrayOf("bigint", java.util.Arrays.copyOf(indexes, n)));
+                    seal.setArray(2, c.createArrayOf("text", java.util.Arrays.copyOf(eventIds, n)));
+                    seal.setArray(3, c.createArrayOf("bytea", java.util.Arrays.copyOf(hashes, n)));
+                    seal.setArray(4, c.createArrayOf("bytea", java.util.Arrays.copyOf(payloads, n)));
+                    seal.setArray(5, c.createArrayOf("bytea", java.util.Arrays.copyOf(metadata, n)));
+                    seal.executeUpdate();
                 }
             }
             // the head is always the last sealed event, so that its hash is that event's
