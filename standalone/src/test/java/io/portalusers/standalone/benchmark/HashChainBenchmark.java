@@ -91,7 +91,7 @@ class HashChainBenchmark extends OwnContextTest {
                     rows / seal);
             md.section("Verification against the raw read");
             md.table("round", "raw read (s)", "raw events/s", "verification (s)", "verified events/s", "ratio");
-            double bestRatio = 0;
+            double worstRatio = Double.MAX_VALUE;
             for (int round = 1; round <= rounds; round++) {
                 start = System.nanoTime();
                 long read = rawRead(c);
@@ -103,12 +103,12 @@ class HashChainBenchmark extends OwnContextTest {
                 assertThat(report.intact()).as(report.toString()).isTrue();
                 assertThat(report.eventsVerified()).isEqualTo(rows);
                 double ratio = (rows / verify) / (rows / raw);
-                bestRatio = Math.max(bestRatio, ratio);
+                worstRatio = Math.min(worstRatio, ratio);
                 md.row(Integer.toString(round), fmt(raw), fmt0(rows / raw), fmt(verify), fmt0(rows / verify),
                         String.format(Locale.ROOT, "%.2fx", ratio));
             }
             md.line("");
-            md.line("Target: verification at 0.5x the raw read rate or more; best round here: %.2fx.", bestRatio);
+            md.line("Target: verification at 0.5x the raw read rate or more; worst round here: %.2fx.", worstRatio);
             md.line("");
             md.line("The raw read is `select` of the columns the chain covers, `order by globalindex`, streamed "
                     + "(fetch size 2,000) with every column read (`getLong`, `getString`, `getBytes`). The verification "
