@@ -75,19 +75,23 @@ class SchemaUpgradeTest extends ApiTest {
 
             migrateNow(legacy, migrations);
 
-            // every row kept; the append bound's row is new in the platform's V2, the query nodes'
-            // table (query V3) is new and empty
+            // every row kept; the append bound's row is new in the platform's V2, the seal head's
+            // in its V3 (whose seals come from the running service's sealer, so none yet), the
+            // query nodes' table (query V3) is new and empty
             Map<String, String> after = new LinkedHashMap<>(contents(connection));
             assertThat(after.remove("event_append_bound")).as("the append bound's row, new in the platform's V2")
                     .startsWith("1 ");
+            assertThat(after.remove("event_seal_head")).as("the seal head's row, new in the platform's V3")
+                    .startsWith("1 ");
             Map<String, String> expected = new java.util.TreeMap<>(before);
             expected.put("query_node", "0 ");
+            expected.put("event_seal", "0 ");
             assertThat(after).as("every row of every table, after the upgrade").isEqualTo(expected);
             assertThat(before.keySet()).contains("domainevententry", "actor_membership", "user_view", "mail_link_token");
             assertThat(rows(connection, "select r::text from report_users_by_state r order by 1"))
                     .isEqualTo(reportBefore).isNotEmpty();
             // each module continues the legacy history from a baseline at its V1, then runs what follows
-            assertThat(history(connection, "platform_schema_history")).containsExactly("1 BASELINE", "2 SQL");
+            assertThat(history(connection, "platform_schema_history")).containsExactly("1 BASELINE", "2 SQL", "3 SQL");
             assertThat(history(connection, "command_schema_history")).containsExactly("1 BASELINE");
             assertThat(history(connection, "query_schema_history"))
                     .containsExactly("1 BASELINE", "2 SQL", "3 SQL", "R SQL");
