@@ -146,6 +146,10 @@ class WalkthroughsTest {
         }
         env.put("no_proxy", "*");
         env.put("NO_PROXY", "*");
+        // the docs' `curl -s` stays quiet for a reader; in the log a failing call says why
+        // (its HTTP status or connection error), read from this .curlrc
+        Files.writeString(folder.resolve(".curlrc"), "show-error\n");
+        env.put("CURL_HOME", folder.toString());
         Process process = bash.start();
         boolean ended = process.waitFor(SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         if (!ended) {
