@@ -1,4 +1,4 @@
--- RELIABILITY U1: one record of every command, accepted or refused. An accepted command's
+-- The command audit: one record of every command, accepted or refused. An accepted command's
 -- record commits with its events; a refused one is written after its rollback. Kept apart
 -- from the event streams: a refusal changes no aggregate.
 create table command_audit (

@@ -2,7 +2,7 @@
 -- transaction that stores its token, sent afterwards by a dispatcher that claims due rows.
 
 -- One row per email. The message id is derived from what the email is about (an
--- invitation, a registration), so a redelivered event adds nothing (AXON-NOTES trap 6) and
+-- invitation, a registration), so a redelivered event (processors deliver at least once) adds nothing and
 -- an email sent again after a crash carries the same Message-ID, which mail clients fold.
 -- No secret is kept here: the activation link's token is read from the command side's
 -- invitation_outbox at the moment of sending, and that row is deleted once it is sent.

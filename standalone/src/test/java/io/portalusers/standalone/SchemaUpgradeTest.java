@@ -70,6 +70,11 @@ class SchemaUpgradeTest extends ApiTest {
         migrateAsBefore(legacy, null);
         try (Connection connection = connect(legacy)) {
             writeRepresentativeRows(connection);
+            // databases migrated before two legacy scripts' comments were reworded hold their old checksums
+            try (var statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("update flyway_schema_history set checksum = checksum + 1"
+                        + " where version in ('11', '13')")).isEqualTo(2);
+            }
             Map<String, String> before = contents(connection);
             List<String> reportBefore = rows(connection, "select r::text from report_users_by_state r order by 1");
 

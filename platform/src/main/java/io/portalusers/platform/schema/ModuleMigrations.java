@@ -92,7 +92,10 @@ public class ModuleMigrations implements FlywayMigrationStrategy {
         boolean legacy = exists(connection, template, LEGACY_HISTORY);
         if (legacy) {
             log.info("Database has the legacy history {}: completing it from {}", LEGACY_HISTORY, LEGACY_LOCATION);
-            configure(template, LEGACY_LOCATION, LEGACY_HISTORY).baselineOnMigrate(false).load().migrate();
+            // Not validated: the legacy scripts are frozen in what they do, but two of their comments
+            // were reworded after databases ran them, which changes Flyway's checksum of the file.
+            configure(template, LEGACY_LOCATION, LEGACY_HISTORY).baselineOnMigrate(false)
+                    .validateOnMigrate(false).load().migrate();
         }
         for (ModuleSchema schema : schemas) {
             FluentConfiguration module = configure(template, schema.location(), schema.historyTable())
