@@ -1,5 +1,7 @@
 package io.portalusers.platform.problem;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpHeaders;
@@ -9,6 +11,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.MediaType;
 import org.springframework.transaction.TransactionSystemException;
 
+import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
@@ -105,18 +108,27 @@ public final class DatabaseUnavailable {
                 || sqlState.equals("57P01") || sqlState.equals("57P02") || sqlState.equals("57P03"));
     }
 
-    public static ProblemDetail body() {
+    private static ProblemDetail body() {
         return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, CODE, DETAIL);
     }
 
-    public static String retryAfter() {
+    private static String retryAfter() {
         return Long.toString(RETRY_AFTER.toSeconds());
     }
 
-    static ResponseEntity<Object> answer() {
+    /** The 503, for a controller advice or an error controller. */
+    static <T> ResponseEntity<T> answer() {
+        @SuppressWarnings("unchecked")
+        T problem = (T) body();
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .header(HttpHeaders.RETRY_AFTER, retryAfter())
-                .body(body());
+                .body(problem);
+    }
+
+    /** The 503, written by a servlet filter that caught the failure. */
+    public static void write(HttpServletResponse response, ObjectMapper json) throws IOException {
+        response.setHeader(HttpHeaders.RETRY_AFTER, retryAfter());
+        Problems.write(response, json, body());
     }
 }

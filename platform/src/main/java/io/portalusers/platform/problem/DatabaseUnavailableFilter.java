@@ -9,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -47,8 +46,7 @@ class DatabaseUnavailableFilter extends OncePerRequestFilter {
             }
             log.warn("Database unavailable: answered 503 ({})", e.getClass().getSimpleName());
             response.resetBuffer();
-            response.setHeader(HttpHeaders.RETRY_AFTER, DatabaseUnavailable.retryAfter());
-            Problems.write(response, json, DatabaseUnavailable.body());
+            DatabaseUnavailable.write(response, json);
         }
     }
 }

@@ -151,8 +151,7 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
             if (DatabaseUnavailable.causes(e)) {
                 log.warn("A request with an Idempotency-Key met the database unavailable ({})", e.getClass().getSimpleName());
                 recorder.reset();
-                response.setHeader(HttpHeaders.RETRY_AFTER, DatabaseUnavailable.retryAfter());
-                Problems.write(response, json, DatabaseUnavailable.body());
+                DatabaseUnavailable.write(response, json);
                 return;
             }
             log.error("A request with an Idempotency-Key could not be completed", e);
