@@ -12,13 +12,18 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 
-/** A plain HTTP client for the service, as a caller outside sees it. */
+/**
+ * A plain HTTP client for the service, as a caller outside sees it. One made
+ * {@link #checkedAgainstOpenApi()} checks every answer against the service's OpenAPI document
+ * ({@link ApiContract}): a mismatch fails the call.
+ */
 public final class Api {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String base;
+    private final boolean checked;
 
     public Api(int port) {
         this("http://localhost:" + port);
@@ -26,11 +31,21 @@ public final class Api {
 
     /** A node at {@code base}, such as {@code http://127.0.0.1:8081}. */
     public Api(String base) {
+        this(base, false);
+    }
+
+    private Api(String base, boolean checked) {
         this.base = base;
+        this.checked = checked;
+    }
+
+    /** This client, checking every exchange against the service's /v3/api-docs. */
+    public Api checkedAgainstOpenApi() {
+        return new Api(base, true);
     }
 
     public Call get(String path) {
-        return new Call(HttpRequest.newBuilder(URI.create(base + path)).GET());
+        return new Call(checked ? base : null, null, HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
 
     public Call post(String path, String json) {
@@ -46,20 +61,25 @@ public final class Api {
     }
 
     public Call delete(String path) {
-        return new Call(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+        return new Call(checked ? base : null, null, HttpRequest.newBuilder(URI.create(base + path)).DELETE());
     }
 
     private Call withBody(String method, String path, String json) {
-        return new Call(HttpRequest.newBuilder(URI.create(base + path))
+        return new Call(checked ? base : null, json, HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(json)));
     }
 
     public static final class Call {
 
+        /** The service, when the exchange is to be checked against its document; else null. */
+        private final String base;
+        private final String body;
         private final HttpRequest.Builder request;
 
-        private Call(HttpRequest.Builder request) {
+        private Call(String base, String body, HttpRequest.Builder request) {
+            this.base = base;
+            this.body = body;
             this.request = request.timeout(Duration.ofSeconds(30));
         }
 
@@ -74,7 +94,11 @@ public final class Api {
 
         public Response send() {
             try {
-                HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest sent = request.build();
+                HttpResponse<String> response = CLIENT.send(sent, HttpResponse.BodyHandlers.ofString());
+                if (base != null) {
+                    ApiContract.check(base, sent, body, response);
+                }
                 return new Response(response);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

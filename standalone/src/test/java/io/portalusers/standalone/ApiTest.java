@@ -110,8 +110,16 @@ public abstract class ApiTest {
 
     @BeforeEach
     void connect() {
-        api = new Api(port);
+        api = validatesAgainstOpenApi() ? new Api(port).checkedAgainstOpenApi() : new Api(port);
         admin = tokenFor(UserId.of(bootstrapAdminId));
+    }
+
+    /**
+     * Whether every exchange of this test's {@link #api} is checked against /v3/api-docs: on in
+     * the classes whose exchanges the document has been made to match, one class at a time.
+     */
+    protected boolean validatesAgainstOpenApi() {
+        return false;
     }
 
     protected String tokenFor(UserId user) {

@@ -16,6 +16,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The user commands through HTTP, on the real event store and lookups. */
 class UsersApiTest extends ApiTest {
 
+    /** Every exchange is checked against /v3/api-docs. */
+    @Override
+    protected boolean validatesAgainstOpenApi() {
+        return true;
+    }
+
     /**
      * 50 parallel creates with one email must give exactly one user, round after round; 100
      * rounds are the full check, the default keeps the suite fast: -Dc1.rounds=100 runs them all.

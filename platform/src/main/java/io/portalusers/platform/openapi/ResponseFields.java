@@ -1,0 +1,64 @@
+package io.portalusers.platform.openapi;
+
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.media.Schema;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The response fields that can be null, as OpenAPI 3.0 says it: {@code nullable: true}, or for
+ * a field of a schema of its own {@code nullable: true, allOf: [{$ref}]}. Every other field of a
+ * response is never null.
+ */
+final class ResponseFields {
+
+    /** By schema, the fields that are null where the value is unknown, not yet or no longer there. */
+    private static final Map<String, List<String>> NULLABLE = Map.ofEntries(
+            Map.entry("UserView", List.of("invitation", "schemeId", "activation")),
+            Map.entry("Invitation", List.of("delivery")),
+            Map.entry("Delivery", List.of("sentAt", "failedAt")),
+            Map.entry("RegistrationView", List.of("decidedBy", "decidedAt", "completedAt", "expiresAt")),
+            Map.entry("HistoryEntry", List.of("reason")),
+            Map.entry("SettingsView", List.of("updatedAt")),
+            Map.entry("PasswordAuditRecord", List.of("endedAuthorizations")));
+
+    /** By schema, the fields whose value is any JSON value (a field's value before and after a change). */
+    private static final Map<String, List<String>> ANY = Map.of("FieldChange", List.of("before", "after"));
+
+    private ResponseFields() {
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    static void apply(OpenAPI openApi) {
+        Map<String, Schema> schemas = OpenApiDocumentation.schemas(openApi);
+        ANY.forEach((name, fields) -> {
+            Schema<?> schema = schemas.get(name);
+            if (schema != null && schema.getProperties() != null) {
+                fields.forEach(field -> schema.getProperties().computeIfPresent(field,
+                        (key, old) -> new Schema<>().nullable(true).description(old.getDescription())));
+            }
+        });
+        NULLABLE.forEach((name, fields) -> {
+            Schema<?> schema = schemas.get(name);
+            if (schema == null || schema.getProperties() == null) {
+                return;
+            }
+            for (String field : fields) {
+                Schema property = schema.getProperties().get(field);
+                if (property != null) {
+                    schema.getProperties().put(field, nullable(property));
+                }
+            }
+        });
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    static Schema nullable(Schema property) {
+        if (property.get$ref() != null) {
+            // OpenAPI 3.0 ignores the siblings of a $ref: nullable goes on a wrapper of it
+            return new Schema<>().nullable(true).allOf(List.of(new Schema<>().$ref(property.get$ref())));
+        }
+        return property.nullable(true);
+    }
+}
