@@ -77,7 +77,7 @@ class AuthenticationSchemeCommandController {
         FieldErrors errors = new FieldErrors();
         Scheme scheme = scheme(errors, body);
         if (body.id() != null && !body.id().equals(id)) {
-            errors.add("id", "differs from the scheme in the path");
+            errors.combination("id", "differs from the scheme in the path");
         }
         Long expected = errors.parseOptional(HttpHeaders.IF_MATCH, ifMatch, Versions::fromIfMatch);
         errors.throwIfAny();

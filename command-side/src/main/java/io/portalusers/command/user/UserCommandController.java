@@ -105,7 +105,10 @@ class UserCommandController {
                                              @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         FieldErrors errors = new FieldErrors();
         PersonName name = null;
-        if (body.firstName() != null || body.lastName() != null) {
+        if ((body.firstName() == null) != (body.lastName() == null)) {
+            errors.combination(body.firstName() == null ? "firstName" : "lastName",
+                    "is required with " + (body.firstName() == null ? "lastName" : "firstName") + ": a name changes whole");
+        } else if (body.firstName() != null) {
             name = errors.parse("", body, b -> new PersonName(b.firstName(), b.lastName()));
         }
         EmailAddress email = errors.parseOptional("email", body.email(), EmailAddress::of);

@@ -60,11 +60,24 @@ public class AxonConfiguration {
      */
     static final int EVENT_FETCH_SIZE = 1_000;
 
-    /** The web's mapper: strict, as spring.jackson.* says. */
+    /**
+     * The web's mapper: strict, as spring.jackson.* says, and taking each JSON type only where
+     * the OpenAPI document says it: no number or boolean read as a string, no string as a
+     * number or boolean (a client that sends {@code 42} for a name has a bug worth a 400).
+     */
     @Bean
     @Primary
     ObjectMapper objectMapper(Jackson2ObjectMapperBuilder builder) {
-        return builder.createXmlMapper(false).build();
+        ObjectMapper mapper = builder.createXmlMapper(false)
+                .featuresToDisable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS).build();
+        mapper.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Textual)
+                .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer,
+                        com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
+                .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float,
+                        com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
+                .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Boolean,
+                        com.fasterxml.jackson.databind.cfg.CoercionAction.Fail);
+        return mapper;
     }
 
     /**

@@ -55,6 +55,7 @@ public class OpenApiDocumentation {
         return openApi -> {
             components(openApi);
             RequestFields.apply(openApi);
+            QueryParameters.apply(openApi);
             ResponseFields.apply(openApi);
             MergedOperations.apply(openApi);
             openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) ->
@@ -157,10 +158,34 @@ public class OpenApiDocumentation {
                         : path.equals("/api/settings") ? SETTINGS_VERSION : VERSIONED))));
     }
 
+    /** The operations answering a file, by path: their media types (the body is not JSON but lines or rows). */
+    private static final Map<String, List<String>> FILES = Map.of(
+            "/api/audit/events", List.of("application/x-ndjson", "text/csv"),
+            "/api/users/{id}/history", List.of("application/x-ndjson"));
+
+    /** The operations that look a resource up by a query parameter, not by a path: they answer 404 too. */
+    private static final List<String> LOOKUPS = List.of("/api/dev/token");
+
+    private static void files(String path, ApiResponses responses) {
+        List<String> types = FILES.get(path);
+        ApiResponse ok = responses.get("200");
+        if (types == null || ok == null || ok.getContent() == null) {
+            return;
+        }
+        ok.getContent().remove("*/*");
+        // no schema: a file's lines are described in words, and an empty file is a valid answer
+        types.forEach(type -> ok.getContent().addMediaType(type, new MediaType()));
+        ok.description("OK: " + (types.size() > 1 ? "JSON lines (format=jsonl, one event per line) or CSV (format=csv)"
+                : "with format, JSON lines (one entry per line); without it, a page of JSON"));
+    }
+
     private static void operation(String path, HttpMethod method, PathItem item, Operation operation,
                                   List<AnonymousEndpoints> anonymous) {
         success(path, method, operation.getResponses());
-        writes(path, operation.getResponses());
+        if (method != HttpMethod.GET) {
+            writes(path, operation.getResponses());
+        }
+        files(path, operation.getResponses());
         boolean open = anonymous.stream().anyMatch(endpoints -> matches(endpoints, path, method));
         if (open) {
             operation.setSecurity(List.of());
@@ -171,14 +196,15 @@ public class OpenApiDocumentation {
                 || (item.getParameters() != null && !item.getParameters().isEmpty());
         if (hasInput) {
             problem(responses, "400", "The request is malformed or has invalid fields (code invalid-request, "
-                    + "unknown-field, malformed-json, unreadable-body or a rule id); errors name the fields");
+                    + "unknown-field, malformed-json, unreadable-body or a rule id), or fields each valid but not "
+                    + "together, as the operation's description says (code invalid-combination); errors name the fields");
         }
         if (!open) {
             problem(responses, "401", "No valid access token (code unauthenticated)");
         }
         problem(responses, "403", "The caller may not do this (code forbidden or the rule id), or a request "
                 + "refused before it reached the operation");
-        if (path.contains("{")) {
+        if (path.contains("{") || LOOKUPS.contains(path)) {
             problem(responses, "404", "No such resource, or none the caller may see (code not-found)");
         }
         if (method != HttpMethod.GET) {

@@ -1,5 +1,6 @@
 package io.portalusers.platform.openapi;
 
+import io.portalusers.api.authscheme.AttributeMappings;
 import io.portalusers.api.authscheme.AuthorizationType;
 import io.portalusers.api.authscheme.SchemeName;
 import io.portalusers.api.organization.AccountPlan;
@@ -7,6 +8,7 @@ import io.portalusers.api.organization.OrganizationName;
 import io.portalusers.api.user.EmailAddress;
 import io.portalusers.api.user.PersonName;
 import io.portalusers.api.user.Role;
+import io.portalusers.api.user.UserCategory;
 import io.portalusers.api.user.Username;
 import io.portalusers.platform.password.PasswordPolicy;
 import io.portalusers.platform.request.RequestMetadata;
@@ -28,6 +30,9 @@ import java.util.function.Consumer;
  */
 final class RequestFields {
 
+    private static final int MAX_ATTRIBUTES = 50;
+    private static final String EMAIL = "^[^@\\s]{1," + EmailAddress.MAX_LOCAL_PART + "}@[^@\\s.]+(\\.[^@\\s.]+)+$";
+    private static final int MAX_SUBJECT = 255;
     private static final String LANGUAGE_TAG = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$";
 
     /** By field name, for every request schema that has such a field. */
@@ -35,8 +40,9 @@ final class RequestFields {
             Map.entry("username", s -> text(s, Username.MIN_LENGTH, Username.MAX_LENGTH)
                     .description("Letters, digits and . _ - @ + (" + Username.MIN_LENGTH + " to " + Username.MAX_LENGTH
                             + " characters); unique regardless of case")),
-            Map.entry("email", s -> text(s, 3, EmailAddress.MAX_LENGTH).format("email")
-                    .description("Unique regardless of the case of the local part")),
+            Map.entry("email", s -> text(s, 3, EmailAddress.MAX_LENGTH).format("email").pattern(EMAIL)
+                    .description("Unique regardless of the case of the local part (1 to "
+                            + EmailAddress.MAX_LOCAL_PART + " characters before the @; a domain of two labels or more)")),
             Map.entry("firstName", s -> text(s, 1, PersonName.MAX_LENGTH)),
             Map.entry("lastName", s -> text(s, 1, PersonName.MAX_LENGTH)),
             Map.entry("language", s -> s.pattern(LANGUAGE_TAG)
@@ -51,7 +57,8 @@ final class RequestFields {
             Map.entry("newPassword", s -> password(s)),
             Map.entry("currentPassword", s -> s.minLength(1)),
             Map.entry("login", s -> s.minLength(1).description("The username or the email address")),
-            Map.entry("termsAccepted", s -> s._const(Boolean.TRUE)
+            Map.entry("subject", s -> text(s, 1, MAX_SUBJECT)),
+            Map.entry("termsAccepted", s -> enumOf(s, List.of(Boolean.TRUE))
                     .description("Must be true: the registration is refused otherwise")));
 
     /** The fields each request cannot do without (the others are optional). */
@@ -66,6 +73,8 @@ final class RequestFields {
             Map.entry("CreateOrganizationRequest", List.of("name", "accountPlan")),
             Map.entry("AccountPlanRequest", List.of("accountPlan")),
             Map.entry("SchemeRequest", List.of("name", "authorizationType", "mappings")),
+            Map.entry("MappingsRequest", List.of("organizationAttribute", "roleAttribute", "roleValues")),
+            Map.entry("SettingsRequest", List.of("ssoEnabled", "thirdPartyRegistrationEnabled", "registrationWorkflowEnabled")),
             Map.entry("ProvisionRequest", List.of("subject", "username", "email", "firstName", "lastName")),
             Map.entry("ResetRequest", List.of("login")),
             Map.entry("NewPassword", List.of("password")),
@@ -110,6 +119,29 @@ final class RequestFields {
             }
             if (name.equals("SchemeRequest")) {
                 text((Schema<?>) schema.getProperties().get("name"), 1, SchemeName.MAX_LENGTH);
+                ((Schema<?>) schema.getProperties().get("id")).description("The scheme's id: chosen by the caller when "
+                        + "it creates one (a repeat answers the same), and when given on a change, the path's "
+                        + "(invalid-combination otherwise)");
+            }
+            if (name.equals("MembershipRequest")) {
+                enumOf((Schema<?>) schema.getProperties().get("role"), Arrays.stream(Role.values())
+                        .filter(role -> role.category() == UserCategory.ORG_USER).toArray(Role[]::new));
+            }
+            if (name.equals("MappingsRequest")) {
+                for (String attribute : List.of("organizationAttribute", "roleAttribute")) {
+                    text((Schema<?>) schema.getProperties().get(attribute), 1, AttributeMappings.MAX_LENGTH);
+                }
+                Schema<?> roleValues = (Schema<?>) schema.getProperties().get("roleValues");
+                roleValues.minProperties(1).description("Attribute values (1 to " + AttributeMappings.MAX_LENGTH
+                        + " characters) and the role each stands for");
+                roleValues.setAdditionalProperties(enumOf(new io.swagger.v3.oas.models.media.StringSchema(), Role.values()));
+            }
+            if (name.equals("ProvisionRequest") && schema.getProperties().get("attributes") instanceof Schema<?> attributes) {
+                attributes.maxProperties(MAX_ATTRIBUTES);
+            }
+            if (name.equals("DetailsRequest")) {
+                schema.minProperties(1).description("The fields to change, at least one; firstName and lastName "
+                        + "change together (invalid-combination when only one is given)");
             }
             if (EXAMPLES.containsKey(name)) {
                 schema.setExample(EXAMPLES.get(name));
@@ -131,9 +163,13 @@ final class RequestFields {
                         + " characters, and not a known or guessable one");
     }
 
+    private static Schema<?> enumOf(Schema<?> schema, Enum<?>[] values) {
+        return enumOf(schema, Arrays.stream(values).map(Enum::name).toList());
+    }
+
     @SuppressWarnings({"rawtypes", "unchecked"})
-    private static Schema<?> enumOf(Schema schema, Enum<?>[] values) {
-        schema.setEnum(Arrays.stream(values).map(Enum::name).toList());
+    private static Schema<?> enumOf(Schema schema, List<?> values) {
+        schema.setEnum(values);
         return schema;
     }
 }

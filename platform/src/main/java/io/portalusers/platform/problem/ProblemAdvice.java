@@ -125,7 +125,7 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
             return problem(HttpStatus.NOT_FOUND, "not-found", "no such resource", Map.of());
         }
         if (e instanceof FieldErrors.InvalidRequestException invalid) {
-            return problem(HttpStatus.BAD_REQUEST, "invalid-request", "the request has invalid fields",
+            return problem(HttpStatus.BAD_REQUEST, invalid.code(), invalid.getMessage(),
                     Map.of("errors", invalid.errors()));
         }
         if (e instanceof InvalidValueException invalid) {

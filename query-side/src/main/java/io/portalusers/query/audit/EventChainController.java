@@ -5,14 +5,13 @@ import io.portalusers.platform.actor.AuditReader;
 import io.portalusers.platform.chain.ChainHash;
 import io.portalusers.platform.chain.ChainVerifier;
 import io.portalusers.platform.chain.EventChain;
+import io.portalusers.platform.problem.FieldErrors;
 import io.portalusers.platform.problem.RuleViolationException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The event log's hash chain for auditors (docs/auditors.md, "Verifying the log"): its head
@@ -33,18 +32,17 @@ class EventChainController {
         this.slots = slots;
     }
 
+    /** The chain's head as an auditor keeps it, and how far sealing has got; sealedAt is null before the first seal. */
+    record ChainHead(long headIndex, String headHash, long sealed, Instant sealedAt, long unsealed,
+                     long oldestUnsealedAgeSeconds) {
+    }
+
     @GetMapping("/api/audit/chain")
-    Map<String, Object> head(AuditReader reader) {
+    ChainHead head(AuditReader reader) {
         readsEverything(reader);
         EventChain.Status status = chain.status();
-        Map<String, Object> head = new LinkedHashMap<>();
-        head.put("headIndex", status.headIndex());
-        head.put("headHash", status.headHash());
-        head.put("sealed", status.sealed());
-        head.put("sealedAt", status.sealedAt());
-        head.put("unsealed", status.unsealed());
-        head.put("oldestUnsealedAgeSeconds", status.unsealedAge(Instant.now()).toSeconds());
-        return head;
+        return new ChainHead(status.headIndex(), status.headHash(), status.sealed(), status.sealedAt(),
+                status.unsealed(), status.unsealedAge(Instant.now()).toSeconds());
     }
 
     /**
@@ -60,7 +58,9 @@ class EventChainController {
             throw new InvalidValueException("from", "must be 0 or more");
         }
         if (from > 0 && hash == null) {
-            throw new InvalidValueException("hash", "is required with from: the hash at that index you trust");
+            FieldErrors errors = new FieldErrors();
+            errors.combination("hash", "is required with from: the hash at that index you trust");
+            errors.throwIfAny();
         }
         byte[] fromHash = from == 0 ? ChainHash.GENESIS : hash("hash", hash);
         Long checkIndex = null;

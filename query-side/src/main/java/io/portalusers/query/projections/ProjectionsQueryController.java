@@ -59,7 +59,7 @@ class ProjectionsQueryController {
      * {@code settledFor} ago (default: longer than Axon's gap timeout).
      */
     @GetMapping(path = "/api/admin/projections/{name}/reconciliation", produces = MediaType.APPLICATION_JSON_VALUE)
-    Reconciliation.Report reconcile(Actor actor, @PathVariable String name,
+    Reconciliation.Lag reconcile(Actor actor, @PathVariable String name,
                                     @RequestParam(required = false) Duration settledFor) {
         requirePortalAdmin(actor);
         return reconciliation.check(name, settledFor == null ? settle : settledFor)

@@ -41,7 +41,7 @@ class Reconciliation {
     private record View(String aggregateType, String table, String idColumn) {
     }
 
-    record Report(String projection, Instant settledBefore, long behind, List<String> sample) {
+    record Lag(String projection, Instant settledBefore, long behind, List<String> sample) {
     }
 
     /** Whether the check knows how to read this projection's rows. */
@@ -49,9 +49,9 @@ class Reconciliation {
         return VIEWS.containsKey(projection);
     }
 
-    Optional<Report> check(String projection, Duration settle) {
+    Optional<Lag> check(String projection, Duration settle) {
         Instant settledBefore = Instant.now().minus(settle);
-        return lagging(projection, settledBefore).map(behind -> new Report(projection, settledBefore, behind.size(),
+        return lagging(projection, settledBefore).map(behind -> new Lag(projection, settledBefore, behind.size(),
                 behind.subList(0, Math.min(SAMPLE, behind.size()))));
     }
 

@@ -55,7 +55,7 @@ class Typeahead {
         Field field = name != null ? Field.NAME : Field.EMAIL;
         SearchTerm term = null;
         if ((name != null) == (email != null)) {
-            errors.add(field.param, "give exactly one of name and email");
+            errors.combination(field.param, "give exactly one of name and email");
         } else {
             term = errors.parse(field.param, name != null ? name : email, raw -> SearchTerm.of(field.param, raw));
         }

@@ -89,7 +89,7 @@ class UserSearch {
         Page.Request request = Page.request(query.page(), query.size());
         int countCap = queries.countCap();
         if (request.offset() >= countCap) {
-            errors.add("page", "must start within the first " + countCap + " results; narrow the search instead");
+            errors.combination("page", "must start within the first " + countCap + " results; narrow the search instead");
             errors.throwIfAny();
         }
 
