@@ -58,8 +58,8 @@ public class CloudEventMessages {
     }
 
     /** One message in the structured JSON format. */
-    public byte[] json(EventFeed.Entry entry) {
-        return format.serialize(of(entry));
+    public byte[] json(CloudEvent event) {
+        return format.serialize(event);
     }
 
     /** Messages as a JSON batch (an array of them). */
@@ -70,7 +70,7 @@ public class CloudEventMessages {
             if (i > 0) {
                 out.write(',');
             }
-            out.writeBytes(json(entries.get(i)));
+            out.writeBytes(json(of(entries.get(i))));
         }
         out.write(']');
         return out.toByteArray();
@@ -80,13 +80,15 @@ public class CloudEventMessages {
      * {@code io.portalusers.} then the aggregate type and the event's class name in kebab case,
      * the aggregate's name left off the front of the event's where it starts with it.
      */
-    static String type(String aggregateType, String eventClass) {
+    public static String type(String aggregateType, String eventClass) {
         String current = RenamedEvents.currentName(eventClass);
         String event = kebab(current.substring(current.lastIndexOf('.') + 1));
         if (aggregateType == null) {
             return TYPE_PREFIX + event;
         }
-        String aggregate = kebab(aggregateType);
+        // an aggregate class named ...Aggregate to set it apart from its state's class is typed without it
+        String aggregate = kebab(aggregateType.endsWith("Aggregate")
+                ? aggregateType.substring(0, aggregateType.length() - "Aggregate".length()) : aggregateType);
         if (event.startsWith(aggregate + "-")) {
             event = event.substring(aggregate.length() + 1);
         }

@@ -1,0 +1,338 @@
+package io.portalusers.standalone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.portalusers.api.UserId;
+import io.portalusers.platform.embedded.LocalTokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.StreamSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Webhooks delivered to a real HTTP server in this JVM ({@link WebhookReceiver}): signed
+ * CloudEvents, in order per user, retried with back-off through a receiver that is down for a
+ * while, slow or answering 500, a subscription that keeps failing paused and resumed, nothing
+ * lost across a restart of the service, and no duplicate but the same message again.
+ *
+ * <p>Its own service, started and restarted here on its own folder, with short intervals and
+ * webhooks allowed to plain http on loopback (refused by default).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebhookDeliveryTest {
+
+    private static final String BOOTSTRAP_ADMIN = "00000000-0000-4000-8000-000000000001";
+    private static final List<String> USER_TYPES = List.of("io.portalusers.user.created",
+            "io.portalusers.user.name-changed", "io.portalusers.user.disabled", "io.portalusers.user.enabled");
+    private static final int PAUSE_AFTER = 10;
+
+    private Path dataDir;
+    private ConfigurableApplicationContext service;
+    private Api api;
+    private String admin;
+    private String organization;
+
+    @BeforeAll
+    void start() throws IOException {
+        dataDir = Files.createTempDirectory("portal-users-webhooks");
+        service = startService();
+        Api.Response created = api.post("/api/organizations", """
+                {"name": "Hooked Inc", "accountPlan": "Gold"}""").token(admin).send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        organization = created.json().get("id").asText();
+    }
+
+    @AfterAll
+    void stop() {
+        service.close();
+    }
+
+    private ConfigurableApplicationContext startService() {
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(PortalUsersApplication.class).run(
+                "--server.port=0", "--portal.embedded.data-dir=" + dataDir, "--portal.embedded.durable=false",
+                "--portal.bootstrap-admin.invite=false",
+                "--portal.webhooks.https-only=false", "--portal.webhooks.private-addresses=true",
+                "--portal.webhooks.poll-interval=100ms", "--portal.webhooks.timeout=1s", "--portal.webhooks.lease=5s",
+                "--portal.webhooks.retry.initial-interval=100ms", "--portal.webhooks.retry.max-interval=400ms",
+                "--portal.webhooks.pause.after-failures=" + PAUSE_AFTER);
+        api = new Api(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
+        admin = context.getBean(LocalTokens.class).issue(UserId.of(BOOTSTRAP_ADMIN)).token();
+        return context;
+    }
+
+    private JdbcClient jdbc() {
+        return service.getBean(JdbcClient.class);
+    }
+
+    private static String letters(int count) {
+        StringBuilder letters = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            letters.append((char) ('a' + ThreadLocalRandom.current().nextInt(26)));
+        }
+        return letters.toString();
+    }
+
+    /** A subscription to the user events of {@link #USER_TYPES} at {@code url}: its registration's answer. */
+    private JsonNode subscribe(String url) {
+        Api.Response created = api.post("/api/admin/webhooks", """
+                {"url": "%s", "eventTypes": %s, "description": "test"}""".formatted(url, json(USER_TYPES)))
+                .token(admin).send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json();
+    }
+
+    private static String json(List<String> values) {
+        return values.stream().map(v -> "\"" + v + "\"").toList().toString();
+    }
+
+    /** A user created, renamed, disabled and enabled: four events; its id. */
+    private String userWithFourEvents() {
+        String unique = letters(10);
+        Api.Response created = api.post("/api/users", """
+                {"username": "hook-%s", "email": "hook-%s@example.com", "firstName": "Hoo", "lastName": "Ked",
+                 "role": "DEVELOPER", "notify": false,
+                 "memberships": [{"organizationId": "%s", "role": "DEVELOPER"}]}""".formatted(unique, unique, organization))
+                .token(admin).send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String user = created.json().get("id").asText();
+        for (Api.Call change : List.of(api.patch("/api/users/" + user, "{\"firstName\": \"Renamed\", \"lastName\": \"Ked\"}"),
+                api.post("/api/users/" + user + "/disable", ""), api.post("/api/users/" + user + "/enable", ""))) {
+            Api.Response changed = change.token(admin).send();
+            assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+        }
+        return user;
+    }
+
+    /** The ids of the users' events, in the log's order. */
+    private List<String> eventIds(List<String> users) {
+        return jdbc().sql("""
+                        select eventidentifier from domainevententry where aggregateidentifier in (:users)
+                        order by globalindex""")
+                .param("users", users).query(String.class).list();
+    }
+
+    /** Every message of {@code receiver} is signed with {@code secret}, and one id always carries the same message. */
+    private static void assertSignedAndSameMessageForSameId(WebhookReceiver receiver, String secret) {
+        Map<String, String> bodies = new HashMap<>();
+        for (WebhookReceiver.Delivery delivery : receiver.deliveries()) {
+            assertThat(delivery.signedWith(secret)).as("signature of " + delivery.id()).isTrue();
+            assertThat(delivery.contentType()).isEqualTo("application/cloudevents+json");
+            assertThat(delivery.json().get("id").asText()).isEqualTo(delivery.id());
+            String body = new String(delivery.body());
+            assertThat(bodies.putIfAbsent(delivery.id(), body)).as("again with the same id").isIn(null, body);
+            assertThat(Math.abs(Long.parseLong(delivery.timestamp()) - System.currentTimeMillis() / 1000)).isLessThan(120);
+        }
+    }
+
+    private JsonNode subscription(String id) {
+        return api.get("/api/admin/webhooks/" + id).token(admin).send().json();
+    }
+
+    private List<JsonNode> attempts(String id, String query) {
+        Api.Response response = api.get("/api/admin/webhooks/" + id + "/deliveries?" + query).token(admin).send();
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        return StreamSupport.stream(response.json().spliterator(), false).toList();
+    }
+
+    @Test
+    void each_event_of_the_types_goes_once_signed_as_a_cloudevent_in_order_per_user() {
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            JsonNode subscription = subscribe(receiver.url());
+            String secret = subscription.get("secret").asText();
+            List<String> users = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                users.add(userWithFourEvents());
+            }
+            List<String> expected = eventIds(users);
+            assertThat(expected).hasSize(12);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.distinctIds().size() >= 12);
+
+            assertThat(receiver.distinctIds()).containsExactlyElementsOf(expected);
+            assertThat(receiver.count()).isEqualTo(12);
+            assertSignedAndSameMessageForSameId(receiver, secret);
+            WebhookReceiver.Delivery first = receiver.deliveries().get(0);
+            assertThat(first.json().get("type").asText()).isEqualTo("io.portalusers.user.created");
+            assertThat(first.json().get("subject").asText()).isEqualTo(users.get(0));
+            assertThat(first.json().at("/data/name/firstName").asText()).isEqualTo("Hoo");
+            assertThat(receiver.deliveries()).extracting(d -> d.json().get("type").asText()).containsOnlyElementsOf(USER_TYPES);
+            // a message signed with another secret does not check out
+            assertThat(first.signedWith("whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]))).isFalse();
+            // the secret is shown once: never again
+            assertThat(subscription(subscription.get("id").asText()).get("secret").isNull()).isTrue();
+            await().atMost(Duration.ofSeconds(5)).until(() -> attempts(subscription.get("id").asText(), "").size() == 12);
+            assertThat(attempts(subscription.get("id").asText(), "")).allMatch(a -> a.get("delivered").asBoolean());
+        }
+    }
+
+    @Test
+    void a_receiver_answering_500_then_down_then_slow_gets_everything_in_order_with_the_failures_shown() {
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            receiver.answer(n -> n <= 3 ? 500 : 200);
+            JsonNode subscription = subscribe(receiver.url());
+            String id = subscription.get("id").asText();
+            List<String> users = new ArrayList<>(List.of(userWithFourEvents()));
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.distinctIds().size() >= 4);
+
+            // down for a while: the events wait, the failures show
+            receiver.down();
+            users.add(userWithFourEvents());
+            await().atMost(Duration.ofSeconds(20)).until(() -> attempts(id, "failed=true").size() >= 5);
+            assertThat(subscription(id).get("failures").asInt()).isPositive();
+            receiver.up();
+
+            // slow: the first answer comes after the timeout, so that event goes again with the same id
+            receiver.delay(1500);
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.distinctIds().size() >= 5);
+            receiver.delay(0);
+            users.add(userWithFourEvents());
+
+            List<String> expected = eventIds(users);
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.distinctIds().size() >= expected.size());
+            assertThat(receiver.distinctIds()).containsExactlyElementsOf(expected);
+            assertSignedAndSameMessageForSameId(receiver, subscription.get("secret").asText());
+            List<JsonNode> failures = attempts(id, "failed=true");
+            assertThat(failures).extracting(f -> f.get("error").asText())
+                    .contains("answered 500", "ConnectException", "HttpTimeoutException");
+            assertThat(failures).filteredOn(f -> f.get("error").asText().equals("answered 500"))
+                    .extracting(f -> f.get("statusCode").asInt()).containsOnly(500);
+            await().atMost(Duration.ofSeconds(5)).until(() -> subscription(id).get("failures").asInt() == 0);
+            assertThat(subscription(id).get("state").asText()).isEqualTo("ACTIVE");
+        }
+    }
+
+    @Test
+    void a_subscription_that_keeps_failing_is_paused_and_shown_and_resumed_delivers_from_where_it_stopped() {
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            receiver.answer(n -> 503);
+            JsonNode subscription = subscribe(receiver.url());
+            String id = subscription.get("id").asText();
+            List<String> users = List.of(userWithFourEvents());
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> subscription(id).get("state").asText().equals("PAUSED"));
+            JsonNode paused = subscription(id);
+            assertThat(paused.get("pausedReason").asText()).contains("answered 503");
+            assertThat(paused.get("failures").asInt()).isEqualTo(PAUSE_AFTER);
+            int attempts = receiver.count();
+            assertThat(attempts).isEqualTo(PAUSE_AFTER);
+            // paused: nothing more is tried, and the list shows it paused
+            sleep(1000);
+            assertThat(receiver.count()).isEqualTo(attempts);
+            assertThat(StreamSupport.stream(api.get("/api/admin/webhooks").token(admin).send().json().spliterator(), false)
+                    .filter(s -> s.get("id").asText().equals(id)).findFirst().orElseThrow().get("state").asText())
+                    .isEqualTo("PAUSED");
+
+            receiver.answer(n -> 200);
+            Api.Response resumed = api.post("/api/admin/webhooks/" + id + "/resume", "").token(admin).send();
+            assertThat(resumed.status()).as(resumed.toString()).isEqualTo(200);
+            List<String> expected = eventIds(users);
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.distinctIds().size() >= expected.size());
+            assertThat(receiver.distinctIds()).containsExactlyElementsOf(expected);
+            // the first event went PAUSE_AFTER times unanswered and once more; every other once
+            assertThat(receiver.count()).isEqualTo(PAUSE_AFTER + expected.size());
+        }
+    }
+
+    @Test
+    void nothing_is_lost_across_a_restart_of_the_service_and_at_most_the_message_in_flight_comes_twice() {
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            receiver.delay(150);
+            JsonNode subscription = subscribe(receiver.url());
+            List<String> users = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                users.add(userWithFourEvents());
+            }
+            List<String> expected = eventIds(users);
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.count() >= 3);
+
+            service.close();
+            int beforeRestart = receiver.distinctIds().size();
+            assertThat(beforeRestart).isLessThan(expected.size());
+            service = startService();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.distinctIds().size() >= expected.size());
+            assertThat(receiver.distinctIds()).containsExactlyElementsOf(expected);
+            assertThat(receiver.count() - expected.size()).as("duplicates").isBetween(0, 1);
+            assertSignedAndSameMessageForSameId(receiver, subscription.get("secret").asText());
+        }
+    }
+
+    @Test
+    void only_portal_admins_manage_subscriptions_and_bad_registrations_are_refused_as_problems() {
+        String unique = letters(10);
+        String developer = api.post("/api/users", """
+                {"username": "dev-%s", "email": "dev-%s@example.com", "firstName": "De", "lastName": "Veloper",
+                 "role": "DEVELOPER", "notify": false,
+                 "memberships": [{"organizationId": "%s", "role": "DEVELOPER"}]}""".formatted(unique, unique, organization))
+                .token(admin).send().json().get("id").asText();
+        String developerToken = service.getBean(LocalTokens.class).issue(UserId.of(developer)).token();
+        String valid = """
+                {"url": "http://127.0.0.1:9/hook", "eventTypes": ["io.portalusers.user.created"]}""";
+
+        for (Api.Call call : List.of(api.post("/api/admin/webhooks", valid), api.get("/api/admin/webhooks"))) {
+            Api.Response refused = call.token(developerToken).send();
+            assertThat(refused.status()).isEqualTo(403);
+            assertThat(refused.json().get("code").asText()).isEqualTo("R-HOOK-1");
+        }
+        assertThat(api.get("/api/admin/webhooks").send().status()).isEqualTo(401);
+
+        long before = jdbc().sql("select count(*) from webhook_subscription").query(Long.class).single();
+        for (String bad : List.of(
+                "{\"url\": \"ftp://127.0.0.1/hook\", \"eventTypes\": [\"io.portalusers.user.created\"]}",
+                "{\"url\": \"http://user:pw@127.0.0.1/hook\", \"eventTypes\": [\"io.portalusers.user.created\"]}",
+                "{\"url\": \"not a url\", \"eventTypes\": [\"io.portalusers.user.created\"]}",
+                "{\"url\": \"http://127.0.0.1:9/hook\", \"eventTypes\": []}",
+                "{\"url\": \"http://127.0.0.1:9/hook\", \"eventTypes\": [\"user.created\"]}",
+                "{\"url\": \"http://127.0.0.1:9/hook\", \"eventTypes\": [\"io.portalusers.user.created\"], \"secret\": \"whsec_short\"}",
+                "{\"url\": \"http://127.0.0.1:9/hook\", \"eventTypes\": [\"io.portalusers.user.created\"], \"secret\": \"plain\"}",
+                "{\"url\": \"http://127.0.0.1:9/hook\", \"eventTypes\": [\"io.portalusers.user.created\"], \"after\": -1}",
+                "{\"url\": \"http://no-such-host.invalid/hook\", \"eventTypes\": [\"io.portalusers.user.created\"]}")) {
+            Api.Response refused = api.post("/api/admin/webhooks", bad).token(admin).send();
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.contentType()).as(bad).startsWith("application/problem+json");
+        }
+        assertThat(jdbc().sql("select count(*) from webhook_subscription").query(Long.class).single()).isEqualTo(before);
+        String unknown = UUID.randomUUID().toString();
+        assertThat(api.get("/api/admin/webhooks/" + unknown).token(admin).send().status()).isEqualTo(404);
+        assertThat(api.post("/api/admin/webhooks/" + unknown + "/resume", "").token(admin).send().status()).isEqualTo(404);
+        assertThat(api.delete("/api/admin/webhooks/" + unknown).token(admin).send().status()).isEqualTo(404);
+
+        // a secret the caller gives is the one it signs with; a deleted subscription is gone, and recorded
+        String given = "whsec_" + java.util.Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+        Api.Response created = api.post("/api/admin/webhooks", valid.replace("]}", "], \"secret\": \"" + given + "\"}"))
+                .token(admin).send();
+        assertThat(created.json().get("secret").asText()).isEqualTo(given);
+        String id = created.json().get("id").asText();
+        assertThat(api.delete("/api/admin/webhooks/" + id).token(admin).send().status()).isEqualTo(204);
+        assertThat(api.get("/api/admin/webhooks/" + id).token(admin).send().status()).isEqualTo(404);
+        assertThat(jdbc().sql("select command from command_audit where target_id = ? order by id").param(id)
+                .query(String.class).list()).containsExactly("RegisterWebhook", "DeleteWebhook");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
