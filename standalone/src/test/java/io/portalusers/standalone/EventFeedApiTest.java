@@ -4,18 +4,38 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.portalusers.api.OrganizationId;
 import io.portalusers.api.user.Membership;
 import io.portalusers.api.user.Role;
+import io.portalusers.api.UserId;
+import io.portalusers.api.user.EmailAddress;
+import io.portalusers.api.user.Language;
+import io.portalusers.api.user.PersonName;
+import io.portalusers.api.user.UserCreated;
+import io.portalusers.api.user.UserSource;
+import io.portalusers.api.user.Username;
+import io.portalusers.platform.request.RequestMetadata;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.MetaData;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The pull feed: the log's events as CloudEvents from any position, under the audit export's rule (R-AUD-1). */
 class EventFeedApiTest extends ApiTest {
+
+    @Autowired
+    private EventStore eventStore;
+    @Autowired
+    private TransactionTemplate transactions;
 
     private long head() {
         return jdbc.sql("select coalesce(max(globalindex), 0) from domainevententry").query(Long.class).single();
@@ -163,5 +183,42 @@ class EventFeedApiTest extends ApiTest {
             assertThat(refused.status()).as(query).isEqualTo(400);
             assertThat(refused.contentType()).as(query).startsWith("application/problem+json");
         }
+    }
+
+    @Test
+    void an_append_that_commits_after_a_later_one_is_not_passed_by_the_feed() throws Exception {
+        long start = head();
+        UserId late = UserId.random();
+        CountDownLatch appended = new CountDownLatch(1);
+        CountDownLatch commit = new CountDownLatch(1);
+        // an append that takes its position, then stays open while a later one commits
+        CompletableFuture<Void> open = CompletableFuture.runAsync(() -> transactions.executeWithoutResult(status -> {
+            String unique = late.toString().substring(0, 13);
+            eventStore.publish(new GenericDomainEventMessage<>("User", late.toString(), 0,
+                    new UserCreated(late, Username.of("late-" + unique), EmailAddress.of(unique + "@example.com"),
+                            new PersonName("La", "Te"), Language.ENGLISH, Role.API_OWNER, List.of(), UserSource.PORTAL,
+                            null, false),
+                    MetaData.with(RequestMetadata.ACTOR_ID, RequestMetadata.SYSTEM_ACTOR)));
+            appended.countDown();
+            try {
+                commit.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        assertThat(appended.await(10, TimeUnit.SECONDS)).isTrue();
+        String org = organization();
+
+        Api.Response meanwhile = feed("after=" + start + "&limit=1000", admin);
+        assertThat(messages(meanwhile)).extracting(m -> m.get("subject").asText()).doesNotContain(org, late.toString());
+        long stoppedAt = position(meanwhile);
+        long orgPosition = jdbc.sql("select globalindex from domainevententry where aggregateidentifier = ?")
+                .param(org).query(Long.class).single();
+        assertThat(stoppedAt).isLessThan(orgPosition);
+
+        commit.countDown();
+        open.get(10, TimeUnit.SECONDS);
+        List<JsonNode> rest = readAll("", stoppedAt, 1000, admin);
+        assertThat(rest).extracting(m -> m.get("subject").asText()).containsSubsequence(late.toString(), org);
     }
 }
