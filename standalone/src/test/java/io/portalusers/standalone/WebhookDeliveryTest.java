@@ -2,7 +2,19 @@ package io.portalusers.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.portalusers.api.UserId;
+import io.portalusers.api.user.EmailAddress;
+import io.portalusers.api.user.Language;
+import io.portalusers.api.user.PersonName;
+import io.portalusers.api.user.Role;
+import io.portalusers.api.user.UserCreated;
+import io.portalusers.api.user.UserSource;
+import io.portalusers.api.user.Username;
 import io.portalusers.platform.embedded.LocalTokens;
+import io.portalusers.platform.request.RequestMetadata;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.MetaData;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -333,6 +345,44 @@ class WebhookDeliveryTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void a_burst_of_events_is_delivered_in_order_and_the_feed_reads_it_measured() {
+        int count = 1000;
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            subscribe(receiver.url());
+            List<String> users = new ArrayList<>();
+            service.getBean(TransactionTemplate.class).executeWithoutResult(status -> {
+                EventStore events = service.getBean(EventStore.class);
+                for (int i = 0; i < count; i++) {
+                    UserId user = UserId.random();
+                    String unique = user.toString().substring(0, 13);
+                    users.add(user.toString());
+                    events.publish(new GenericDomainEventMessage<>("User", user.toString(), 0,
+                            new UserCreated(user, Username.of("burst-" + unique), EmailAddress.of(unique + "@example.com"),
+                                    new PersonName("Bur", "St"), Language.ENGLISH, Role.API_OWNER, List.of(),
+                                    UserSource.PORTAL, null, false),
+                            MetaData.with(RequestMetadata.ACTOR_ID, RequestMetadata.SYSTEM_ACTOR)));
+                }
+            });
+            long committed = System.nanoTime();
+            List<String> expected = eventIds(users);
+
+            await().atMost(Duration.ofSeconds(120)).until(() -> receiver.distinctIds().size() >= count);
+            double seconds = (System.nanoTime() - committed) / 1e9;
+            assertThat(receiver.distinctIds()).containsExactlyElementsOf(expected);
+            assertThat(receiver.count()).isEqualTo(count);
+
+            long after = jdbc().sql("select min(globalindex) - 1 from domainevententry where aggregateidentifier in (:u)")
+                    .param("u", users).query(Long.class).single();
+            long started = System.nanoTime();
+            Api.Response page = api.get("/api/events?limit=1000&after=" + after).token(admin).send();
+            double feedMillis = (System.nanoTime() - started) / 1e6;
+            assertThat(page.json()).hasSize(count);
+            System.out.printf("webhooks: %d events delivered one at a time to a receiver on loopback in %.1f s (%.0f/s); "
+                    + "the feed answered them as one page of %d in %.0f ms%n", count, seconds, count / seconds, count, feedMillis);
         }
     }
 }
