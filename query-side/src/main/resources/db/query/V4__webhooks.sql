@@ -7,6 +7,8 @@ create table webhook_subscription (
     id                   uuid primary key,
     url                  text         not null,
     event_types          text[]       not null,
+    -- when set, only this organization's events, as its Org Admin would read them
+    organization_id      uuid,
     secret               text         not null,
     description          text,
     created_by           varchar(255) not null,

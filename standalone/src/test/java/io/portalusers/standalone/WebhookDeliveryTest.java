@@ -385,4 +385,59 @@ class WebhookDeliveryTest {
                     + "the feed answered them as one page of %d in %.0f ms%n", count, seconds, count / seconds, count, feedMillis);
         }
     }
+
+    @Test
+    void a_subscription_of_one_organization_gets_its_members_events_while_members_with_only_its_memberships() {
+        Api.Response otherCreated = api.post("/api/organizations", """
+                {"name": "Other %s", "accountPlan": "Gold"}""".formatted(letters(8))).token(admin).send();
+        String other = otherCreated.json().get("id").asText();
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            Api.Response created = api.post("/api/admin/webhooks", """
+                    {"url": "%s", "eventTypes": ["io.portalusers.user.created", "io.portalusers.user.memberships-changed",
+                     "io.portalusers.user.disabled"], "organization": "%s"}""".formatted(receiver.url(), organization))
+                    .token(admin).send();
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            assertThat(created.json().get("organization").asText()).isEqualTo(organization);
+            String id = created.json().get("id").asText();
+            String member = createdUser(organization, other);
+            String outsider = createdUser(other);
+            Api.Response moved = api.put("/api/users/" + member + "/memberships", """
+                    {"memberships": [{"organizationId": "%s", "role": "DEVELOPER"}]}""".formatted(other)).token(admin).send();
+            assertThat(moved.status()).as(moved.toString()).isEqualTo(200);
+            assertThat(api.post("/api/users/" + member + "/disable", "").token(admin).send().status()).isEqualTo(200);
+            assertThat(api.post("/api/users/" + outsider + "/disable", "").token(admin).send().status()).isEqualTo(200);
+            long head = jdbc().sql("select max(globalindex) from domainevententry").query(Long.class).single();
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> subscription(id).get("position").asLong() >= head);
+
+            List<JsonNode> messages = receiver.deliveries().stream().map(WebhookReceiver.Delivery::json).toList();
+            assertThat(messages).extracting(m -> m.get("subject").asText()).containsOnly(member);
+            assertThat(messages).extracting(m -> m.get("type").asText())
+                    .containsExactly("io.portalusers.user.created", "io.portalusers.user.memberships-changed");
+            assertThat(messages.get(0).at("/data/memberships")).hasSize(1);
+            assertThat(messages.get(0).at("/data/memberships/0/organizationId").asText()).isEqualTo(organization);
+            assertThat(messages.get(1).at("/data/memberships")).isEmpty();
+        }
+        Api.Response unknown = api.post("/api/admin/webhooks", """
+                {"url": "http://127.0.0.1:9/hook", "eventTypes": ["io.portalusers.user.created"], "organization": "%s"}"""
+                .formatted(UUID.randomUUID())).token(admin).send();
+        assertThat(unknown.status()).as(unknown.toString()).isEqualTo(400);
+        Api.Response malformed = api.post("/api/admin/webhooks", """
+                {"url": "http://127.0.0.1:9/hook", "eventTypes": ["io.portalusers.user.created"], "organization": "nope"}""")
+                .token(admin).send();
+        assertThat(malformed.status()).as(malformed.toString()).isEqualTo(400);
+    }
+
+    /** A Developer of the organizations given; its id. */
+    private String createdUser(String... organizations) {
+        String unique = letters(10);
+        String memberships = java.util.Arrays.stream(organizations)
+                .map(o -> "{\"organizationId\": \"" + o + "\", \"role\": \"DEVELOPER\"}").toList().toString();
+        Api.Response created = api.post("/api/users", """
+                {"username": "org-%s", "email": "org-%s@example.com", "firstName": "Or", "lastName": "Ga",
+                 "role": "DEVELOPER", "notify": false, "memberships": %s}""".formatted(unique, unique, memberships))
+                .token(admin).send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json().get("id").asText();
+    }
 }

@@ -122,8 +122,12 @@ public class EventFeed {
             params.addValue("organization", id).addValue("membershipEvents", MEMBERSHIP_EVENTS);
         }
         sql.append(" order by globalindex limit :limit");
-        List<TrackedEventMessage<?>> messages = deserialize(jdbc.query(sql.toString(), params, (rs, n) -> data(rs)));
-        long position = messages.size() < limit ? horizon : position(messages.get(messages.size() - 1));
+        List<TrackedEventData<byte[]>> rows = jdbc.query(sql.toString(), params, (rs, n) -> data(rs));
+        // a full page ends at its last row (an upcaster may leave a row out of the messages); a shorter one
+        // read everything up to the horizon
+        long position = rows.size() < limit ? horizon
+                : rows.get(rows.size() - 1).trackingToken().position().orElseThrow();
+        List<TrackedEventMessage<?>> messages = deserialize(rows);
         List<Entry> entries = new ArrayList<>();
         Window window = organization == null ? null : window(organization, after);
         for (TrackedEventMessage<?> message : messages) {

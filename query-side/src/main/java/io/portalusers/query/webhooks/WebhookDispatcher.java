@@ -1,6 +1,8 @@
 package io.portalusers.query.webhooks;
 
 import io.cloudevents.CloudEvent;
+import io.portalusers.api.OrganizationId;
+import io.portalusers.platform.actor.ReaderScope;
 import io.portalusers.query.events.CloudEventMessages;
 import io.portalusers.query.events.EventFeed;
 import org.slf4j.Logger;
@@ -152,7 +154,7 @@ class WebhookDispatcher implements SmartLifecycle {
             int delivered = 0;
             while (delivered < properties.batch() && !Thread.currentThread().isInterrupted()) {
                 long from = position;
-                EventFeed.Page page = feed.read(EventFeed.Filter.ALL, from, properties.batch());
+                EventFeed.Page page = feed.read(filter(subscription), from, properties.batch());
                 for (EventFeed.Entry entry : page.entries()) {
                     CloudEvent event = messages.of(entry);
                     if (!subscription.eventTypes().contains(event.getType())) {
@@ -179,6 +181,18 @@ class WebhookDispatcher implements SmartLifecycle {
         } finally {
             subscriptions.release(id, node);
         }
+    }
+
+    /**
+     * What the subscription receives: every event, or one organization's as its Org Admin reads
+     * them, memberships in other organizations left out (R-SEARCH-5).
+     */
+    private static EventFeed.Filter filter(WebhookSubscriptions.Subscription subscription) {
+        if (subscription.organization() == null) {
+            return EventFeed.Filter.ALL;
+        }
+        OrganizationId organization = new OrganizationId(subscription.organization());
+        return EventFeed.Filter.organization(organization, ReaderScope.ofOrganization(organization));
     }
 
     /** One POST of the event; true when the receiver acknowledged it, else the failure is recorded. */

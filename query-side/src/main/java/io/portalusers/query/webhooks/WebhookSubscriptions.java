@@ -26,7 +26,7 @@ import java.util.UUID;
 class WebhookSubscriptions {
 
     private static final String COLUMNS = """
-            id, url, event_types, secret, description, created_by, created_at, position, state, paused_at,
+            id, url, event_types, organization_id, secret, description, created_by, created_at, position, state, paused_at,
             paused_reason, failures, failing_since, next_attempt_at, last_delivered_at""";
 
     private final JdbcClient jdbc;
@@ -37,7 +37,7 @@ class WebhookSubscriptions {
 
     enum State { ACTIVE, PAUSED }
 
-    record Subscription(UUID id, URI url, List<String> eventTypes, WebhookSecret secret, String description,
+    record Subscription(UUID id, URI url, List<String> eventTypes, UUID organization, WebhookSecret secret, String description,
                         String createdBy, Instant createdAt, long position, State state, Instant pausedAt,
                         String pausedReason, int failures, Instant failingSince, Instant nextAttemptAt,
                         Instant lastDeliveredAt) {
@@ -47,13 +47,14 @@ class WebhookSubscriptions {
                    Integer statusCode, String error, boolean delivered) {
     }
 
-    void create(UUID id, URI url, List<String> types, WebhookSecret secret, String description, String createdBy,
+    void create(UUID id, URI url, List<String> types, UUID organization, WebhookSecret secret, String description, String createdBy,
                 long position) {
         jdbc.sql("""
-                        insert into webhook_subscription (id, url, event_types, secret, description, created_by, created_at,
+                        insert into webhook_subscription (id, url, event_types, organization_id, secret, description, created_by, created_at,
                             position, state, next_attempt_at)
-                        values (:id, :url, :types, :secret, :description, :createdBy, now(), :position, 'ACTIVE', now())""")
+                        values (:id, :url, :types, :organization, :secret, :description, :createdBy, now(), :position, 'ACTIVE', now())""")
                 .param("id", id).param("url", url.toString()).param("types", types.toArray(String[]::new))
+                .param("organization", organization)
                 .param("secret", secret.text()).param("description", description).param("createdBy", createdBy)
                 .param("position", position)
                 .update();
@@ -176,7 +177,8 @@ class WebhookSubscriptions {
     private static Subscription subscription(ResultSet rs) throws SQLException {
         Array types = rs.getArray("event_types");
         return new Subscription(rs.getObject("id", UUID.class), URI.create(rs.getString("url")),
-                Arrays.asList((String[]) types.getArray()), WebhookSecret.parse(rs.getString("secret"), "secret"),
+                Arrays.asList((String[]) types.getArray()), rs.getObject("organization_id", UUID.class),
+                WebhookSecret.parse(rs.getString("secret"), "secret"),
                 rs.getString("description"), rs.getString("created_by"), instant(rs, "created_at"),
                 rs.getLong("position"), State.valueOf(rs.getString("state")), instant(rs, "paused_at"),
                 rs.getString("paused_reason"), rs.getInt("failures"), instant(rs, "failing_since"),

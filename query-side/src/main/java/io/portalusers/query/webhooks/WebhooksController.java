@@ -51,19 +51,22 @@ class WebhooksController {
     }
 
     /**
+     * @param organization when given, only this organization's events as its Org Admin reads them (its own,
+     *                     and its members' while they are members, with their memberships elsewhere left out)
      * @param after the position to deliver after; by default the log's end, so that only the
      *              events from now on go out (0 delivers the whole log)
      */
-    record Registration(String url, List<String> eventTypes, String secret, String description, Long after) {
+    record Registration(String url, List<String> eventTypes, UUID organization, String secret, String description,
+                        Long after) {
     }
 
     /** A subscription as it is shown: never its secret, but once, when it is registered. */
-    record View(UUID id, String url, List<String> eventTypes, String description, String createdBy, Instant createdAt,
+    record View(UUID id, String url, List<String> eventTypes, UUID organization, String description, String createdBy, Instant createdAt,
                 String state, long position, Instant lastDeliveredAt, int failures, Instant failingSince,
                 Instant nextAttemptAt, Instant pausedAt, String pausedReason, String secret) {
 
         static View of(WebhookSubscriptions.Subscription s, String secret) {
-            return new View(s.id(), s.url().toString(), s.eventTypes(), s.description(), s.createdBy(), s.createdAt(),
+            return new View(s.id(), s.url().toString(), s.eventTypes(), s.organization(), s.description(), s.createdBy(), s.createdAt(),
                     s.state().name(), s.position(), s.lastDeliveredAt(), s.failures(), s.failingSince(),
                     s.state() == WebhookSubscriptions.State.ACTIVE ? s.nextAttemptAt() : null, s.pausedAt(),
                     s.pausedReason(), secret);
@@ -83,11 +86,15 @@ class WebhooksController {
         if (body.after() != null && body.after() < 0) {
             throw new InvalidValueException("after", "must be a position, 0 or more");
         }
+        if (body.organization() != null && jdbc.sql("select count(*) from organization_view where organization_id = ?")
+                .param(body.organization()).query(Long.class).single() == 0) {
+            throw new InvalidValueException("organization", "no such organization");
+        }
         UUID id = UUID.randomUUID();
         transactions.executeWithoutResult(status -> {
             long after = body.after() != null ? body.after() : jdbc.sql(
                     "select coalesce(max(globalindex), 0) from domainevententry").query(Long.class).single();
-            subscriptions.create(id, url, types, secret, body.description(), actor.userId().toString(), after);
+            subscriptions.create(id, url, types, body.organization(), secret, body.description(), actor.userId().toString(), after);
             audit(actor, "RegisterWebhook", id);
         });
         View view = View.of(subscriptions.find(id).orElseThrow(), secret.text());
