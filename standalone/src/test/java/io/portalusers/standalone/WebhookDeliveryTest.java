@@ -279,8 +279,11 @@ class WebhookDeliveryTest {
             int beforeRestart = receiver.distinctIds().size();
             assertThat(beforeRestart).isLessThan(expected.size());
             service = startService();
+            long restarted = System.nanoTime();
 
             await().atMost(Duration.ofSeconds(30)).until(() -> receiver.distinctIds().size() >= expected.size());
+            System.out.printf("webhooks: %d of %d events delivered before the restart, the rest %.1f s after it "
+                    + "(the lease is %s)%n", beforeRestart, expected.size(), (System.nanoTime() - restarted) / 1e9, "5s");
             assertThat(receiver.distinctIds()).containsExactlyElementsOf(expected);
             assertThat(receiver.count() - expected.size()).as("duplicates").isBetween(0, 1);
             assertSignedAndSameMessageForSameId(receiver, subscription.get("secret").asText());

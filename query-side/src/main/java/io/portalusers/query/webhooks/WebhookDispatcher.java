@@ -223,9 +223,10 @@ class WebhookDispatcher implements SmartLifecycle {
             } catch (IOException e) {
                 // the class only: a message may quote the receiver's answer
                 error = e.getClass().getSimpleName();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                error = "the node stopped";
+            } catch (InterruptedException stopping) {
+                // the node stops: not the receiver's failure. The event goes again (same id) when
+                // delivery goes on; the interrupt is not passed on, so that the lease is handed back
+                return false;
             }
         }
         int millis = (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -233,8 +234,13 @@ class WebhookDispatcher implements SmartLifecycle {
         subscriptions.record(subscription.id(), event.getId(), entry.position(), event.getType(), millis, status, error, ok);
         if (!ok) {
             int failures = subscription.failures() + 1;
-            subscriptions.failed(subscription.id(), node, properties.backOff(failures), properties.pause().afterFailures(),
-                    properties.pause().afterFailingFor(), "failed " + failures + " times in a row, last: " + error);
+            boolean paused = subscriptions.failed(subscription.id(), node, properties.backOff(failures),
+                    properties.pause().afterFailures(), properties.pause().afterFailingFor(),
+                    "failed " + failures + " times in a row, last: " + error);
+            if (paused) {
+                log.warn("Webhook subscription {} paused after {} failures in a row; its events wait until it is resumed",
+                        subscription.id(), failures);
+            }
         }
         return ok;
     }

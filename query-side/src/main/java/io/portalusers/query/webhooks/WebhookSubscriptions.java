@@ -118,8 +118,9 @@ class WebhookSubscriptions {
      * A delivery failed: the next attempt waits {@code backOff}; paused, with its reason, once it
      * has failed {@code pauseAfterFailures} times in a row or for {@code pauseAfter}.
      */
-    void failed(UUID id, String node, Duration backOff, int pauseAfterFailures, Duration pauseAfter, String reason) {
-        jdbc.sql("""
+    /** Whether this failure paused it. */
+    boolean failed(UUID id, String node, Duration backOff, int pauseAfterFailures, Duration pauseAfter, String reason) {
+        return jdbc.sql("""
                         update webhook_subscription set failures = failures + 1,
                             failing_since = coalesce(failing_since, now()),
                             next_attempt_at = now() + :backOff * interval '1 millisecond',
@@ -132,11 +133,12 @@ class WebhookSubscriptions {
                             paused_reason = case when failures + 1 >= :maxFailures
                                            or coalesce(failing_since, now()) <= now() - :pauseAfter * interval '1 millisecond'
                                          then :reason end
-                        where id = :id and leased_by = :node and state = 'ACTIVE'""")
+                        where id = :id and leased_by = :node and state = 'ACTIVE'
+                        returning state""")
                 .param("id", id).param("node", node).param("backOff", backOff.toMillis())
                 .param("maxFailures", pauseAfterFailures).param("pauseAfter", pauseAfter.toMillis())
                 .param("reason", reason)
-                .update();
+                .query(String.class).optional().map("PAUSED"::equals).orElse(false);
     }
 
     void release(UUID id, String node) {
