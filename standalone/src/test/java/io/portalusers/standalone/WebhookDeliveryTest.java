@@ -319,7 +319,7 @@ class WebhookDeliveryTest {
                 "{\"url\": \"http://127.0.0.1:9/hook\", \"eventTypes\": [\"io.portalusers.user.created\"], \"secret\": \"whsec_short\"}",
                 "{\"url\": \"http://127.0.0.1:9/hook\", \"eventTypes\": [\"io.portalusers.user.created\"], \"secret\": \"plain\"}",
                 "{\"url\": \"http://127.0.0.1:9/hook\", \"eventTypes\": [\"io.portalusers.user.created\"], \"after\": -1}",
-                "{\"url\": \"http://no-such-host.invalid/hook\", \"eventTypes\": [\"io.portalusers.user.created\"]}")) {
+                "{\"url\": \"http://127.0.0.1:9/hook\", \"eventTypes\": [\"io.portalusers.user.created\"], \"organization\": 5}")) {
             Api.Response refused = api.post("/api/admin/webhooks", bad).token(admin).send();
             assertThat(refused.status()).as(bad).isEqualTo(400);
             assertThat(refused.contentType()).as(bad).startsWith("application/problem+json");

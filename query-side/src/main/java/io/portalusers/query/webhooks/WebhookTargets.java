@@ -1,6 +1,7 @@
 package io.portalusers.query.webhooks;
 
 import io.portalusers.api.InvalidValueException;
+import io.portalusers.platform.problem.RuleViolationException;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -35,7 +36,10 @@ class WebhookTargets {
         this.privateAddresses = privateAddresses;
     }
 
-    /** The URL a subscription gives, checked; a 400 on {@code url} when it may not be called. */
+    /**
+     * The URL a subscription gives, checked: a 400 on {@code url} when it is no http(s) URL with a
+     * host, a 422 {@code R-HOOK-1} when it is one the service may not call.
+     */
     URI accept(String text) {
         if (text == null || text.isBlank() || text.length() > 2000) {
             throw new InvalidValueException("url", "is required, at most 2000 characters");
@@ -47,15 +51,18 @@ class WebhookTargets {
             throw new InvalidValueException("url", "is not a URL");
         }
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !(scheme.equals("http") && !httpsOnly)) {
-            throw new InvalidValueException("url", httpsOnly ? "must be an https URL" : "must be an http or https URL");
+        if (!scheme.equals("https") && !scheme.equals("http")) {
+            throw new InvalidValueException("url", "must be an http or https URL");
         }
         if (url.getHost() == null || url.getRawUserInfo() != null || url.getRawFragment() != null) {
             throw new InvalidValueException("url", "must have a host, and no user info or fragment");
         }
+        if (httpsOnly && !scheme.equals("https")) {
+            throw RuleViolationException.unprocessable(WebhooksController.RULE, "url", "must be an https URL");
+        }
         String refused = refusal(url);
         if (refused != null) {
-            throw new InvalidValueException("url", refused);
+            throw RuleViolationException.unprocessable(WebhooksController.RULE, "url", refused);
         }
         return url;
     }

@@ -1,6 +1,7 @@
 package io.portalusers.query.webhooks;
 
 import io.portalusers.api.InvalidValueException;
+import io.portalusers.platform.problem.RuleViolationException;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -21,12 +22,17 @@ class WebhookTargetsTest {
     @Test
     void R_HOOK_1_on_the_defaults_only_https_to_public_addresses_is_accepted() {
         assertThat(defaults.accept("https://93.184.215.14/hooks?x=1")).isEqualTo(URI.create("https://93.184.215.14/hooks?x=1"));
-        for (String refused : List.of("http://93.184.215.14/hook", "ftp://93.184.215.14/", "https://127.0.0.1/hook",
+        for (String refused : List.of("http://93.184.215.14/hook", "https://127.0.0.1/hook",
                 "https://localhost/hook", "https://10.1.2.3/", "https://172.16.0.1/", "https://192.168.1.1/",
                 "https://169.254.169.254/latest/meta-data", "https://100.64.0.1/", "https://0.0.0.0/",
                 "https://[::1]/", "https://[fd00::1]/", "https://[fe80::1]/", "https://[::ffff:10.0.0.1]/",
-                "https://224.0.0.1/", "https://user:pw@93.184.215.14/", "https:///nohost", "", "  ")) {
-            assertThatThrownBy(() -> defaults.accept(refused)).as(refused).isInstanceOf(InvalidValueException.class);
+                "https://224.0.0.1/")) {
+            assertThatThrownBy(() -> defaults.accept(refused)).as(refused).isInstanceOfSatisfying(
+                    RuleViolationException.class, e -> assertThat(e.ruleId()).isEqualTo("R-HOOK-1"));
+        }
+        for (String malformed : List.of("ftp://93.184.215.14/", "https://user:pw@93.184.215.14/", "https:///nohost",
+                "https://93.184.215.14/#x", "not a url", "", "  ")) {
+            assertThatThrownBy(() -> defaults.accept(malformed)).as(malformed).isInstanceOf(InvalidValueException.class);
         }
     }
 
