@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * What an auditor's or a reporting tool's machine client ({@code audit:read}) may read here: a
- * user's history, a user's account at an instant ({@code ?at=}), the audit record and the
- * reports. Every other request of a machine client is refused before any controller runs.
+ * user's history, a user's account at an instant ({@code ?at=}), the audit record, the events feed
+ * and the reports. Every other request of a machine client is refused before any controller runs.
  */
 @Configuration(proxyBeanMethods = false)
 class AuditReads {
@@ -24,6 +24,7 @@ class AuditReads {
                 MachineReads.get("/api/users/{id}/history"),
                 request -> request.getParameter("at") != null && USER.matches(request),
                 MachineReads.get("/api/audit/**"),
+                MachineReads.get("/api/events"),
                 MachineReads.get("/api/reports/**")));
     }
 }

@@ -82,7 +82,7 @@ class SchemaUpgradeTest extends ApiTest {
 
             // every row kept; the append bound's row is new in the platform's V2, the seal head's
             // in its V3 (whose seals come from the running service's sealer, so none yet), the
-            // query nodes' table (query V3) is new and empty
+            // query nodes' table (query V3) and the webhooks' tables (query V4) are new and empty
             Map<String, String> after = new LinkedHashMap<>(contents(connection));
             assertThat(after.remove("event_append_bound")).as("the append bound's row, new in the platform's V2")
                     .startsWith("1 ");
@@ -90,6 +90,9 @@ class SchemaUpgradeTest extends ApiTest {
                     .startsWith("1 ");
             Map<String, String> expected = new java.util.TreeMap<>(before);
             expected.put("query_node", "0 ");
+            expected.put("webhook_subscription", "0 ");
+            expected.put("webhook_delivery", "0 ");
+            expected.put("webhook_delivery_id_seq", "1 false");
             expected.put("event_seal", "0 ");
             assertThat(after).as("every row of every table, after the upgrade").isEqualTo(expected);
             assertThat(before.keySet()).contains("domainevententry", "actor_membership", "user_view", "mail_link_token");
@@ -99,7 +102,7 @@ class SchemaUpgradeTest extends ApiTest {
             assertThat(history(connection, "platform_schema_history")).containsExactly("1 BASELINE", "2 SQL", "3 SQL");
             assertThat(history(connection, "command_schema_history")).containsExactly("1 BASELINE");
             assertThat(history(connection, "query_schema_history"))
-                    .containsExactly("1 BASELINE", "2 SQL", "3 SQL", "R SQL");
+                    .containsExactly("1 BASELINE", "2 SQL", "3 SQL", "4 SQL", "R SQL");
             assertThat(history(connection, "identity_schema_history"))
                     .containsExactly("0 BASELINE", "1 SQL", "2 SQL", "3 SQL", "4 SQL");
         }
@@ -109,7 +112,7 @@ class SchemaUpgradeTest extends ApiTest {
         try (Connection connection = connect(fresh)) {
             assertThat(rows(connection, "select to_regclass('flyway_schema_history')::text")).as("legacy scripts never run")
                     .containsExactly((String) null);
-            assertThat(history(connection, "query_schema_history")).containsExactly("0 BASELINE", "1 SQL", "2 SQL", "3 SQL", "R SQL");
+            assertThat(history(connection, "query_schema_history")).containsExactly("0 BASELINE", "1 SQL", "2 SQL", "3 SQL", "4 SQL", "R SQL");
         }
 
         assertSameSchema(legacy, fresh);
@@ -119,7 +122,7 @@ class SchemaUpgradeTest extends ApiTest {
         migrateNow(fresh, migrations);
         assertSameSchema(legacy, fresh);
         try (Connection connection = connect(legacy)) {
-            assertThat(history(connection, "query_schema_history")).containsExactly("1 BASELINE", "2 SQL", "3 SQL", "R SQL");
+            assertThat(history(connection, "query_schema_history")).containsExactly("1 BASELINE", "2 SQL", "3 SQL", "4 SQL", "R SQL");
         }
     }
 

@@ -34,6 +34,11 @@ public final class ReaderScope {
                 reader.readsEverything() ? Set.of() : Set.copyOf(reader.administeredOrganizations()));
     }
 
+    /** Sees of every user the memberships in {@code organization} only, as its Org Admin would. */
+    public static ReaderScope ofOrganization(OrganizationId organization) {
+        return new ReaderScope(null, false, Set.of(organization));
+    }
+
     public static ReaderScope of(Actor actor) {
         return of(new AuditReader.User(actor));
     }
