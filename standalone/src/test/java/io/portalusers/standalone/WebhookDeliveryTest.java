@@ -424,7 +424,9 @@ class WebhookDeliveryTest {
         Api.Response unknown = api.post("/api/admin/webhooks", """
                 {"url": "http://127.0.0.1:9/hook", "eventTypes": ["io.portalusers.user.created"], "organization": "%s"}"""
                 .formatted(UUID.randomUUID())).token(admin).send();
-        assertThat(unknown.status()).as(unknown.toString()).isEqualTo(400);
+        // a well-formed id of no organization: the request is valid, the state refuses it
+        assertThat(unknown.status()).as(unknown.toString()).isEqualTo(422);
+        assertThat(unknown.json().get("code").asText()).isEqualTo("R-HOOK-1");
         Api.Response malformed = api.post("/api/admin/webhooks", """
                 {"url": "http://127.0.0.1:9/hook", "eventTypes": ["io.portalusers.user.created"], "organization": "nope"}""")
                 .token(admin).send();

@@ -44,6 +44,7 @@ public class OpenApiDocumentation {
     static final String VERSIONED = "Versioned";
     static final String PROVISIONED = "Provisioned";
     static final String SETTINGS_VERSION = "SettingsVersion";
+    static final String CLOUD_EVENT = "CloudEvent";
 
     static {
         // resolved from the token by ActorArgumentResolver, never sent by a caller
@@ -96,6 +97,21 @@ public class OpenApiDocumentation {
                 .description("The settings' version: their ETag, the If-Match of the next change")
                 .addProperty("version", new IntegerSchema().format("int64").minimum(java.math.BigDecimal.ZERO))
                 .required(List.of("version")));
+        components.addSchemas(CLOUD_EVENT, new ObjectSchema()
+                .description("A domain event as a CloudEvents 1.0 message in the structured JSON format")
+                .addProperty("specversion", new StringSchema()._enum(List.of("1.0")))
+                .addProperty("id", new StringSchema().description("The event's id: the same on every delivery of it"))
+                .addProperty("source", new StringSchema().format("uri-reference"))
+                .addProperty("type", new StringSchema().example("io.portalusers.user.created"))
+                .addProperty("subject", new StringSchema().description("The aggregate's id: the user, organization..."))
+                .addProperty("time", new StringSchema().format("date-time"))
+                .addProperty("datacontenttype", new StringSchema()._enum(List.of("application/json")))
+                .addProperty("position", new StringSchema().pattern("^[0-9]+$")
+                        .description("The event's position in the log (its global index), for after="))
+                .addProperty("actorid", new StringSchema().description("Who caused the event, when known"))
+                .addProperty("data", new ObjectSchema().description("The event's fields; personal ones of an erased "
+                        + "person read as erased"))
+                .required(List.of("specversion", "id", "source", "type", "position")));
         components.addSchemas(PROVISIONED, new ObjectSchema()
                 .description("The user provisioned, and whether this call created it (201) or found it (200)")
                 .addProperty("id", new StringSchema().format("uuid"))
@@ -166,6 +182,18 @@ public class OpenApiDocumentation {
     /** The operations that look a resource up by a query parameter, not by a path: they answer 404 too. */
     private static final List<String> LOOKUPS = List.of("/api/dev/token");
 
+    /** The feed: a batch of CloudEvents, which springdoc sees as bytes. */
+    private static void feed(String path, ApiResponses responses) {
+        ApiResponse ok = responses.get("200");
+        if (!path.equals("/api/events") || ok == null) {
+            return;
+        }
+        ok.description("The events after the position, oldest first (none when there are none yet); the "
+                + "Feed-Position header is the position to ask after next").content(new Content().addMediaType(
+                "application/cloudevents-batch+json", new MediaType().schema(new ArraySchema()
+                        .items(new Schema<>().$ref("#/components/schemas/" + CLOUD_EVENT)))));
+    }
+
     private static void files(String path, ApiResponses responses) {
         List<String> types = FILES.get(path);
         ApiResponse ok = responses.get("200");
@@ -186,6 +214,7 @@ public class OpenApiDocumentation {
             writes(path, operation.getResponses());
         }
         files(path, operation.getResponses());
+        feed(path, operation.getResponses());
         boolean open = anonymous.stream().anyMatch(endpoints -> matches(endpoints, path, method));
         if (open) {
             operation.setSecurity(List.of());

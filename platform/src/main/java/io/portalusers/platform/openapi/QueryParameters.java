@@ -51,6 +51,13 @@ final class QueryParameters {
             Map.entry("/api/admin/projections/{name}/reconciliation settledFor", () -> new StringSchema()
                     .pattern("^-?P(?=\\d|T\\d)(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?)?$")
                     .description("An ISO-8601 duration such as PT5M")),
+            Map.entry("/api/events after", () -> range(0, null).format("int64")
+                    .description("The position (global index) of the last event read; 0 from the start")),
+            Map.entry("/api/events limit", () -> range(1, 1000)),
+            Map.entry("/api/events wait", () -> range(0, 30).description("Seconds to wait for an event when there is "
+                    + "none yet (long polling); at most portal.events.feed.max-wait, 30 by default")),
+            Map.entry("/api/admin/webhooks/{id}/deliveries limit", () -> range(1, 1000)),
+            Map.entry("/api/admin/webhooks/{id}/deliveries before", () -> range(0, null).format("int64")),
             Map.entry("/api/dev/token username", () -> new StringSchema().minLength(3).maxLength(64)),
             Map.entry("/api/users/suggestions name", () -> searchTerm().description("Give this or email, not both "
                     + "(invalid-combination otherwise)")),

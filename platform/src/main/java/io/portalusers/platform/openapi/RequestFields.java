@@ -58,6 +58,14 @@ final class RequestFields {
             Map.entry("currentPassword", s -> s.minLength(1)),
             Map.entry("login", s -> s.minLength(1).description("The username or the email address")),
             Map.entry("subject", s -> text(s, 1, MAX_SUBJECT)),
+            Map.entry("url", s -> text(s, 1, 2000).format("uri").pattern("^[hH][tT][tT][pP][sS]?://[^\\s/?#@]+([/?#]\\S*)?$")
+                    .description("An http(s) URL with a host; https only, and no internal address, unless the "
+                            + "operator allows them (R-HOOK-1)")),
+            Map.entry("eventTypes", s -> s.minItems(1).maxItems(100)),
+            Map.entry("secret", s -> s.pattern("^whsec_[A-Za-z0-9+/]{32,86}={0,2}$")
+                    .description("whsec_ and the base64 of 24 to 64 random bytes; generated when left out")),
+            Map.entry("description", s -> s.maxLength(500)),
+            Map.entry("after", s -> s.minimum(BigDecimal.ZERO)),
             Map.entry("termsAccepted", s -> enumOf(s, List.of(Boolean.TRUE))
                     .description("Must be true: the registration is refused otherwise")));
 
@@ -79,7 +87,8 @@ final class RequestFields {
             Map.entry("ResetRequest", List.of("login")),
             Map.entry("NewPassword", List.of("password")),
             Map.entry("SetupRequest", List.of("password")),
-            Map.entry("PasswordChange", List.of("currentPassword", "newPassword")));
+            Map.entry("PasswordChange", List.of("currentPassword", "newPassword")),
+            Map.entry("SubscriptionRequest", List.of("url", "eventTypes")));
 
     /** Examples of the main request bodies. */
     private static final Map<String, Object> EXAMPLES = Map.of(
@@ -138,6 +147,11 @@ final class RequestFields {
             }
             if (name.equals("ProvisionRequest") && schema.getProperties().get("attributes") instanceof Schema<?> attributes) {
                 attributes.maxProperties(MAX_ATTRIBUTES);
+            }
+            if (name.equals("SubscriptionRequest") && schema.getProperties().get("eventTypes") instanceof Schema<?> types
+                    && types.getItems() != null) {
+                types.getItems().pattern("^io\\.portalusers\\.[a-z0-9-]{1,60}\\.[a-z0-9-]{1,60}$")
+                        .description("A CloudEvents type such as io.portalusers.user.created");
             }
             if (name.equals("DetailsRequest")) {
                 schema.minProperties(1).description("The fields to change, at least one; firstName and lastName "

@@ -29,6 +29,9 @@ final class ResponseFields {
             // the sign-in's audit tables: what a request did not say (an unknown login has no user)
             Map.entry("PasswordAuditRecord", List.of("endedAuthorizations", "userId", "client", "sourceAddress",
                     "correlationId")),
+            Map.entry("SubscriptionView", List.of("organization", "description", "lastDeliveredAt", "failingSince",
+                    "nextAttemptAt", "pausedAt", "pausedReason", "secret")),
+            Map.entry("Attempt", List.of("statusCode", "error")),
             Map.entry("AuditRecord", List.of("actorId", "targetId", "correlationId", "reason", "code")),
             Map.entry("SignInRecord", List.of("userId", "loginHash", "clientId", "sourceAddress", "userAgent",
                     "correlationId")),

@@ -56,17 +56,17 @@ class WebhooksController {
      * @param after the position to deliver after; by default the log's end, so that only the
      *              events from now on go out (0 delivers the whole log)
      */
-    record Registration(String url, List<String> eventTypes, UUID organization, String secret, String description,
+    record SubscriptionRequest(String url, List<String> eventTypes, UUID organization, String secret, String description,
                         Long after) {
     }
 
     /** A subscription as it is shown: never its secret, but once, when it is registered. */
-    record View(UUID id, String url, List<String> eventTypes, UUID organization, String description, String createdBy, Instant createdAt,
+    record SubscriptionView(UUID id, String url, List<String> eventTypes, UUID organization, String description, String createdBy, Instant createdAt,
                 String state, long position, Instant lastDeliveredAt, int failures, Instant failingSince,
                 Instant nextAttemptAt, Instant pausedAt, String pausedReason, String secret) {
 
-        static View of(WebhookSubscriptions.Subscription s, String secret) {
-            return new View(s.id(), s.url().toString(), s.eventTypes(), s.organization(), s.description(), s.createdBy(), s.createdAt(),
+        static SubscriptionView of(WebhookSubscriptions.Subscription s, String secret) {
+            return new SubscriptionView(s.id(), s.url().toString(), s.eventTypes(), s.organization(), s.description(), s.createdBy(), s.createdAt(),
                     s.state().name(), s.position(), s.lastDeliveredAt(), s.failures(), s.failingSince(),
                     s.state() == WebhookSubscriptions.State.ACTIVE ? s.nextAttemptAt() : null, s.pausedAt(),
                     s.pausedReason(), secret);
@@ -75,7 +75,7 @@ class WebhooksController {
 
     @PostMapping(path = "/api/admin/webhooks", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<View> register(Actor actor, @RequestBody Registration body) {
+    ResponseEntity<SubscriptionView> register(Actor actor, @RequestBody SubscriptionRequest body) {
         requirePortalAdmin(actor);
         URI url = targets.accept(body.url());
         List<String> types = types(body.eventTypes());
@@ -88,7 +88,7 @@ class WebhooksController {
         }
         if (body.organization() != null && jdbc.sql("select count(*) from organization_view where organization_id = ?")
                 .param(body.organization()).query(Long.class).single() == 0) {
-            throw new InvalidValueException("organization", "no such organization");
+            throw RuleViolationException.unprocessable(RULE, "organization", "no such organization");
         }
         UUID id = UUID.randomUUID();
         transactions.executeWithoutResult(status -> {
@@ -97,20 +97,20 @@ class WebhooksController {
             subscriptions.create(id, url, types, body.organization(), secret, body.description(), actor.userId().toString(), after);
             audit(actor, "RegisterWebhook", id);
         });
-        View view = View.of(subscriptions.find(id).orElseThrow(), secret.text());
+        SubscriptionView view = SubscriptionView.of(subscriptions.find(id).orElseThrow(), secret.text());
         return ResponseEntity.created(URI.create("/api/admin/webhooks/" + id)).body(view);
     }
 
     @GetMapping(path = "/api/admin/webhooks", produces = MediaType.APPLICATION_JSON_VALUE)
-    List<View> list(Actor actor) {
+    List<SubscriptionView> list(Actor actor) {
         requirePortalAdmin(actor);
-        return subscriptions.all().stream().map(s -> View.of(s, null)).toList();
+        return subscriptions.all().stream().map(s -> SubscriptionView.of(s, null)).toList();
     }
 
     @GetMapping(path = "/api/admin/webhooks/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-    View get(Actor actor, @PathVariable UUID id) {
+    SubscriptionView get(Actor actor, @PathVariable UUID id) {
         requirePortalAdmin(actor);
-        return View.of(find(id), null);
+        return SubscriptionView.of(find(id), null);
     }
 
     /** The subscription's attempts, newest first; {@code before} an attempt's id pages on, {@code failed=true} only failures. */
@@ -129,7 +129,7 @@ class WebhooksController {
 
     /** Delivers a paused subscription again, from the event it stopped at. */
     @PostMapping(path = "/api/admin/webhooks/{id}/resume", produces = MediaType.APPLICATION_JSON_VALUE)
-    View resume(Actor actor, @PathVariable UUID id) {
+    SubscriptionView resume(Actor actor, @PathVariable UUID id) {
         requirePortalAdmin(actor);
         transactions.executeWithoutResult(status -> {
             if (!subscriptions.resume(id)) {
@@ -137,7 +137,7 @@ class WebhooksController {
             }
             audit(actor, "ResumeWebhook", id);
         });
-        return View.of(find(id), null);
+        return SubscriptionView.of(find(id), null);
     }
 
     @DeleteMapping(path = "/api/admin/webhooks/{id}")
