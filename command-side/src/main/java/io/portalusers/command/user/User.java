@@ -147,7 +147,9 @@ public class User {
     @CommandHandler
     public long handle(ChangeUserDetails command, Actor actor, PortalState portal) {
         requireNotSelf(actor);
-        if (actor.isPortalAdmin()) {
+        if (isProvisionedBy(actor)) {
+            // R-EDIT-3: the identity provider is where an external IdP user's details are kept
+        } else if (actor.isPortalAdmin()) {
             requireSsoDisabled(portal);
             if (source == UserSource.IDP) {
                 throw forbidden("R-EDIT-3", "an external IdP user's details are not editable here");
@@ -310,11 +312,22 @@ public class User {
     /** R-STATE-1: who may switch the account between enabled and disabled. */
     private void requireMayEnableOrDisable(Actor actor, PortalState portal) {
         requireNotSelf(actor);
+        if (isProvisionedBy(actor)) {
+            return;
+        }
         if (actor.isPortalAdmin()) {
             requireSsoDisabled(portal);
         } else {
             requireOrgAdminOfPortalManagedUser(actor, "R-STATE-1");
         }
+    }
+
+    /**
+     * R-EDIT-3, R-STATE-1: whether {@code actor} is the SCIM client of this external IdP user's
+     * scheme, which keeps its details and its state as the identity provider has them, SSO on or off.
+     */
+    private boolean isProvisionedBy(Actor actor) {
+        return source == UserSource.IDP && schemeId != null && actor.provisions(schemeId);
     }
 
     private void requireNotSelf(Actor actor) {
