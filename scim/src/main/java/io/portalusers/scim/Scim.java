@@ -12,6 +12,9 @@ final class Scim {
     /** This service's extension of the User: the portal role and the organizations it holds it in. */
     static final String PORTAL_USER = "urn:portal-users:scim:schemas:extension:portal:2.0:User";
 
+    /** This service's extension of the Group: the org role each member holds in the organization. */
+    static final String PORTAL_GROUP = "urn:portal-users:scim:schemas:extension:portal:2.0:Group";
+
     static final String LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
     static final String PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
     static final String ERROR = "urn:ietf:params:scim:api:messages:2.0:Error";

@@ -8,6 +8,8 @@ import com.unboundid.scim2.common.exceptions.ResourceConflictException;
 import com.unboundid.scim2.common.exceptions.ScimException;
 import com.unboundid.scim2.common.messages.ListResponse;
 import com.unboundid.scim2.common.types.Email;
+import com.unboundid.scim2.common.types.GroupResource;
+import com.unboundid.scim2.common.types.Member;
 import com.unboundid.scim2.common.types.Name;
 import com.unboundid.scim2.common.types.ResourceTypeResource;
 import com.unboundid.scim2.common.types.SchemaResource;
@@ -45,6 +47,7 @@ class ScimApiTest extends ApiTest {
     static final String ENTRA = "entra-scim";
     static final String ENTRA_SCHEME = "5c1e0000-0000-4000-8000-00000000000e";
     private static final String PORTAL_USER = "urn:portal-users:scim:schemas:extension:portal:2.0:User";
+    private static final String PORTAL_GROUP = "urn:portal-users:scim:schemas:extension:portal:2.0:Group";
     private static final String SCIM_JSON = "application/scim+json";
 
     private Client http;
@@ -97,7 +100,7 @@ class ScimApiTest extends ApiTest {
         assertThat(config.getBulk().isSupported()).isFalse();
 
         ListResponse<ResourceTypeResource> types = okta.getResourceTypes();
-        assertThat(types.getResources()).extracting(ResourceTypeResource::getName).contains("User");
+        assertThat(types.getResources()).extracting(ResourceTypeResource::getName).containsExactly("User", "Group");
         assertThat(types.getResources().get(0).getSchemaExtensions()).hasSize(2);
 
         ListResponse<SchemaResource> schemas = okta.getSchemas();
@@ -405,6 +408,78 @@ class ScimApiTest extends ApiTest {
         assertThat(foreign.status()).isEqualTo(404);
         assertThat(jdbc.sql("select enabled from actor where user_id = ?::uuid").param(portalUser).query(Boolean.class).single())
                 .isTrue();
+    }
+
+    @Test
+    void R_AUTH_1_groups_are_organizations_whose_members_an_idp_schemes_client_adds_and_removes() throws ScimException {
+        UserResource ada = okta.create("Users", oktaUser("ada." + letters(8) + "@okta.example", "Ada", "Group", "developer"));
+        String otherName = "Scim other " + letters(10);
+        String other = organization(otherName);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> jdbc.sql(
+                "select count(*) from organization_view where organization_id = ?::uuid").param(other).query(Long.class).single() == 1);
+        Api.Response entraUser = scim("POST", "/scim/v2/Users", entraToken, fixture("entra-create-user.json", Map.of(
+                "userName", "Group_" + letters(8) + "@testuser.com", "email", "group." + letters(8) + "@testuser.com",
+                "externalId", "g-" + letters(8), "organization", organizationName)));
+        assertThat(entraUser.status()).as(entraUser.toString()).isEqualTo(201);
+
+        GroupResource home = okta.retrieve("Groups", organizationId, GroupResource.class);
+        assertThat(home.getDisplayName()).isEqualTo(organizationName);
+        // the Okta client sees its own user in the organization, never Entra's
+        assertThat(home.getMembers()).extracting(Member::getValue).containsExactly(ada.getId());
+        ListResponse<GroupResource> byName = okta.searchRequest("Groups").filter("displayName eq \"" + otherName + "\"")
+                .invoke(GroupResource.class);
+        assertThat(byName.getResources()).extracting(GroupResource::getId).containsExactly(other);
+
+        // Okta's group push: add a member, give it another org role, remove it
+        Api.Response added = scim("PATCH", "/scim/v2/Groups/" + other, oktaToken, """
+                {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                 "Operations": [{"op": "add", "path": "members", "value": [{"value": "%s", "display": "ada"}]}]}"""
+                .formatted(ada.getId()));
+        assertThat(added.status()).as(added.toString()).isEqualTo(200);
+        assertThat(added.json().get("members").get(0).get("value").asText()).isEqualTo(ada.getId());
+        assertThat(memberships(ada.getId())).containsExactlyInAnyOrder(organizationId + " DEVELOPER", other + " DEVELOPER");
+        Api.Response promoted = scim("PATCH", "/scim/v2/Groups/" + other, oktaToken, """
+                {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                 "Operations": [{"op": "replace", "path": "%s:memberRoles", "value": [{"value": "%s", "role": "ORG_ADMIN"}]}]}"""
+                .formatted(PORTAL_GROUP, ada.getId()));
+        assertThat(promoted.status()).as(promoted.toString()).isEqualTo(200);
+        assertThat(promoted.json().get(PORTAL_GROUP).get("memberRoles").get(0).get("role").asText()).isEqualTo("ORG_ADMIN");
+        Api.Response removed = scim("PATCH", "/scim/v2/Groups/" + other, oktaToken, """
+                {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                 "Operations": [{"op": "remove", "path": "members[value eq \\"%s\\"]"}]}""".formatted(ada.getId()));
+        assertThat(removed.status()).as(removed.toString()).isEqualTo(200);
+        assertThat(removed.json().get("members")).isEmpty();
+        assertThat(memberships(ada.getId())).containsExactly(organizationId + " DEVELOPER");
+        assertThat(jdbc.sql("""
+                        select count(*) from domainevententry where aggregateidentifier = ? and payloadtype like '%MembershipsChanged'
+                        and position(? in convert_from(metadata, 'UTF8')) > 0""")
+                .params(ada.getId(), "client:" + OKTA).query(Long.class).single()).isEqualTo(3);
+
+        // with PORTAL authorization the organizations are assigned in the portal (R-EDIT-3)
+        long before = eventCount();
+        Api.Response refused = scim("PATCH", "/scim/v2/Groups/" + other, entraToken, """
+                {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                 "Operations": [{"op": "Add", "path": "members", "value": [{"value": "%s"}]}]}"""
+                .formatted(entraUser.json().get("id").asText()));
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+        assertThat(refused.json().get("detail").asText()).startsWith("R-EDIT-3");
+        // a client adds no user of another scheme, creates, renames and deletes no organization
+        Api.Response foreign = scim("PATCH", "/scim/v2/Groups/" + other, oktaToken, """
+                {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                 "Operations": [{"op": "add", "path": "members", "value": [{"value": "%s"}]}]}"""
+                .formatted(entraUser.json().get("id").asText()));
+        assertThat(foreign.status()).isEqualTo(400);
+        assertThat(scim("POST", "/scim/v2/Groups", oktaToken, "{\"displayName\": \"New\"}").status()).isEqualTo(403);
+        assertThat(scim("PATCH", "/scim/v2/Groups/" + other, oktaToken, """
+                {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                 "Operations": [{"op": "replace", "path": "displayName", "value": "Renamed"}]}""").status()).isEqualTo(400);
+        assertThat(api.get("/scim/v2/Groups/not-an-organization").token(oktaToken).send().status()).isEqualTo(404);
+        assertThat(eventCount()).isEqualTo(before);
+    }
+
+    private List<String> memberships(String user) {
+        return jdbc.sql("select organization_id || ' ' || org_role from user_membership_view where user_id = ?::uuid")
+                .param(user).query(String.class).list();
     }
 
     private UserResource oktaUser(String login, String givenName, String familyName, String role) throws ScimException {

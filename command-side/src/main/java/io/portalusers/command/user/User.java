@@ -201,7 +201,12 @@ public class User {
     public long handle(ChangeMemberships command, Actor actor, PortalState portal) {
         requireNotSelf(actor);
         List<Membership> requested = command.memberships();
-        if (actor.isPortalAdmin()) {
+        if (isProvisionedBy(actor)) {
+            // R-AUTH-1: with IDP authorization the identity provider assigns the organizations, also as group members
+            if (portal.authorizationTypeOf(schemeId).orElse(null) != AuthorizationType.IDP) {
+                throw forbidden("R-EDIT-3", "this IdP user's organizations are assigned in the portal, not by its identity provider");
+            }
+        } else if (actor.isPortalAdmin()) {
             requireSsoDisabled(portal);
             if (source == UserSource.IDP && portal.authorizationTypeOf(schemeId).orElse(null) != AuthorizationType.PORTAL) {
                 throw forbidden("R-EDIT-3", "this IdP user's organizations and roles follow its identity provider");
