@@ -189,6 +189,10 @@ class ScimApiTest extends ApiTest {
                 second.getResources().get(0).getId())).doesNotHaveDuplicates();
         assertThat(okta.searchRequest("Users").filter("emails.value co \"" + tag + "\"").page(1, 0)
                 .invoke(UserResource.class).getResources()).isEmpty();
+        // the same search with a body, so that the filter stays out of the URL
+        ListResponse<UserResource> posted = okta.searchRequest("Users").filter("name.familyName eq \"Zed" + tag + "\"")
+                .page(1, 10).invokePost(UserResource.class);
+        assertThat(posted.getTotalResults()).isEqualTo(2);
     }
 
     @Test
@@ -275,8 +279,14 @@ class ScimApiTest extends ApiTest {
 
     @Test
     void R_AUTH_2_only_a_registered_scim_client_with_its_scope_calls_scim_and_nothing_else() {
-        assertThat(api.get("/scim/v2/Users").send().status()).isEqualTo(401);
-        assertThat(api.get("/scim/v2/Users").token(admin).send().status()).isEqualTo(403);
+        Api.Response anonymous = api.get("/scim/v2/Users").send();
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.contentType()).startsWith(SCIM_JSON);
+        assertThat(anonymous.json().get("status").asText()).isEqualTo("401");
+        assertThat(anonymous.header("WWW-Authenticate")).hasValue("Bearer");
+        Api.Response user = api.get("/scim/v2/Users").token(admin).send();
+        assertThat(user.status()).isEqualTo(403);
+        assertThat(user.json().get("schemas").get(0).asText()).isEqualTo("urn:ietf:params:scim:api:messages:2.0:Error");
         assertThat(api.get("/scim/v2/Users").token(tokens.issueForClient("reporting", "audit:read").token()).send().status())
                 .isEqualTo(403);
         assertThat(api.get("/scim/v2/Users").token(tokens.issueForClient(OKTA, "audit:read").token()).send().status())
@@ -475,6 +485,21 @@ class ScimApiTest extends ApiTest {
                  "Operations": [{"op": "replace", "path": "displayName", "value": "Renamed"}]}""").status()).isEqualTo(400);
         assertThat(api.get("/scim/v2/Groups/not-an-organization").token(oktaToken).send().status()).isEqualTo(404);
         assertThat(eventCount()).isEqualTo(before);
+    }
+
+    @Test
+    void R_AUTH_1_an_identity_provider_retrying_a_create_at_once_gets_one_user_and_a_409_uniqueness() throws Exception {
+        String login = "twin." + letters(8) + "@okta.example";
+        UserResource twin = oktaUser(login, "Twin", "Twice", "developer");
+        String body = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
+                com.unboundid.scim2.common.utils.JsonUtils.valueToNode(twin));
+        long before = eventCount();
+
+        List<Integer> statuses = concurrently(6, index -> scim("POST", "/scim/v2/Users", oktaToken, body).status());
+
+        assertThat(statuses).containsOnly(201, 409);
+        assertThat(statuses).filteredOn(status -> status == 201).hasSize(1);
+        assertThat(eventCount()).isEqualTo(before + 1);
     }
 
     private List<String> memberships(String user) {
