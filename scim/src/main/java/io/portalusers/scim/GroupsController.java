@@ -10,6 +10,7 @@ import io.portalusers.api.UserId;
 import io.portalusers.api.user.ChangeMemberships;
 import io.portalusers.api.user.Membership;
 import io.portalusers.api.user.Role;
+import io.portalusers.api.user.UserCategory;
 import io.portalusers.platform.web.Versions;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.http.MediaType;
@@ -29,10 +30,12 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -297,7 +300,7 @@ class GroupsController {
     private static String role(String role) {
         try {
             Role parsed = Role.valueOf(role);
-            if (parsed.category() != io.portalusers.api.user.UserCategory.ORG_USER) {
+            if (parsed.category() != UserCategory.ORG_USER) {
                 throw new IllegalArgumentException();
             }
             return parsed.name();
@@ -316,8 +319,8 @@ class GroupsController {
         return node.asText();
     }
 
-    private static List<UUID> union(java.util.Set<UUID> a, java.util.Set<UUID> b) {
-        java.util.LinkedHashSet<UUID> all = new java.util.LinkedHashSet<>(a);
+    private static List<UUID> union(Set<UUID> a, Set<UUID> b) {
+        Set<UUID> all = new LinkedHashSet<>(a);
         all.addAll(b);
         return List.copyOf(all);
     }

@@ -91,7 +91,8 @@ final class UserPatch {
         } else {
             for (String extension : List.of(Scim.ENTERPRISE_USER, Scim.PORTAL_USER)) {
                 if (rest.equalsIgnoreCase(extension)) {
-                    return replaceField(resource, extension, value) || true;
+                    replaceField(resource, extension, value);
+                    return true;
                 }
                 if (rest.regionMatches(true, 0, extension + ":", 0, extension.length() + 1)) {
                     target = object(resource, extension);
@@ -139,7 +140,7 @@ final class UserPatch {
     }
 
     /** Replaces a field whatever the case of its name; removes it for a null value. */
-    private static boolean replaceField(ObjectNode parent, String name, JsonNode value) {
+    private static void replaceField(ObjectNode parent, String name, JsonNode value) {
         Iterator<String> names = parent.fieldNames();
         while (names.hasNext()) {
             if (names.next().equalsIgnoreCase(name)) {
@@ -149,6 +150,5 @@ final class UserPatch {
         if (value != null && !value.isNull()) {
             parent.set(name, value);
         }
-        return false;
     }
 }

@@ -10,6 +10,7 @@ import io.portalusers.api.authscheme.ProvisioningResult;
 import io.portalusers.api.user.ChangeUserDetails;
 import io.portalusers.api.user.DisableUser;
 import io.portalusers.api.user.EnableUser;
+import io.portalusers.api.user.Username;
 import io.portalusers.platform.web.Versions;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.http.HttpHeaders;
@@ -29,9 +30,12 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * SCIM Users (RFC 7644, 3.3 to 3.6) of the calling client's scheme: external IdP users. Every
@@ -130,7 +134,7 @@ class UsersController {
             return null;
         }
         if (value.isArray()) {
-            List<String> items = new java.util.ArrayList<>();
+            List<String> items = new ArrayList<>();
             value.forEach(item -> items.add(item.asText()));
             return String.join(",", items);
         }
@@ -179,7 +183,7 @@ class UsersController {
     private ObjectNode apply(SchemeId scheme, UserResources.Row current, UserInput input, Long expected,
                              boolean provision) {
         UserId userId = new UserId(current.id());
-        if (!input.username().key().equals(io.portalusers.api.user.Username.of(current.username()).key())) {
+        if (!input.username().key().equals(Username.of(current.username()).key())) {
             throw new ScimException(400, "mutability", "R-ADD-6: a username never changes");
         }
         long version = commands.<Long>sendAndWait(new ChangeUserDetails(userId, input.name(), input.email(),
@@ -199,8 +203,8 @@ class UsersController {
 
     /** The subject (externalId, or else userName) the user is linked to its scheme by, if the input names it. */
     private Optional<String> linkedSubject(SchemeId scheme, UserId userId, UserInput input) {
-        return java.util.stream.Stream.of(input.externalId(), input.username().value())
-                .filter(java.util.Objects::nonNull)
+        return Stream.of(input.externalId(), input.username().value())
+                .filter(Objects::nonNull)
                 .filter(subject -> jdbc.sql("select count(*) from idp_subject_lookup where subject_key = ? and user_id = ?")
                         .params(ProvisionIdpUser.subjectKey(scheme, subject), userId.value())
                         .query(Long.class).single() > 0)
