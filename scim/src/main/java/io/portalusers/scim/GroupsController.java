@@ -135,7 +135,8 @@ class GroupsController {
         members(scheme, organization.id()).forEach(member -> current.put(member.userId(), member.role()));
         Map<UUID, String> wanted = new LinkedHashMap<>(current);
         for (JsonNode operation : operations) {
-            String op = text(UserInput.field(operation, "op")).toLowerCase(Locale.ROOT);
+            String op = Optional.ofNullable(text(UserInput.field(operation, "op")))
+                    .orElseThrow(() -> ScimException.invalidSyntax("each operation has an op")).toLowerCase(Locale.ROOT);
             String path = Optional.ofNullable(text(UserInput.field(operation, "path"))).orElse("");
             JsonNode value = UserInput.field(operation, "value");
             Matcher one = MEMBER_FILTER.matcher(path);

@@ -271,6 +271,14 @@ class ScimApiTest extends ApiTest {
         Api.Response malformed = scim("POST", "/scim/v2/Users", oktaToken, "{\"userName\": ");
         assertThat(malformed.status()).isEqualTo(400);
         assertThat(malformed.json().get("scimType").asText()).isEqualTo("invalidSyntax");
+        Api.Response text = api.post("/scim/v2/Users", "userName=x").token(oktaToken).header("Content-Type", "text/plain").send();
+        assertThat(text.status()).isEqualTo(415);
+        assertThat(text.contentType()).startsWith(SCIM_JSON);
+        for (String query : List.of("startIndex=abc", "count=1e3", "attributes=a&excludedAttributes=b")) {
+            Api.Response answer = api.get("/scim/v2/Users?" + query).token(oktaToken).send();
+            assertThat(answer.status()).as(query).isEqualTo(400);
+            assertThat(answer.json().get("scimType").asText()).as(query).isEqualTo("invalidValue");
+        }
         Api.Response unknown = api.get("/scim/v2/Users/not-a-user").token(oktaToken).send();
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.json().get("status").asText()).isEqualTo("404");
@@ -385,6 +393,17 @@ class ScimApiTest extends ApiTest {
                  "Operations": [{"op": "replace", "path": "name.givenName", "value": "Gunnar"}]}""", etag);
         assertThat(stale.status()).as(stale.toString()).isEqualTo(412);
         assertThat(stale.json().get("status").asText()).isEqualTo("412");
+        for (String malformed : List.of("[]", "{}", "{\"Operations\": [1]}", "{\"Operations\": [{\"op\": \"move\"}]}",
+                "{\"Operations\": [{\"op\": \"replace\", \"path\": \"name\", \"value\": \"x\"}]}",
+                "{\"Operations\": [{\"op\": \"replace\", \"path\": \"a.b.c\", \"value\": \"x\"}]}",
+                "{\"Operations\": [{\"op\": \"remove\", \"path\": \"emails\"}]}",
+                "{\"Operations\": [{\"op\": \"replace\", \"path\": \"active\", \"value\": \"maybe\"}]}",
+                "{\"Operations\": [{\"op\": \"replace\", \"path\": \"userName\", \"value\": \"someone.else\"}]}")) {
+            Api.Response answer = scim("PATCH", "/scim/v2/Users/" + created.getId(), oktaToken, malformed);
+            assertThat(answer.status()).as(malformed).isEqualTo(400);
+            assertThat(answer.json().get("schemas").get(0).asText()).as(malformed)
+                    .isEqualTo("urn:ietf:params:scim:api:messages:2.0:Error");
+        }
         assertThat(eventCount()).isEqualTo(before);
 
         // the SDK replaces with the version it read
@@ -484,6 +503,15 @@ class ScimApiTest extends ApiTest {
                 {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
                  "Operations": [{"op": "replace", "path": "displayName", "value": "Renamed"}]}""").status()).isEqualTo(400);
         assertThat(api.get("/scim/v2/Groups/not-an-organization").token(oktaToken).send().status()).isEqualTo(404);
+        for (String malformed : List.of("{}", "{\"Operations\": [1]}", "{\"Operations\": [{\"path\": \"members\"}]}",
+                "{\"Operations\": [{\"op\": \"add\", \"path\": \"members\"}]}",
+                "{\"Operations\": [{\"op\": \"add\", \"path\": \"members\", \"value\": [{\"value\": {}}]}]}",
+                "{\"Operations\": [{\"op\": \"replace\", \"path\": \"" + PORTAL_GROUP
+                        + ":memberRoles\", \"value\": [{\"value\": \"" + ada.getId() + "\", \"role\": \"PORTAL_ADMIN\"}]}]}")) {
+            Api.Response answer = scim("PATCH", "/scim/v2/Groups/" + other, oktaToken, malformed);
+            assertThat(answer.status()).as(malformed).isEqualTo(400);
+            assertThat(answer.contentType()).startsWith(SCIM_JSON);
+        }
         assertThat(eventCount()).isEqualTo(before);
     }
 
