@@ -44,6 +44,7 @@ class ScimApiTest extends ApiTest {
 
     static final String OKTA = "okta-scim";
     static final String OKTA_SCHEME = "5c1e0000-0000-4000-8000-00000000000a";
+    static final String OKTA_SECRET = "okta-" + java.util.UUID.randomUUID();
     static final String ENTRA = "entra-scim";
     static final String ENTRA_SCHEME = "5c1e0000-0000-4000-8000-00000000000e";
     private static final String PORTAL_USER = "urn:portal-users:scim:schemas:extension:portal:2.0:User";
@@ -139,6 +140,29 @@ class ScimApiTest extends ApiTest {
         Api.Response history = api.get("/api/users/" + created.getId() + "/history").token(admin).send();
         assertThat(history.status()).as(history.toString()).isEqualTo(200);
         assertThat(history.body()).contains("client:" + OKTA);
+    }
+
+    @Test
+    void R_AUTH_2_a_scim_client_registered_with_the_sign_in_gets_its_token_by_client_credentials() throws Exception {
+        java.net.http.HttpResponse<String> issued = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/oauth2/token"))
+                        .header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                                .encodeToString((OKTA + ":" + OKTA_SECRET).getBytes(StandardCharsets.UTF_8)))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=scim:write"))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        String access = new com.fasterxml.jackson.databind.ObjectMapper().readTree(issued.body()).get("access_token").asText();
+
+        assertThat(api.get("/scim/v2/ServiceProviderConfig").token(access).send().status()).isEqualTo(200);
+        Api.Response created = scim("POST", "/scim/v2/Users", access, """
+                {"userName": "cc.%s@okta.example", "name": {"givenName": "Cc", "familyName": "Token"},
+                 "emails": [{"value": "cc.%s@okta.example"}],
+                 "urn:portal-users:scim:schemas:extension:portal:2.0:User": {"role": "developer", "organization": "%s"}}"""
+                .formatted(letters(6), letters(6), organizationName));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(api.get("/api/settings").token(access).send().status()).isEqualTo(403);
     }
 
     @Test
