@@ -1,6 +1,7 @@
 package io.portalusers.command;
 
 import io.portalusers.api.OrganizationId;
+import io.portalusers.api.SchemeId;
 import io.portalusers.api.UserId;
 import io.portalusers.api.user.Membership;
 import io.portalusers.api.user.Role;
@@ -40,6 +41,10 @@ public final class CommandFixtures {
     public static final Actor DISABLED_PORTAL_ADMIN =
             new Actor(UserId.random(), Role.PORTAL_ADMIN, UserSource.PORTAL, false, List.of());
 
+    /** The SCIM client {@value #SCIM_CLIENT}, provisioning the users of {@link #SCIM_SCHEME}. */
+    public static final String SCIM_CLIENT = "okta-scim";
+    public static final SchemeId SCIM_SCHEME = SchemeId.random();
+
     private final Map<UserId, Actor> actors = new HashMap<>();
 
     private CommandFixtures(Actor... known) {
@@ -51,11 +56,17 @@ public final class CommandFixtures {
     public static void register(AggregateTestFixture<?> fixture) {
         CommandFixtures all = new CommandFixtures(PORTAL_ADMIN, API_OWNER, ORG_ADMIN, DEVELOPER, ORG_PUBLISHER,
                 GLOBEX_ADMIN, ACME_AND_GLOBEX_ADMIN, DISABLED_PORTAL_ADMIN);
-        fixture.registerCommandHandlerInterceptor(new ActorInterceptor(id -> Optional.ofNullable(all.actors.get(id))));
+        fixture.registerCommandHandlerInterceptor(new ActorInterceptor(id -> Optional.ofNullable(all.actors.get(id)),
+                client -> client.equals(SCIM_CLIENT) ? Optional.of(Actor.provisioner(client, SCIM_SCHEME)) : Optional.empty()));
     }
 
     public static Map<String, Object> by(Actor actor) {
         return Map.of(RequestMetadata.ACTOR_ID, actor.userId().toString());
+    }
+
+    /** A command of the machine client {@code clientId}, as the API stamps it. */
+    public static Map<String, Object> byClient(String clientId) {
+        return Map.of(RequestMetadata.ACTOR_ID, "client:" + clientId);
     }
 
     /** The command was refused by the rule with this id. */

@@ -77,6 +77,12 @@ public abstract class ApiTest {
         registry.add("portal.identity.machine-clients.bireports.secret", () -> "{noop}" + MACHINE_SECRET);
         registry.add("portal.identity.machine-clients.bireports.scopes", () -> "audit:read");
         registry.add("portal.security.audit-clients", () -> "reporting,bireports");
+        // the Okta SCIM client is registered with the sign-in too, as docs/scim.md tells
+        registry.add("portal.identity.machine-clients.okta-scim.secret", () -> "{noop}" + ScimApiTest.OKTA_SECRET);
+        registry.add("portal.identity.machine-clients.okta-scim.scopes", () -> "scim:write");
+        // two identity providers' SCIM clients, each provisioning the users of its own scheme
+        registry.add("portal.security.scim-clients", () -> ScimApiTest.OKTA + "=" + ScimApiTest.OKTA_SCHEME
+                + "," + ScimApiTest.ENTRA + "=" + ScimApiTest.ENTRA_SCHEME);
         // every test calls from 127.0.0.1: the abuse limit has its own context (RateLimitTest)
         registry.add("portal.rate-limit.anonymous.requests-per-minute", () -> "10000000");
         // and so do their failed sign-ins: the per-client sign-in throttle has its own context too (SignInThrottlingTest)

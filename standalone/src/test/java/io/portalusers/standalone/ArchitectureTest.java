@@ -30,6 +30,7 @@ class ArchitectureTest {
     private static final String COMMAND = "io.portalusers.command..";
     private static final String QUERY = "io.portalusers.query..";
     private static final String IDENTITY = "io.portalusers.identity..";
+    private static final String SCIM = "io.portalusers.scim..";
 
     private static JavaClasses production;
 
@@ -70,10 +71,19 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(COMMAND, QUERY));
     }
 
+    /** SCIM speaks the sides' language (commands, the views' tables) and uses neither side's code; nothing uses its. */
+    @Test
+    void scim_uses_neither_side_nor_sign_in_and_no_module_uses_scim() {
+        check(noClasses().that().resideInAPackage(SCIM)
+                .should().dependOnClassesThat().resideInAnyPackage(COMMAND, QUERY, IDENTITY));
+        check(noClasses().that().resideInAnyPackage(EVENTS, PLATFORM, COMMAND, QUERY, IDENTITY)
+                .should().dependOnClassesThat().resideInAPackage(SCIM));
+    }
+
     @Test
     void the_platform_knows_no_domain_module() {
         check(noClasses().that().resideInAPackage(PLATFORM)
-                .should().dependOnClassesThat().resideInAnyPackage(COMMAND, QUERY, IDENTITY, "io.portalusers.standalone.."));
+                .should().dependOnClassesThat().resideInAnyPackage(COMMAND, QUERY, IDENTITY, SCIM, "io.portalusers.standalone.."));
     }
 
     /**

@@ -19,10 +19,6 @@ import org.axonframework.modelling.command.Repository;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -55,8 +51,8 @@ class IdpProvisioning {
 
     @CommandHandler
     public ProvisioningResult handle(ProvisionIdpUser command, Actor actor) throws Exception {
-        if (!actor.isPortalAdmin()) {
-            throw forbidden("R-AUTH-1", "only a Portal Admin provisions external IdP users");
+        if (!actor.isPortalAdmin() && !actor.provisions(command.schemeId())) {
+            throw forbidden("R-AUTH-1", "only a Portal Admin or the scheme's SCIM client provisions external IdP users");
         }
         SchemeLookup.Scheme scheme = schemes.find(command.schemeId())
                 .orElseThrow(() -> new NotFoundException("no such authentication scheme"));
@@ -128,13 +124,6 @@ class IdpProvisioning {
 
     /** The subject is personal data in many identity providers: only its hash is kept. */
     private static String subjectKey(ProvisionIdpUser command) {
-        try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            byte[] digest = sha256.digest((command.schemeId() + "\u0000" + command.subject())
-                    .getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ProvisionIdpUser.subjectKey(command.schemeId(), command.subject());
     }
 }

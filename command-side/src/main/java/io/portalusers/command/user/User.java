@@ -147,7 +147,9 @@ public class User {
     @CommandHandler
     public long handle(ChangeUserDetails command, Actor actor, PortalState portal) {
         requireNotSelf(actor);
-        if (actor.isPortalAdmin()) {
+        if (isProvisionedBy(actor)) {
+            // R-EDIT-3: the identity provider is where an external IdP user's details are kept
+        } else if (actor.isPortalAdmin()) {
             requireSsoDisabled(portal);
             if (source == UserSource.IDP) {
                 throw forbidden("R-EDIT-3", "an external IdP user's details are not editable here");
@@ -199,7 +201,12 @@ public class User {
     public long handle(ChangeMemberships command, Actor actor, PortalState portal) {
         requireNotSelf(actor);
         List<Membership> requested = command.memberships();
-        if (actor.isPortalAdmin()) {
+        if (isProvisionedBy(actor)) {
+            // R-AUTH-1: with IDP authorization the identity provider assigns the organizations, also as group members
+            if (portal.authorizationTypeOf(schemeId).orElse(null) != AuthorizationType.IDP) {
+                throw forbidden("R-EDIT-3", "this IdP user's organizations are assigned in the portal, not by its identity provider");
+            }
+        } else if (actor.isPortalAdmin()) {
             requireSsoDisabled(portal);
             if (source == UserSource.IDP && portal.authorizationTypeOf(schemeId).orElse(null) != AuthorizationType.PORTAL) {
                 throw forbidden("R-EDIT-3", "this IdP user's organizations and roles follow its identity provider");
@@ -310,11 +317,22 @@ public class User {
     /** R-STATE-1: who may switch the account between enabled and disabled. */
     private void requireMayEnableOrDisable(Actor actor, PortalState portal) {
         requireNotSelf(actor);
+        if (isProvisionedBy(actor)) {
+            return;
+        }
         if (actor.isPortalAdmin()) {
             requireSsoDisabled(portal);
         } else {
             requireOrgAdminOfPortalManagedUser(actor, "R-STATE-1");
         }
+    }
+
+    /**
+     * R-EDIT-3, R-STATE-1: whether {@code actor} is the SCIM client of this external IdP user's
+     * scheme, which keeps its details and its state as the identity provider has them, SSO on or off.
+     */
+    private boolean isProvisionedBy(Actor actor) {
+        return source == UserSource.IDP && schemeId != null && actor.provisions(schemeId);
     }
 
     private void requireNotSelf(Actor actor) {

@@ -27,9 +27,10 @@ import java.util.stream.Collectors;
  * take {@code 0-0-4000-8000-1} for the bootstrap admin.
  *
  * <p>One exception: a token whose subject is no user at all (a client id, as client
- * credentials tokens have), that carries the {@code audit:read} or {@code metrics:read} scope
- * and whose client id is on that scope's allowlist ({@code portal.security.audit-clients},
- * {@code portal.security.metrics-clients}) makes its caller a
+ * credentials tokens have), that carries the {@code audit:read}, {@code metrics:read} or
+ * {@code scim:write} scope and whose client id is on that scope's allowlist
+ * ({@code portal.security.audit-clients}, {@code portal.security.metrics-clients},
+ * {@code portal.security.scim-clients}) makes its caller a
  * {@link MachineClientAuthentication}, which may only read what the scope covers.
  * A known user's token never becomes one, even a disabled user's. Every refusal is the same
  * "invalid token" to the caller, so it learns nothing about which check failed; operators
@@ -47,10 +48,12 @@ public class ActorAuthenticationConverter implements Converter<Jwt, AbstractAuth
 
     public ActorAuthenticationConverter(ActorDirectory directory,
                                         @Value("${portal.security.audit-clients:}") List<String> auditClients,
-                                        @Value("${portal.security.metrics-clients:}") List<String> metricsClients) {
+                                        @Value("${portal.security.metrics-clients:}") List<String> metricsClients,
+                                        ScimClients scimClients) {
         this.directory = directory;
         this.allowed = Map.of(MachineClientAuthentication.AUDIT_READ, ids(auditClients),
-                MachineClientAuthentication.METRICS_READ, ids(metricsClients));
+                MachineClientAuthentication.METRICS_READ, ids(metricsClients),
+                MachineClientAuthentication.SCIM_WRITE, Set.copyOf(scimClients.clientIds()));
     }
 
     private static Set<String> ids(List<String> configured) {

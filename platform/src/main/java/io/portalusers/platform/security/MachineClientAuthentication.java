@@ -14,8 +14,9 @@ import java.util.stream.Stream;
 
 /**
  * A caller that is not a user of this service but a machine client: an auditor's or a
- * reporting tool's whose token carries the {@value #AUDIT_READ} scope, or a metrics scraper's
- * with {@value #METRICS_READ}, each allowed by configuration. It reads what its granted scopes
+ * reporting tool's whose token carries the {@value #AUDIT_READ} scope, a metrics scraper's
+ * with {@value #METRICS_READ}, or an identity provider's SCIM client with {@value #SCIM_WRITE},
+ * each allowed by configuration. It reads what its granted scopes
  * cover, and nothing else: every other request is refused before any controller runs (see
  * {@link MachineClients}).
  */
@@ -23,6 +24,8 @@ public final class MachineClientAuthentication extends AbstractAuthenticationTok
 
     public static final String AUDIT_READ = "audit:read";
     public static final String METRICS_READ = "metrics:read";
+    /** An identity provider's SCIM client: it provisions the users of its scheme at /scim/v2 (see {@link ScimClients}). */
+    public static final String SCIM_WRITE = "scim:write";
     /** The name it goes by wherever a caller's name is kept (never a user id). */
     public static final String NAME_PREFIX = "client:";
 

@@ -12,16 +12,16 @@ import java.util.stream.Stream;
 
 /**
  * What a machine client may call: with a scope, the reads the modules declared for it
- * ({@link MachineReads}: the query side's audit reads and reports for {@code audit:read}),
- * and with {@code metrics:read} the metrics, GET only. Everything else (every command, every
+ * ({@link MachineReads}: the query side's audit reads and reports for {@code audit:read}, the
+ * SCIM endpoints for {@code scim:write}), and with {@code metrics:read} the metrics, GET only. Everything else (every command, every
  * other read) answers 403 with code {@value #CODE}, before any controller runs, so that no such
  * request can append an event.
  */
 public final class MachineClients {
 
     public static final String CODE = "audit-read-only";
-    static final String DETAIL = "a machine client reads only what its scopes cover: the audit record and the reports "
-            + "(audit:read), the metrics (metrics:read)";
+    static final String DETAIL = "a machine client calls only what its scopes cover: the audit record and the reports "
+            + "(audit:read), the metrics (metrics:read), SCIM provisioning (scim:write)";
 
     static final String[] METRICS = {"/actuator/prometheus", "/actuator/metrics", "/actuator/metrics/**"};
 

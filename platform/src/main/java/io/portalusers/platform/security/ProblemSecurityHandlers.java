@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portalusers.platform.problem.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
@@ -14,6 +15,7 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
+import java.util.List;
 
 /** 401 and 403 from the security filters, in the same problem+json shape as every other error. */
 @Component
@@ -21,10 +23,12 @@ public class ProblemSecurityHandlers implements AuthenticationEntryPoint, Access
 
     private final ObjectMapper json;
     private final SecurityRefusals refusals;
+    private final List<PathErrors> pathErrors;
 
-    public ProblemSecurityHandlers(ObjectMapper json, SecurityRefusals refusals) {
+    public ProblemSecurityHandlers(ObjectMapper json, SecurityRefusals refusals, ObjectProvider<PathErrors> pathErrors) {
         this.json = json;
         this.refusals = refusals;
+        this.pathErrors = pathErrors.orderedStream().toList();
     }
 
     /** A missing token is a caller who has not signed in; a token that fails a check is counted and logged. */
@@ -35,16 +39,16 @@ public class ProblemSecurityHandlers implements AuthenticationEntryPoint, Access
             refusals.record(SecurityRefusals.Reason.INVALID_TOKEN, request, why(e));
         }
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-        write(response, HttpStatus.UNAUTHORIZED, "unauthenticated", "a valid bearer token is required");
+        write(request, response, HttpStatus.UNAUTHORIZED, "unauthenticated", "a valid bearer token is required");
     }
 
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
             throws IOException {
         if (MachineClientAuthentication.current().isPresent()) {
-            write(response, HttpStatus.FORBIDDEN, MachineClients.CODE, MachineClients.DETAIL);
+            write(request, response, HttpStatus.FORBIDDEN, MachineClients.CODE, MachineClients.DETAIL);
         } else {
-            write(response, HttpStatus.FORBIDDEN, "forbidden", "not allowed");
+            write(request, response, HttpStatus.FORBIDDEN, "forbidden", "not allowed");
         }
     }
 
@@ -72,7 +76,14 @@ public class ProblemSecurityHandlers implements AuthenticationEntryPoint, Access
         return "malformed or unsupported";
     }
 
-    private void write(HttpServletResponse response, HttpStatus status, String code, String detail) throws IOException {
+    private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String code,
+                       String detail) throws IOException {
+        for (PathErrors own : pathErrors) {
+            if (own.covers(request)) {
+                own.write(response, status, detail);
+                return;
+            }
+        }
         Problems.write(response, json, Problems.of(status, code, detail));
     }
 }
