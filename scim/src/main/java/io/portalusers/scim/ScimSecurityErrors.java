@@ -29,6 +29,11 @@ class ScimSecurityErrors implements PathErrors {
     }
 
     @Override
+    public boolean documents(String path) {
+        return path.startsWith(Scim.BASE + "/");
+    }
+
+    @Override
     public void write(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
         response.setStatus(status.value());
         response.setContentType(Scim.MEDIA_TYPE);

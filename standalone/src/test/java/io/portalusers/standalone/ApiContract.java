@@ -24,8 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * as a check of every exchange the API tests make through {@link Api}: the answer's status must
  * be documented for the operation, with its content type and a body of its schema. A request
  * the service accepted (2xx) must be one the document accepts too; a refused one is not
- * checked, since tests send malformed requests on purpose. Only {@code /api/} paths are
- * documented operations; a 404 or 405 for a path or method the document lacks is the truth too.
+ * checked, since tests send malformed requests on purpose. Only {@code /api/} and
+ * {@code /scim/v2/} paths are documented operations; a 404 or 405 for a path or method the document lacks is the truth too.
  */
 final class ApiContract {
 
@@ -38,7 +38,7 @@ final class ApiContract {
     static void check(String base, HttpRequest sent, String body, HttpResponse<String> answer) {
         URI uri = sent.uri();
         String path = uri.getRawPath();
-        if (!path.startsWith("/api/")) {
+        if (!path.startsWith("/api/") && !path.startsWith("/scim/v2/")) {
             return;
         }
         OpenApiInteractionValidator validator = BY_SERVICE.computeIfAbsent(base, ApiContract::load);

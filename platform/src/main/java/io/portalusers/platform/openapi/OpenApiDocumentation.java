@@ -3,6 +3,7 @@ package io.portalusers.platform.openapi;
 import io.portalusers.platform.actor.Actor;
 import io.portalusers.platform.actor.AuditReader;
 import io.portalusers.platform.security.AnonymousEndpoints;
+import io.portalusers.platform.security.PathErrors;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -52,15 +53,19 @@ public class OpenApiDocumentation {
     }
 
     @Bean
-    OpenApiCustomizer portalUsersDocument(List<AnonymousEndpoints> anonymous) {
+    OpenApiCustomizer portalUsersDocument(List<AnonymousEndpoints> anonymous, List<PathErrors> ownErrors) {
         return openApi -> {
             components(openApi);
             RequestFields.apply(openApi);
             QueryParameters.apply(openApi);
             ResponseFields.apply(openApi);
             MergedOperations.apply(openApi);
-            openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) ->
-                    operation(path, HttpMethod.valueOf(method.name()), item, operation, anonymous)));
+            openApi.getPaths().forEach((path, item) -> {
+                if (ownErrors.stream().noneMatch(errors -> errors.documents(path))) {
+                    item.readOperationsMap().forEach((method, operation) ->
+                            operation(path, HttpMethod.valueOf(method.name()), item, operation, anonymous));
+                }
+            });
             openApi.getPaths().remove("/error");
         };
     }

@@ -15,5 +15,11 @@ public interface PathErrors {
 
     boolean covers(HttpServletRequest request);
 
+    /**
+     * Whether a path of the OpenAPI document is one of these: its module documents its answers
+     * itself, and the document's problem+json answers are not added to it.
+     */
+    boolean documents(String path);
+
     void write(HttpServletResponse response, HttpStatus status, String detail) throws IOException;
 }
