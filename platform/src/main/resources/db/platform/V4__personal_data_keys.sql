@@ -1,0 +1,27 @@
+-- Erasure by crypto-shredding. Every personal field of an event (io.portalusers.api.privacy.
+-- PersonalData) is stored encrypted (AES-256-GCM) with a key of its own per data subject (a
+-- user, a registration), kept here, outside the event log. Erasing a person deletes their keys:
+-- the events stay as they are (so the hash chain, which covers the stored ciphertext, stays
+-- valid), and every reader shows the fields as erased.
+--
+-- A key is stored wrapped (AES-256-GCM) by the master key (portal.privacy.master-key), never
+-- in the clear. An erased subject keeps its row with no key, so that no key is ever made
+-- for it again.
+create table personal_data_key (
+    subject     text        not null primary key,
+    -- the person whose erasure shreds this key too (a registration's user), or null
+    erased_with text,
+    wrapped_key bytea,
+    created_at  timestamptz not null default now(),
+    erased_at   timestamptz,
+    constraint personal_data_key_erased check ((wrapped_key is null) = (erased_at is not null))
+);
+create index personal_data_key_erased_with on personal_data_key (erased_with) where erased_with is not null;
+
+-- The master key when none is configured and the service is not the embedded default: made
+-- once, shared by every node. Keys wrapped by it are only as safe as the database; configure
+-- portal.privacy.master-key in production (docs/operators.md).
+create table personal_data_master (
+    id         boolean not null primary key default true check (id),
+    master_key bytea   not null
+);
