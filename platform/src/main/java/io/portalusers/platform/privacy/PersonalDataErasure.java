@@ -13,7 +13,8 @@ import java.util.UUID;
  * person's keys (and those of the registrations that became the person), deletes the emails
  * not sent to them yet and blanks the recipient and contents of those sent, forgets their
  * address, and purges the Idempotency-Key answers that could replay their data (those they
- * asked for, and those that name them). What is left names them by id only.
+ * asked for, and those that name them) and the reasons given with commands on them (free
+ * texts that may name them). What is left names them by id only.
  */
 @Component
 public class PersonalDataErasure {
@@ -43,6 +44,9 @@ public class PersonalDataErasure {
                                 or position(? in coalesce(location, '')) > 0""")
                     .params(subject, subject.getBytes(StandardCharsets.UTF_8), subject).update();
         }
+        // free texts that may name them; the commands themselves stay recorded
+        jdbc.sql("update command_audit set reason = ? where target_id = ? and reason is not null")
+                .params(Erased.TEXT, person.toString()).update();
         jdbc.sql("delete from mail_recipient where user_id = ?").param(person).update();
         jdbc.sql("delete from invitation_outbox where user_id = ?").param(person).update();
         jdbc.sql("delete from mail_link_token where user_id = ?").param(person).update();

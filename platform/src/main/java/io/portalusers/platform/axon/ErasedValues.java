@@ -1,4 +1,4 @@
-package io.portalusers.platform.privacy;
+package io.portalusers.platform.axon;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
