@@ -25,3 +25,28 @@ create table personal_data_master (
     id         boolean not null primary key default true check (id),
     master_key bytea   not null
 );
+
+-- Re-seal epochs of the hash chain. Events written before personal data was encrypted hold it
+-- in plaintext; a one-off migration (LegacyEventEncryption) rewrites their payloads encrypted,
+-- which changes rows that may be sealed already. It does so only over a chain it has just
+-- verified intact, and records here what it did: the chain is kept as it was before from_index
+-- and sealed again from there. An auditor holding a hash from before the epoch at or after
+-- from_index finds it here as previous_head_hash (docs/auditors.md).
+create table event_chain_epoch (
+    epoch               serial      primary key,
+    at                  timestamptz not null default now(),
+    -- the first rewritten event: seals from here on were dropped and are made again
+    from_index          bigint      not null,
+    -- the head before the epoch, verified intact from index 0 just before the rewrite
+    previous_head_index bigint      not null,
+    previous_head_hash  bytea       not null,
+    rewritten           bigint      not null,
+    reason              text        not null
+);
+
+-- Set once the migration above found no event left in plaintext: from then on every event is
+-- encrypted as it is written, and later starts do not read the log again.
+create table legacy_event_encryption (
+    id      boolean     not null primary key default true check (id),
+    done_at timestamptz not null
+);

@@ -121,7 +121,7 @@ public final class PersonalDataCipher {
         return value.isObject() && value.size() == 1 && value.has(ENCRYPTED);
     }
 
-    private static JsonNode erased(PersonalFields.Field field) {
+    static JsonNode erased(PersonalFields.Field field) {
         if (field.parts().isEmpty()) {
             return JsonNodeFactory.instance.textNode(Erased.TEXT);
         }
