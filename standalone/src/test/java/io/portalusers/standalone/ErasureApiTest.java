@@ -2,8 +2,6 @@ package io.portalusers.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.portalusers.api.UserId;
-import io.portalusers.api.user.Membership;
-import io.portalusers.api.user.Role;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -136,11 +134,58 @@ class ErasureApiTest extends ApiTest {
     }
 
     @Test
-    void R_ERASE_1_an_erased_registrant_s_registration_reads_as_erased() {
-        UserId user = givenUser(Role.DEVELOPER, new Membership[0]);
-        assertThat(api.post("/api/users/" + user + "/disable", "").token(admin).send().status()).isEqualTo(200);
-        assertThat(api.post("/api/users/" + user + "/erase", REASON).token(admin).send().status()).isEqualTo(200);
-        assertThat(api.get("/api/users/" + user + "/history").token(admin).send().body()).contains("[erased]")
-                .doesNotContain("@example.com");
+    void R_ERASE_1_the_registration_that_became_the_user_is_erased_with_it() {
+        settings(true);
+        try {
+            String unique = letters(10).toLowerCase();
+            String email = unique + "@visitor.example";
+            Api.Response received = api.post("/api/registrations", """
+                    {"username": "reg-%s", "email": "%s", "firstName": "Vera", "lastName": "Registrant",
+                     "language": "de", "organizationName": "Org %s", "termsAccepted": true}"""
+                    .formatted(unique, email, unique)).send();
+            assertThat(received.status()).as(received.body()).isEqualTo(202);
+            JsonNode request = await().atMost(Duration.ofSeconds(20)).until(() -> registration("reg-" + unique),
+                    r -> r != null && "COMPLETED".equals(r.get("status").asText()));
+            String registration = request.get("id").asText();
+            String user = request.get("userId").asText();
+            assertThat(request.get("email").asText()).isEqualTo(email);
+
+            assertThat(api.post("/api/users/" + user + "/disable", "").token(admin).send().status()).isEqualTo(200);
+            assertThat(api.post("/api/users/" + user + "/erase", REASON).token(admin).send().status()).isEqualTo(200);
+
+            // the registration's key went with the user's: its events and its row read as erased
+            assertThat(jdbc.sql("select count(*) from personal_data_key where subject = ? and wrapped_key is null")
+                    .param(registration).query(Long.class).single()).isEqualTo(1);
+            String export = api.get("/api/audit/events?user=" + registration).token(admin).send().body();
+            assertThat(export).contains("RegistrationSubmitted").contains("[erased]").doesNotContain(email)
+                    .doesNotContain("Registrant");
+            JsonNode row = await().atMost(Duration.ofSeconds(20))
+                    .until(() -> api.get("/api/registrations/" + registration).token(admin).send().json(),
+                            r -> "[erased]".equals(r.path("email").asText()));
+            assertThat(row.get("username").asText()).isEqualTo("[erased]");
+            assertThat(row.get("lastName").asText()).isEqualTo("[erased]");
+            assertThat(row.get("status").asText()).isEqualTo("COMPLETED");
+            // and the username it reserved is free again
+            assertThat(jdbc.sql("select count(*) from registration_organization_lookup where registration_id = ?::uuid"
+                    + " and username_key is not null").param(registration).query(Long.class).single()).isZero();
+        } finally {
+            settings(false);
+        }
+    }
+
+    private JsonNode registration(String username) {
+        for (JsonNode item : api.get("/api/registrations?size=100").token(admin).send().json().get("items")) {
+            if (item.get("username").asText().equals(username)) {
+                return item;
+            }
+        }
+        return null;
+    }
+
+    private void settings(boolean registration) {
+        Api.Response changed = api.put("/api/settings", """
+                {"ssoEnabled": false, "thirdPartyRegistrationEnabled": %s, "registrationWorkflowEnabled": false}"""
+                .formatted(registration)).token(admin).send();
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
     }
 }

@@ -2,14 +2,20 @@ package io.portalusers.platform.privacy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.axonframework.serialization.Converter;
+import org.axonframework.serialization.SerializationException;
 import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.SerializedType;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.SimpleSerializedObject;
 import org.axonframework.serialization.UnknownSerializedType;
 import org.axonframework.serialization.json.JacksonSerializer;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The event serializer: Axon's Jackson serializer, with the personal fields of each event
@@ -22,6 +28,8 @@ public final class EncryptingSerializer implements Serializer {
 
     private final JacksonSerializer delegate;
     private final PersonalDataCipher cipher;
+    private final Map<String, Class<?>> classes = new ConcurrentHashMap<>();
+    private final Map<Class<?>, ObjectReader> readers = new ConcurrentHashMap<>();
 
     public EncryptingSerializer(JacksonSerializer delegate, PersonalDataCipher cipher) {
         this.delegate = delegate;
@@ -55,25 +63,39 @@ public final class EncryptingSerializer implements Serializer {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public <S, T> T deserialize(SerializedObject<S> serializedObject) {
         Class<?> type = classFor(serializedObject.getType());
         if (!PersonalDataCipher.hasPersonalData(type)) {
             return delegate.deserialize(serializedObject);
         }
-        JsonNode tree = getConverter().convert(serializedObject, JsonNode.class).getData();
-        // the converter may hand back the node it was given: decrypt a copy, never the stored message
-        ObjectNode copy = ((ObjectNode) tree).deepCopy();
-        cipher.decrypt(type, copy);
-        return delegate.deserialize(new SimpleSerializedObject<>(copy, JsonNode.class, serializedObject.getType()));
+        ObjectNode event;
+        try {
+            if (serializedObject.getData() instanceof byte[] bytes) {
+                // read straight from the stored bytes: the node is ours to decrypt in place
+                event = (ObjectNode) objectMapper().readTree(bytes);
+            } else {
+                // a node handed in as it is (an upcaster's) is decrypted as a copy, never in place
+                JsonNode tree = getConverter().convert(serializedObject, JsonNode.class).getData();
+                event = ((ObjectNode) tree).deepCopy();
+            }
+            cipher.decrypt(type, event);
+            return (T) readers.computeIfAbsent(type, objectMapper()::readerFor).readValue(event);
+        } catch (IOException e) {
+            throw new SerializationException("cannot read an event of " + type.getName(), e);
+        }
     }
 
+    /** The event class of a stored type, or null for none (a type no class has any more). */
     private Class<?> classFor(SerializedType type) {
-        try {
-            Class<?> found = delegate.classForType(type);
-            return found == UnknownSerializedType.class ? null : found;
-        } catch (RuntimeException unknown) {
-            return null;
-        }
+        return classes.computeIfAbsent(type.getName(), name -> {
+            try {
+                Class<?> found = delegate.classForType(type);
+                return found == UnknownSerializedType.class ? Void.class : found;
+            } catch (RuntimeException unknown) {
+                return Void.class;
+            }
+        });
     }
 
     @Override
