@@ -17,6 +17,9 @@ create table personal_data_key (
     constraint personal_data_key_erased check ((wrapped_key is null) = (erased_at is not null))
 );
 create index personal_data_key_erased_with on personal_data_key (erased_with) where erased_with is not null;
+-- a node reading keys on a cold cache reads those made after the one it misses (a replay meets
+-- subjects in about that order)
+create index personal_data_key_created on personal_data_key (created_at, subject);
 
 -- The master key when none is configured and the service is not the embedded default: made
 -- once, shared by every node. Keys wrapped by it are only as safe as the database; configure
