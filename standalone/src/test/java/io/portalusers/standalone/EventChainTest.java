@@ -97,8 +97,11 @@ class EventChainTest extends OwnContextTest {
         // (a) one payload changed
         Map<String, Object> target = event(users.get(1), 0);
         long index = (Long) target.get("globalindex");
-        jdbc.sql("update domainevententry set payload = convert_to(replace(convert_from(payload, 'UTF8'), 'Chain', 'Chian'), 'UTF8') where globalindex = ?")
-                .param(index).update();
+        // a fact in clear (the names are stored encrypted): the account's source
+        assertThat(jdbc.sql("update domainevententry set payload = convert_to(replace(convert_from(payload, 'UTF8'), '\"source\":\"PORTAL\"', '\"source\":\"IDP\"'), 'UTF8') where globalindex = ?")
+                .param(index).update()).isEqualTo(1);
+        assertThat(jdbc.sql("select strpos(convert_from(payload, 'UTF8'), '\"source\":\"IDP\"') > 0 from domainevententry where globalindex = ?")
+                .param(index).query(Boolean.class).single()).isTrue();
         assertMismatch(verify(admin, ""), "PAYLOAD_CHANGED", index, target);
         // the command line finds it too, straight from the database
         String url;

@@ -58,7 +58,7 @@ class ProjectionRebuildApiTest extends ApiTest {
         });
     }
 
-    /** A user and an organization with a few events each; the user's id, once its view row has them all. */
+    /** A user (erased at the end) and an organization with a few events each; the user's id, once its view row has them all. */
     private String someHistory() {
         String unique = UUID.randomUUID().toString().substring(0, 8);
         String org = api.post("/api/organizations", """
@@ -70,6 +70,9 @@ class ProjectionRebuildApiTest extends ApiTest {
         api.patch("/api/users/" + user, """
                 {"firstName": "Rebuilt", "lastName": "Again"}""").token(admin).send();
         api.post("/api/users/" + user + "/disable", "").token(admin).send();
+        // R-ERASE-1: a rebuild after an erasure ends as the views did (personal fields [erased])
+        assertThat(api.post("/api/users/" + user + "/erase", """
+                {"reason": "rebuilt after an erasure"}""").token(admin).send().status()).isEqualTo(200);
         api.put("/api/organizations/" + org + "/plan", """
                 {"accountPlan": "Silver"}""").token(admin).send();
         long last = jdbc.sql("select max(sequencenumber) from domainevententry where aggregateidentifier = ?")
@@ -81,7 +84,7 @@ class ProjectionRebuildApiTest extends ApiTest {
 
     @Test
     void R_AUD_3_every_read_model_rebuilt_from_the_log_ends_identical_and_twice_the_same() {
-        someHistory();
+        String erased = someHistory();
         PROJECTIONS.forEach(this::awaitCaughtUp);
         awaitNothingBehind();
         String before = checksum();
@@ -101,6 +104,8 @@ class ProjectionRebuildApiTest extends ApiTest {
 
             assertThat(checksum()).as("after rebuild %d", rebuild).isEqualTo(before);
         }
+        assertThat(jdbc.sql("select username || ' ' || email || ' ' || full_name from user_view where user_id = ?::uuid")
+                .param(erased).query(String.class).single()).isEqualTo("[erased] [erased] [erased] [erased]");
     }
 
     @Test

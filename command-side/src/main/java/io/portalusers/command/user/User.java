@@ -1,7 +1,9 @@
 package io.portalusers.command.user;
 
+import io.portalusers.api.InvalidValueException;
 import io.portalusers.api.OrganizationId;
 import io.portalusers.api.SchemeId;
+import io.portalusers.api.Text;
 import io.portalusers.api.UserId;
 import io.portalusers.api.authscheme.AuthorizationType;
 import io.portalusers.api.user.AccountRoleChanged;
@@ -14,6 +16,7 @@ import io.portalusers.api.user.CreateUser;
 import io.portalusers.api.user.DisableUser;
 import io.portalusers.api.user.EmailAddress;
 import io.portalusers.api.user.EnableUser;
+import io.portalusers.api.user.EraseUser;
 import io.portalusers.api.user.InvitationId;
 import io.portalusers.api.user.InvitationIssued;
 import io.portalusers.api.user.Language;
@@ -28,13 +31,18 @@ import io.portalusers.api.user.UserCreated;
 import io.portalusers.api.user.UserDisabled;
 import io.portalusers.api.user.UserEmailChanged;
 import io.portalusers.api.user.UserEnabled;
+import io.portalusers.api.user.UserErased;
 import io.portalusers.api.user.UserLanguageChanged;
 import io.portalusers.api.user.UserNameChanged;
 import io.portalusers.api.user.UserSource;
 import io.portalusers.api.user.Username;
 import io.portalusers.platform.actor.Actor;
+import io.portalusers.platform.request.RequestMetadata;
+import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.messaging.InterceptorChain;
+import org.axonframework.modelling.command.CommandHandlerInterceptor;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateLifecycle;
 import org.axonframework.spring.stereotype.Aggregate;
@@ -78,6 +86,8 @@ public class User {
     /** The one invitation whose token may still activate the account, or null (R-ACT-2). */
     private InvitationId invitation;
     private Instant invitationExpiresAt;
+    /** R-ERASE-1: the personal data is shredded; the user takes no more commands. */
+    private boolean erased;
 
     protected User() {
     }
@@ -247,6 +257,40 @@ public class User {
             apply(new UserDisabled(userId));
         }
         return AggregateLifecycle.getVersion();
+    }
+
+    /**
+     * R-ERASE-1: a Portal Admin erases a disabled user's personal data, giving a reason. Once
+     * erased, asking again changes nothing and succeeds (the erasure is recorded once).
+     */
+    @CommandHandler
+    public long handle(EraseUser command, Actor actor) {
+        if (!actor.isPortalAdmin()) {
+            throw forbidden("R-ERASE-1", "only a Portal Admin erases a user's personal data");
+        }
+        if (erased) {
+            return AggregateLifecycle.getVersion();
+        }
+        String reason;
+        try {
+            reason = Text.singleLine(command.reason(), RequestMetadata.MAX_REASON_LENGTH);
+        } catch (InvalidValueException e) {
+            throw unprocessable("R-ERASE-1", "reason", "an erasure needs a reason (" + e.getMessage() + ")");
+        }
+        if (enabled) {
+            throw unprocessable("R-ERASE-1", "user", "only a disabled user is erased; disable the account first");
+        }
+        apply(new UserErased(userId, reason));
+        return AggregateLifecycle.getVersion();
+    }
+
+    /** R-ERASE-1: an erased user takes no more commands but the erasure itself (asked again). */
+    @CommandHandlerInterceptor
+    Object refuseOnceErased(CommandMessage<?> command, InterceptorChain chain) throws Exception {
+        if (erased && !(command.getPayload() instanceof EraseUser)) {
+            throw unprocessable("R-ERASE-1", "user", "this user is erased and takes no more changes");
+        }
+        return chain.proceed();
     }
 
     /**
@@ -483,6 +527,12 @@ public class User {
     @EventSourcingHandler
     void on(UserDisabled event) {
         enabled = false;
+        invitation = null;
+    }
+
+    @EventSourcingHandler
+    void on(UserErased event) {
+        erased = true;
         invitation = null;
     }
 

@@ -10,6 +10,7 @@ import io.portalusers.api.user.CreateUser;
 import io.portalusers.api.user.DisableUser;
 import io.portalusers.api.user.EmailAddress;
 import io.portalusers.api.user.EnableUser;
+import io.portalusers.api.user.EraseUser;
 import io.portalusers.api.user.Language;
 import io.portalusers.api.user.Membership;
 import io.portalusers.api.user.PersonName;
@@ -61,6 +62,9 @@ class UserCommandController {
     record CreateUserRequest(UUID id, String username, String email, String firstName, String lastName,
                              String language, String role, List<MembershipRequest> memberships,
                              @JsonProperty("notify") Boolean notifyUser) {
+    }
+
+    record EraseRequest(String reason) {
     }
 
     record DetailsRequest(String firstName, String lastName, String email, String language) {
@@ -156,6 +160,16 @@ class UserCommandController {
     ResponseEntity<Map<String, Object>> disable(@PathVariable UUID id,
                                                 @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         return changed(id, commands.sendAndWait(new DisableUser(new UserId(id), expectedVersion(ifMatch))));
+    }
+
+    /**
+     * R-ERASE-1: shreds a disabled user's personal data. The reason is recorded with the
+     * erasure, for good: it should say why (a request, a retention period), not name anyone.
+     */
+    @PostMapping(path = "/api/users/{id}/erase", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Map<String, Object>> erase(@PathVariable UUID id, @RequestBody EraseRequest body) {
+        return changed(id, commands.sendAndWait(new EraseUser(new UserId(id), body.reason())));
     }
 
     /** The portal's "Resend Activation Email" (R-ADD-7): a new invitation; earlier links stop working (R-ACT-2). */

@@ -9,13 +9,16 @@ import io.portalusers.api.user.UserCreated;
 import io.portalusers.api.user.UserDisabled;
 import io.portalusers.api.user.UserEmailChanged;
 import io.portalusers.api.user.UserEnabled;
+import io.portalusers.api.user.UserErased;
 import io.portalusers.api.user.Username;
+import io.portalusers.platform.privacy.PersonalDataErasure;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The users' command-side lookup: usernames and emails under unique constraints (R-ADD-6),
@@ -28,9 +31,11 @@ import java.util.List;
 class UserLookup {
 
     private final JdbcClient jdbc;
+    private final PersonalDataErasure erasure;
 
-    UserLookup(JdbcClient jdbc) {
+    UserLookup(JdbcClient jdbc, PersonalDataErasure erasure) {
         this.jdbc = jdbc;
+        this.erasure = erasure;
     }
 
     /** Whether this user exists with this username and email: a repeated creation, not a conflict. */
@@ -80,6 +85,26 @@ class UserLookup {
     @EventHandler
     void on(UserDisabled event) {
         setEnabled(event.userId(), false);
+    }
+
+    /**
+     * R-ERASE-1, in the erasure's transaction: the username and email are free again (kept as
+     * a hash they would still be the person's data: a hash of a known address is found by
+     * trying it), the IdP subject, the pending account and the password go, registrations
+     * that became the user stop holding the username; then the platform's part (keys, mail,
+     * Idempotency-Key answers).
+     */
+    @EventHandler
+    void on(UserErased event) {
+        UUID id = event.userId().value();
+        jdbc.sql("delete from username_lookup where user_id = ?").param(id).update();
+        jdbc.sql("delete from email_lookup where user_id = ?").param(id).update();
+        jdbc.sql("delete from idp_subject_lookup where user_id = ?").param(id).update();
+        jdbc.sql("delete from pending_account where user_id = ?").param(id).update();
+        jdbc.sql("delete from credential where user_id = ?").param(id).update();
+        List<String> subjects = erasure.erase(id);
+        jdbc.sql("update registration_organization_lookup set username_key = null where registration_id::text = any(?)")
+                .param(subjects.toArray(String[]::new)).update();
     }
 
     private void setEnabled(UserId user, boolean enabled) {

@@ -82,12 +82,14 @@ public class AxonConfiguration {
 
     /**
      * The event log's mapper: a tolerant reader, so that an event stored before a field was
-     * removed still reads. Axon picks it by this bean name.
+     * removed still reads, and that reads an erased person's username and email as erased
+     * ({@link ErasedValues}). Axon picks it by this bean name.
      */
     @Bean("defaultAxonObjectMapper")
     ObjectMapper defaultAxonObjectMapper() {
         return JsonMapper.builder()
                 .findAndAddModules()
+                .addModule(new ErasedValues())
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .build();

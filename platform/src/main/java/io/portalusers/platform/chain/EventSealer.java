@@ -33,7 +33,7 @@ import java.time.Duration;
 public final class EventSealer {
 
     /** The transaction advisory lock a sealing batch holds. */
-    static final long LOCK = 0x5ea1_c4a1_0001L;
+    public static final long LOCK = 0x5ea1_c4a1_0001L;
     private static final Logger log = LoggerFactory.getLogger(EventSealer.class);
 
     private final DataSource dataSource;

@@ -9,6 +9,7 @@ import io.portalusers.api.InvalidValueException;
 import io.portalusers.api.OrganizationId;
 import io.portalusers.api.user.MembershipsChanged;
 import io.portalusers.api.user.UserCreated;
+import io.portalusers.platform.privacy.PersonalDataCipher;
 import io.portalusers.platform.actor.AuditReader;
 import io.portalusers.platform.actor.ReaderScope;
 import io.portalusers.platform.axon.RenamedEvents;
@@ -69,10 +70,11 @@ class EventExportController {
     private final TransactionTemplate readOnly;
     private final ObjectMapper json;
     private final ExportSlots slots;
+    private final PersonalDataCipher personalData;
     private final Duration statementTimeout;
 
     EventExportController(JdbcTemplate jdbc, PlatformTransactionManager transactions, ObjectMapper json,
-                          ExportSlots slots, @Value("${portal.audit.export.statement-timeout}") Duration statementTimeout) {
+                          ExportSlots slots, PersonalDataCipher personalData, @Value("${portal.audit.export.statement-timeout}") Duration statementTimeout) {
         this.slots = slots;
         this.statementTimeout = statementTimeout;
         JdbcTemplate streaming = new JdbcTemplate(jdbc.getDataSource());
@@ -81,6 +83,7 @@ class EventExportController {
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
         this.json = json;
+        this.personalData = personalData;
     }
 
     @GetMapping(path = "/api/audit/events")
@@ -236,6 +239,8 @@ class EventExportController {
                         if (payload == null) {
                             return;
                         }
+                        // personal fields decrypted, or "[erased]" once their person is (R-ERASE-1)
+                        payload = personalData.decryptStored(rs.getString("payloadtype"), payload);
                         if (csv) {
                             writeCsv(rs, payload, writer);
                         } else {

@@ -3,7 +3,10 @@ package io.portalusers.query.history;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portalusers.platform.axon.RenamedEvents;
+import io.portalusers.platform.privacy.EncryptingSerializer;
+import io.portalusers.platform.privacy.PersonalDataCipher;
 import io.portalusers.platform.request.RequestMetadata;
 import org.axonframework.common.DateTimeUtils;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
@@ -40,6 +43,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * is at most twice the raw SELECT; see benchmarks/B5-history.md). On
  * any other store (Axon Server) or serializer it reads through Axon.
  *
+ * <p>Personal fields are decrypted as the event serializer ({@link EncryptingSerializer}) does,
+ * and read as erased once their person is.
+ *
  * <p>The direct read bypasses Axon's upcaster chain, so it reads an event stored under a
  * class's former name as {@link RenamedEvents} does: as the class it has now. Renames are the
  * only upcasting there is; an upcaster that changed a payload would have to be applied here too.
@@ -51,6 +57,7 @@ class EventLog {
     private final JdbcClient jdbc;
     private final Serializer serializer;
     private final ObjectMapper json;
+    private final PersonalDataCipher cipher;
     private final boolean direct;
     private final ObjectReader metadataReader;
     private final Map<String, ObjectReader> readers = new ConcurrentHashMap<>();
@@ -60,7 +67,9 @@ class EventLog {
         this.events = events;
         this.jdbc = jdbc;
         this.serializer = serializer;
-        this.json = serializer instanceof JacksonSerializer jackson ? jackson.getObjectMapper() : null;
+        this.json = serializer instanceof EncryptingSerializer encrypting ? encrypting.objectMapper()
+                : serializer instanceof JacksonSerializer jackson ? jackson.getObjectMapper() : null;
+        this.cipher = serializer instanceof EncryptingSerializer encrypting ? encrypting.cipher() : null;
         this.direct = json != null && engine.getIfUnique() instanceof JdbcEventStorageEngine;
         this.metadataReader = json == null ? null : json.readerFor(Shown.class);
     }
@@ -77,7 +86,7 @@ class EventLog {
                 .param(aggregateId)
                 .query((rs, n) -> {
                     try {
-                        Object payload = reader(rs.getString(3), rs.getString(4)).readValue(rs.getBytes(5));
+                        Object payload = payload(rs.getString(3), rs.getString(4), rs.getBytes(5));
                         Shown metadata = metadataReader.readValue(rs.getBytes(6));
                         return new RecordedEvent(rs.getLong(1), time(rs.getString(2)), payload,
                                 metadata.actorId(), metadata.correlationId(), metadata.reason(), metadata.sourceAddress());
@@ -111,6 +120,17 @@ class EventLog {
 
     private static int number(String text, int from, int to) {
         return Integer.parseInt(text, from, to, 10);
+    }
+
+    /** The event, its personal fields decrypted (or erased, R-ERASE-1) as the event serializer does. */
+    private Object payload(String type, String revision, byte[] stored) throws IOException {
+        ObjectReader reader = reader(type, revision);
+        if (cipher == null || !PersonalDataCipher.hasPersonalData(reader.getValueType().getRawClass())) {
+            return reader.readValue(stored);
+        }
+        ObjectNode tree = (ObjectNode) json.readTree(stored);
+        cipher.decrypt(reader.getValueType().getRawClass(), tree);
+        return reader.readValue(tree);
     }
 
     /** The reader of a stored payload type, also one stored under a class's former name. */

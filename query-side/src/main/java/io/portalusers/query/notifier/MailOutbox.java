@@ -1,5 +1,6 @@
 package io.portalusers.query.notifier;
 
+import io.portalusers.api.privacy.Erased;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,6 +53,10 @@ public class MailOutbox {
      */
     public boolean add(String messageId, MailKind kind, UUID userId, UUID invitationId, String recipient,
                        String language, Map<String, String> params, Instant at) {
+        if (Erased.isErased(recipient)) {
+            // R-ERASE-1: an erased person is written to no more (their address reads as erased)
+            return false;
+        }
         return jdbc.sql("""
                         insert into mail_outbox (message_id, kind, user_id, invitation_id, recipient, language, params,
                                                  next_attempt_at, created_at)

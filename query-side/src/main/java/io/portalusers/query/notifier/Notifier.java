@@ -8,6 +8,7 @@ import io.portalusers.api.registration.RegistrationFailed;
 import io.portalusers.api.registration.RegistrationId;
 import io.portalusers.api.registration.RegistrationRejected;
 import io.portalusers.api.registration.RegistrationSubmitted;
+import io.portalusers.api.user.UserErased;
 import io.portalusers.api.user.EmailAddress;
 import io.portalusers.api.user.InvitationIssued;
 import io.portalusers.api.user.Language;
@@ -69,6 +70,12 @@ public class Notifier {
                 .params(event.userId().value(), event.username().value(), event.email().value(),
                         event.name().firstName(), event.name().lastName(), event.language().tag(), version)
                 .update();
+    }
+
+    /** R-ERASE-1: the erasure deleted the row already; this is for a notifier that reads the log again. */
+    @EventHandler
+    void on(UserErased event) {
+        jdbc.sql("delete from mail_recipient where user_id = ?").param(event.userId().value()).update();
     }
 
     @EventHandler

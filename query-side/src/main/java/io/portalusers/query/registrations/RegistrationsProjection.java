@@ -1,5 +1,10 @@
 package io.portalusers.query.registrations;
 
+import io.portalusers.api.privacy.Erased;
+import io.portalusers.api.user.EmailAddress;
+import io.portalusers.api.user.PersonName;
+import io.portalusers.api.user.UserErased;
+import io.portalusers.api.user.Username;
 import io.portalusers.api.registration.RegistrationAccepted;
 import io.portalusers.api.registration.RegistrationCompleted;
 import io.portalusers.api.registration.RegistrationExpired;
@@ -85,6 +90,21 @@ class RegistrationsProjection {
     @EventHandler
     void on(RegistrationFailed event, @SequenceNumber long version) {
         update(event.registrationId().value(), version, "status = 'FAILED', failure_code = ?", event.code());
+    }
+
+    /**
+     * R-ERASE-1: the registrations that became the erased user keep their row, with the personal
+     * fields as a rebuild reads them once the keys are gone (an erased registration's reason too).
+     */
+    @EventHandler
+    void on(UserErased event) {
+        jdbc.sql("""
+                        update registration_view set username = ?, email = ?, first_name = ?, last_name = ?,
+                            reason = case when reason is null then null else ? end
+                        where user_id = ?""")
+                .params(Username.ERASED.value(), EmailAddress.ERASED.value(), PersonName.ERASED.firstName(),
+                        PersonName.ERASED.lastName(), Erased.TEXT, event.userId().value())
+                .update();
     }
 
     @ResetHandler

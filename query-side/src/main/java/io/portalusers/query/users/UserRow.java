@@ -1,7 +1,9 @@
 package io.portalusers.query.users;
 
 import io.portalusers.api.user.Membership;
+import io.portalusers.api.user.EmailAddress;
 import io.portalusers.api.user.PersonName;
+import io.portalusers.api.user.Username;
 import io.portalusers.api.user.UserCreated;
 
 import java.time.OffsetDateTime;
@@ -22,7 +24,7 @@ import static io.portalusers.query.users.UsersProjection.PENDING;
 final class UserRow {
 
     final UUID userId;
-    final String username;
+    String username;
     String email;
     String firstName;
     String lastName;
@@ -118,6 +120,16 @@ final class UserRow {
     void activate() {
         activation = ACTIVE;
         invitationStatus = INVITATION_USED;
+    }
+
+    /**
+     * R-ERASE-1: the row stays (the account existed, and counts and memberships still hold)
+     * with its personal fields as a rebuild reads them from the log once the keys are gone.
+     */
+    void erase() {
+        username = Username.ERASED.value();
+        email = EmailAddress.ERASED.value();
+        rename(PersonName.ERASED);
     }
 
     /** R-ACT-2: an email change or a disable voids the pending invitation. */

@@ -45,7 +45,7 @@ class UserViewWriter {
      */
     private static final String ON_CONFLICT = """
 
-            on conflict (user_id) do update set email = excluded.email, first_name = excluded.first_name,
+            on conflict (user_id) do update set username = excluded.username, email = excluded.email, first_name = excluded.first_name,
                 last_name = excluded.last_name, full_name = excluded.full_name, language = excluded.language,
                 account_role = excluded.account_role, enabled = excluded.enabled, activation = excluded.activation,
                 updated_at = excluded.updated_at, version = excluded.version, invitation_id = excluded.invitation_id,

@@ -9,6 +9,7 @@ import io.portalusers.api.user.UserCreated;
 import io.portalusers.api.user.UserDisabled;
 import io.portalusers.api.user.UserEmailChanged;
 import io.portalusers.api.user.UserEnabled;
+import io.portalusers.api.user.UserErased;
 import io.portalusers.api.user.UserLanguageChanged;
 import io.portalusers.api.user.UserNameChanged;
 import org.axonframework.config.ProcessingGroup;
@@ -112,6 +113,11 @@ class UsersProjection {
     @EventHandler
     void on(UserActivated event, @SequenceNumber long version, @Timestamp Instant at) {
         change(event.userId(), version, at, UserRow::activate);
+    }
+
+    @EventHandler
+    void on(UserErased event, @SequenceNumber long version, @Timestamp Instant at) {
+        change(event.userId(), version, at, UserRow::erase);
     }
 
     @ResetHandler

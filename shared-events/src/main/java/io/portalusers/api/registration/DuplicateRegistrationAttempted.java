@@ -2,6 +2,8 @@ package io.portalusers.api.registration;
 
 import io.portalusers.api.UserId;
 import io.portalusers.api.organization.OrganizationName;
+import io.portalusers.api.privacy.DataSubject;
+import io.portalusers.api.privacy.PersonalData;
 import io.portalusers.api.user.EmailAddress;
 import io.portalusers.api.user.Language;
 import io.portalusers.api.user.PersonName;
@@ -17,10 +19,10 @@ import io.portalusers.api.user.Username;
  * whose user is not created yet, or one that named an existing email).
  */
 public record DuplicateRegistrationAttempted(
-        RegistrationId registrationId,
-        Username username,
-        EmailAddress email,
-        PersonName name,
+        @DataSubject RegistrationId registrationId,
+        @PersonalData Username username,
+        @PersonalData EmailAddress email,
+        @PersonalData PersonName name,
         Language language,
         OrganizationName organizationName,
         UserId emailOwner,

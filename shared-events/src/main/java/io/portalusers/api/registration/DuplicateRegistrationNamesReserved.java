@@ -1,6 +1,8 @@
 package io.portalusers.api.registration;
 
 import io.portalusers.api.organization.OrganizationName;
+import io.portalusers.api.privacy.DataSubject;
+import io.portalusers.api.privacy.PersonalData;
 import io.portalusers.api.user.Username;
 
 /**
@@ -12,7 +14,7 @@ import io.portalusers.api.user.Username;
  * organization and user keep them.
  */
 public record DuplicateRegistrationNamesReserved(
-        RegistrationId registrationId,
+        @DataSubject RegistrationId registrationId,
         OrganizationName organizationName,
-        Username username) {
+        @PersonalData Username username) {
 }

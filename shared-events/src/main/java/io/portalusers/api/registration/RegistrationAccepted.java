@@ -3,6 +3,9 @@ package io.portalusers.api.registration;
 import io.portalusers.api.OrganizationId;
 import io.portalusers.api.UserId;
 import io.portalusers.api.organization.OrganizationName;
+import io.portalusers.api.privacy.DataSubject;
+import io.portalusers.api.privacy.ErasedWith;
+import io.portalusers.api.privacy.PersonalData;
 import io.portalusers.api.user.EmailAddress;
 import io.portalusers.api.user.Language;
 import io.portalusers.api.user.PersonName;
@@ -14,12 +17,12 @@ import io.portalusers.api.user.Username;
  * are created next under these ids; the organization name is reserved until then.
  */
 public record RegistrationAccepted(
-        RegistrationId registrationId,
+        @DataSubject RegistrationId registrationId,
         OrganizationId organizationId,
-        UserId userId,
-        Username username,
-        EmailAddress email,
-        PersonName name,
+        @ErasedWith UserId userId,
+        @PersonalData Username username,
+        @PersonalData EmailAddress email,
+        @PersonalData PersonName name,
         Language language,
         OrganizationName organizationName,
         boolean approved) {

@@ -1,6 +1,8 @@
 package io.portalusers.api.registration;
 
 import io.portalusers.api.organization.OrganizationName;
+import io.portalusers.api.privacy.DataSubject;
+import io.portalusers.api.privacy.PersonalData;
 import io.portalusers.api.user.EmailAddress;
 import io.portalusers.api.user.Language;
 import io.portalusers.api.user.PersonName;
@@ -12,9 +14,9 @@ import io.portalusers.api.user.PersonName;
  * (username or email).
  */
 public record RegistrationFailed(
-        RegistrationId registrationId,
-        EmailAddress email,
-        PersonName name,
+        @DataSubject RegistrationId registrationId,
+        @PersonalData EmailAddress email,
+        @PersonalData PersonName name,
         Language language,
         OrganizationName organizationName,
         String code) {

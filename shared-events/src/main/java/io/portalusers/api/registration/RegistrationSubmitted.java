@@ -1,6 +1,8 @@
 package io.portalusers.api.registration;
 
 import io.portalusers.api.organization.OrganizationName;
+import io.portalusers.api.privacy.DataSubject;
+import io.portalusers.api.privacy.PersonalData;
 import io.portalusers.api.user.EmailAddress;
 import io.portalusers.api.user.Language;
 import io.portalusers.api.user.PersonName;
@@ -15,10 +17,10 @@ import java.time.Instant;
  * email for one that awaits approval.
  */
 public record RegistrationSubmitted(
-        RegistrationId registrationId,
-        Username username,
-        EmailAddress email,
-        PersonName name,
+        @DataSubject RegistrationId registrationId,
+        @PersonalData Username username,
+        @PersonalData EmailAddress email,
+        @PersonalData PersonName name,
         Language language,
         OrganizationName organizationName,
         boolean awaitsApproval,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.portalusers.api.InvalidValueException;
 import io.portalusers.api.Text;
+import io.portalusers.api.privacy.Erased;
 
 import java.net.IDN;
 import java.util.Locale;
@@ -22,8 +23,17 @@ public record EmailAddress(String value) {
     private static final String LOCAL_SPECIALS = "!#$%&'*+/=?^_`{|}~-";
     private static final Pattern DOMAIN_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
+    /** What an email reads as once its person is erased (see {@link Erased}): no address, no key of one. */
+    public static final EmailAddress ERASED = new EmailAddress(Erased.MARK);
+
     public EmailAddress {
-        value = canonical(value);
+        if (value != Erased.MARK) {
+            value = canonical(value);
+        }
+    }
+
+    public boolean erased() {
+        return value == Erased.MARK;
     }
 
     @JsonCreator
@@ -32,16 +42,16 @@ public record EmailAddress(String value) {
     }
 
     public String localPart() {
-        return value.substring(0, value.lastIndexOf('@'));
+        return erased() ? value : value.substring(0, value.lastIndexOf('@'));
     }
 
     public String domain() {
-        return value.substring(value.lastIndexOf('@') + 1);
+        return erased() ? "" : value.substring(value.lastIndexOf('@') + 1);
     }
 
     /** The uniqueness key (R-ADD-6): case-folded after Unicode normalization. */
     public String key() {
-        return Text.foldCase(localPart()) + "@" + domain();
+        return erased() ? value : Text.foldCase(localPart()) + "@" + domain();
     }
 
     @JsonValue

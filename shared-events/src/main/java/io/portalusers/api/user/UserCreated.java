@@ -2,6 +2,8 @@ package io.portalusers.api.user;
 
 import io.portalusers.api.SchemeId;
 import io.portalusers.api.UserId;
+import io.portalusers.api.privacy.DataSubject;
+import io.portalusers.api.privacy.PersonalData;
 
 import java.util.List;
 
@@ -11,10 +13,10 @@ import java.util.List;
  * authentication scheme of an external IdP user (source IDP), and is null otherwise.
  */
 public record UserCreated(
-        UserId userId,
-        Username username,
-        EmailAddress email,
-        PersonName name,
+        @DataSubject UserId userId,
+        @PersonalData Username username,
+        @PersonalData EmailAddress email,
+        @PersonalData PersonName name,
         Language language,
         Role accountRole,
         List<Membership> memberships,

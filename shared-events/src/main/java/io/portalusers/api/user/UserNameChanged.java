@@ -1,6 +1,8 @@
 package io.portalusers.api.user;
 
 import io.portalusers.api.UserId;
+import io.portalusers.api.privacy.DataSubject;
+import io.portalusers.api.privacy.PersonalData;
 
-public record UserNameChanged(UserId userId, PersonName name) {
+public record UserNameChanged(@DataSubject UserId userId, @PersonalData PersonName name) {
 }

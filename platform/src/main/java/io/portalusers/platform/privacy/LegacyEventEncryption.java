@@ -1,0 +1,213 @@
+package io.portalusers.platform.privacy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portalusers.platform.axon.RenamedEvents;
+import io.portalusers.platform.chain.ChainHash;
+import io.portalusers.platform.chain.ChainVerifier;
+import io.portalusers.platform.chain.EventSealer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one-off migration of events written before personal data was encrypted: rewrites their
+ * payloads with the personal fields encrypted (or, for a person erased meanwhile, as erased),
+ * so that erasing such a person removes their data from the log too. An upcaster would have
+ * decrypted nothing and left the plaintext in the log for good.
+ *
+ * <p>Rewriting a sealed row breaks the hash chain there, so it is done as a recorded re-seal
+ * epoch ({@code event_chain_epoch}): first the chain is verified intact from the start (a log
+ * that does not verify is not rewritten: a re-seal must not launder a tampered row), then, in
+ * one transaction under the sealer's lock, the payloads are rewritten, the seals from the
+ * first rewritten event on are dropped (the sealer makes them again from the unchanged seal
+ * before it) and the epoch is recorded with the head it replaced. Runs at start-up on every
+ * node until one has done it (legacy_event_encryption); the lock and the fields already
+ * encrypted make a concurrent run find nothing to do. Nodes of the version before must be
+ * stopped first: what they write afterwards stays in plaintext.
+ */
+@Component
+public class LegacyEventEncryption implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(LegacyEventEncryption.class);
+
+    private final DataSource dataSource;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+    private final PersonalDataCipher cipher;
+    private final ObjectMapper json;
+    private final boolean enabled;
+
+    LegacyEventEncryption(DataSource dataSource, PlatformTransactionManager transactions, PersonalDataCipher cipher,
+                          @Qualifier("defaultAxonObjectMapper") ObjectMapper json,
+                          @Value("${portal.privacy.encrypt-legacy-events:true}") boolean enabled) {
+        this.dataSource = dataSource;
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.transaction = new TransactionTemplate(transactions);
+        this.cipher = cipher;
+        this.json = json;
+        this.enabled = enabled;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) throws SQLException {
+        if (enabled) {
+            encryptLegacyEvents();
+        }
+    }
+
+    /** Rewrites every event with a personal field still in plaintext; how many. */
+    public long encryptLegacyEvents() throws SQLException {
+        if (!jdbc.queryForList("select done_at from legacy_event_encryption").isEmpty()) {
+            return 0;
+        }
+        List<String> types = new ArrayList<>();
+        for (String stored : jdbc.queryForList("select distinct payloadtype from domainevententry", String.class)) {
+            if (PersonalDataCipher.hasPersonalData(classOf(stored))) {
+                types.add(stored);
+            }
+        }
+        if (types.isEmpty() || !anyPlaintext(types)) {
+            done();
+            return 0;
+        }
+        ChainVerifier.Report before;
+        try (Connection c = dataSource.getConnection()) {
+            before = new ChainVerifier().verify(c, 0, ChainHash.GENESIS, null, null);
+        }
+        if (!before.intact()) {
+            log.error("Events written before personal data was encrypted are left as they are: the event log does not"
+                    + " verify against its hash chain ({} at global index {}). Investigate, then restart.",
+                    before.firstMismatch().kind(), before.firstMismatch().globalIndex());
+            return 0;
+        }
+        Long rewritten = transaction.execute(status -> rewrite(types));
+        log.info("Encrypted the personal data of {} events written before encryption", rewritten);
+        return rewritten == null ? 0 : rewritten;
+    }
+
+    private boolean anyPlaintext(List<String> types) {
+        Boolean any = jdbc.query("select payload from domainevententry where payloadtype = any(?)",
+                ps -> ps.setArray(1, ps.getConnection().createArrayOf("text", types.toArray())),
+                rs -> {
+                    while (rs.next()) {
+                        if (plaintext(rs.getBytes(1))) {
+                            return true;
+                        }
+                    }
+                    return false;
+                });
+        return Boolean.TRUE.equals(any);
+    }
+
+    /** Cheap pre-check, without keys: a personal event whose payload has no encrypted field at all. */
+    private static boolean plaintext(byte[] payload) {
+        return !new String(payload, java.nio.charset.StandardCharsets.UTF_8).contains(PersonalDataCipher.ENCRYPTED);
+    }
+
+    private long rewrite(List<String> types) {
+        jdbc.query("select pg_advisory_xact_lock(?)", rs -> null, EventSealer.LOCK);
+        List<Object[]> updates = new ArrayList<>();
+        jdbc.query("select globalindex, payloadtype, payload from domainevententry where payloadtype = any(?)"
+                        + " order by globalindex",
+                ps -> ps.setArray(1, ps.getConnection().createArrayOf("text", types.toArray())),
+                rs -> {
+                    long index = rs.getLong(1);
+                    Class<?> type = classOf(rs.getString(2));
+                    ObjectNode event = (ObjectNode) tree(rs.getBytes(3));
+                    boolean changed;
+                    try {
+                        changed = cipher.encrypt(type, event);
+                    } catch (PersonalDataKeys.SubjectErased erased) {
+                        changed = eraseInPlace(type, event);
+                    }
+                    if (changed) {
+                        updates.add(new Object[]{bytes(event), index});
+                    }
+                });
+        done();
+        if (updates.isEmpty()) {
+            return 0L;
+        }
+        jdbc.batchUpdate("update domainevententry set payload = ? where globalindex = ?", updates);
+        long first = (Long) updates.get(0)[1];
+        var head = jdbc.queryForMap("select global_index, hash from event_seal_head");
+        long headIndex = ((Number) head.get("global_index")).longValue();
+        if (first <= headIndex) {
+            var kept = jdbc.queryForList("""
+                    select global_index, hash from event_seal where global_index < ?
+                    order by global_index desc limit 1""", first);
+            long keptIndex = kept.isEmpty() ? 0 : ((Number) kept.get(0).get("global_index")).longValue();
+            byte[] keptHash = kept.isEmpty() ? ChainHash.GENESIS : (byte[]) kept.get(0).get("hash");
+            jdbc.update("""
+                    insert into event_chain_epoch (from_index, previous_head_index, previous_head_hash, rewritten, reason)
+                    values (?, ?, ?, ?, 'personal data of events written before encryption encrypted in place')""",
+                    first, headIndex, head.get("hash"), updates.size());
+            jdbc.update("delete from event_seal where global_index >= ?", first);
+            jdbc.update("""
+                    update event_seal_head set global_index = ?, hash = ?,
+                        sealed = (select count(*) from event_seal), sealed_at = now()""", keptIndex, keptHash);
+            log.warn("Re-seal epoch: the hash chain is sealed again from global index {} (head before: {} {})",
+                    first, headIndex, ChainHash.hex((byte[]) head.get("hash")));
+        }
+        return (long) updates.size();
+    }
+
+    /** Every event since is encrypted when written: later starts need not look again. */
+    private void done() {
+        jdbc.update("insert into legacy_event_encryption (done_at) values (now()) on conflict do nothing");
+    }
+
+    /** A person erased before their old events were encrypted: their plaintext fields go. */
+    private static boolean eraseInPlace(Class<?> type, ObjectNode event) {
+        boolean changed = false;
+        for (PersonalFields.Field field : PersonalFields.of(type).personal()) {
+            JsonNode value = event.get(field.name());
+            if (value != null && !value.isNull() && !PersonalDataCipher.isEncrypted(value)) {
+                event.set(field.name(), PersonalDataCipher.erased(field));
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    private static Class<?> classOf(String stored) {
+        try {
+            return Class.forName(RenamedEvents.currentName(stored), false, LegacyEventEncryption.class.getClassLoader());
+        } catch (ClassNotFoundException unknown) {
+            return null;
+        }
+    }
+
+    private JsonNode tree(byte[] bytes) {
+        try {
+            return json.readTree(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private byte[] bytes(JsonNode node) {
+        try {
+            return json.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
