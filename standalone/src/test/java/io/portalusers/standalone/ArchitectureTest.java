@@ -30,6 +30,7 @@ class ArchitectureTest {
     private static final String COMMAND = "io.portalusers.command..";
     private static final String QUERY = "io.portalusers.query..";
     private static final String IDENTITY = "io.portalusers.identity..";
+    private static final String CONSOLE = "io.portalusers.console..";
 
     private static JavaClasses production;
 
@@ -68,6 +69,15 @@ class ArchitectureTest {
     void sign_in_uses_neither_side() {
         check(noClasses().that().resideInAPackage(IDENTITY)
                 .should().dependOnClassesThat().resideInAnyPackage(COMMAND, QUERY));
+    }
+
+    /** The console acts through the REST API alone, so that the API stays the one place rules live. */
+    @Test
+    void the_console_uses_no_other_module() {
+        check(noClasses().that().resideInAPackage(CONSOLE)
+                .should().dependOnClassesThat().resideInAnyPackage(EVENTS, PLATFORM, COMMAND, QUERY, IDENTITY));
+        check(noClasses().that().resideInAnyPackage(EVENTS, PLATFORM, COMMAND, QUERY, IDENTITY)
+                .should().dependOnClassesThat().resideInAPackage(CONSOLE));
     }
 
     @Test

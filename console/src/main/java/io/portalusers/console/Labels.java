@@ -1,0 +1,27 @@
+package io.portalusers.console;
+
+import java.util.Map;
+
+/** The words the seed's pages use for the API's values. */
+final class Labels {
+
+    static final Map<String, String> ROLES = Map.of(
+            "PORTAL_ADMIN", "Admin", "API_OWNER", "API Owner", "ORG_ADMIN", "Org Admin",
+            "ORG_PUBLISHER", "Org Publisher", "DEVELOPER", "Developer");
+    static final Map<String, String> TABS = new java.util.LinkedHashMap<>(Map.of());
+
+    static {
+        TABS.put("publishers", "Global Publishers");
+        TABS.put("org-users", "Org Users");
+        TABS.put("developers", "Developers");
+    }
+
+    static final Map<String, String> LANGUAGES = Map.of("en", "English", "de", "Deutsch", "fr", "Français");
+
+    private Labels() {
+    }
+
+    static String role(String role) {
+        return ROLES.getOrDefault(role, role);
+    }
+}

@@ -1,0 +1,186 @@
+package io.portalusers.console;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The seed's Users page: a tab per category, the Name and Email fields that search as one
+ * types (htmx asks for {@code /results} and swaps the table in), each user's state and
+ * invitation, an Actions menu per user, and pages. The search is the API's own (R-SEARCH-1..4):
+ * a term's rules, such as its three characters, are the API's, and so are its words.
+ */
+@Controller
+class UsersController {
+
+    static final int PAGE_SIZE = 20;
+    private static final String USERS = ConsoleConfiguration.ROOT + "/users";
+
+    private final ConsoleApi api;
+
+    UsersController(ConsoleApi api) {
+        this.api = api;
+    }
+
+    @GetMapping(ConsoleConfiguration.ROOT)
+    String home() {
+        return "redirect:" + USERS;
+    }
+
+    @GetMapping(ConsoleConfiguration.ROOT + "/sign-in-failed")
+    String signInFailed() {
+        return "console/sign-in-failed";
+    }
+
+    @GetMapping(USERS)
+    String users(@AuthenticationPrincipal OidcUser user, @RequestParam(required = false) String tab,
+                 @RequestParam(required = false) String name, @RequestParam(required = false) String email,
+                 @RequestParam(defaultValue = "0") int page, Model model) {
+        SignedInAdmin admin = SignedInAdmin.of(user, api);
+        String shown = tab(tab, admin);
+        model.addAttribute("admin", admin);
+        model.addAttribute("tabs", tabs(admin));
+        model.addAttribute("tab", shown);
+        model.addAttribute("name", name == null ? "" : name);
+        model.addAttribute("email", email == null ? "" : email);
+        model.addAttribute("results", search(admin, shown, name, email, page));
+        return "console/users";
+    }
+
+    @GetMapping(USERS + "/results")
+    String results(@AuthenticationPrincipal OidcUser user, @RequestParam(required = false) String tab,
+                   @RequestParam(required = false) String name, @RequestParam(required = false) String email,
+                   @RequestParam(defaultValue = "0") int page, Model model) {
+        SignedInAdmin admin = SignedInAdmin.of(user, api);
+        String shown = tab(tab, admin);
+        model.addAttribute("tab", shown);
+        model.addAttribute("name", name == null ? "" : name);
+        model.addAttribute("email", email == null ? "" : email);
+        model.addAttribute("results", search(admin, shown, name, email, page));
+        return "console/users :: results";
+    }
+
+    @PostMapping(USERS + "/{id}/{action:enable|disable|activation-email}")
+    String act(@AuthenticationPrincipal OidcUser user, @PathVariable String id, @PathVariable String action,
+               @RequestHeader(value = "HX-Request", required = false) String htmx, Model model,
+               RedirectAttributes redirect) {
+        SignedInAdmin admin = SignedInAdmin.of(user, api);
+        ApiAnswer done = api.post(null, "/api/users/{id}/" + action, id);
+        String message = done.ok() ? switch (action) {
+            case "enable" -> "Enabled.";
+            case "disable" -> "Disabled.";
+            default -> "Activation email sent again; earlier links no longer work.";
+        } : done.problem();
+        if (htmx == null) {
+            redirect.addFlashAttribute(done.ok() ? "notice" : "alert", message);
+            return "redirect:" + USERS;
+        }
+        // the query side is a moment behind the command: show the row once it has the change
+        JsonNode current = done.ok() ? caughtUp(id, done.body().path("version").asLong()) : read(id);
+        UserRow row = current == null ? null : UserRow.of(current, admin, organizationNames());
+        model.addAttribute("u", row == null ? null : done.ok() ? row : row.refused(message));
+        model.addAttribute("rowNotice", done.ok() ? message : null);
+        return "console/users :: row";
+    }
+
+    private JsonNode caughtUp(String id, long version) {
+        long until = System.nanoTime() + 3_000_000_000L;
+        JsonNode user = read(id);
+        while (user != null && user.path("version").asLong() < version && System.nanoTime() < until) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            user = read(id);
+        }
+        return user;
+    }
+
+    private JsonNode read(String id) {
+        ApiAnswer user = api.get("/api/users/{id}", id);
+        return user.ok() ? user.body() : null;
+    }
+
+    /** A Portal Admin sees every tab; an Org Admin's users are Org Users (R-SEARCH-4). */
+    private static Map<String, String> tabs(SignedInAdmin admin) {
+        if (admin.portalAdmin()) {
+            return Labels.TABS;
+        }
+        Map<String, String> tabs = new java.util.LinkedHashMap<>(Labels.TABS);
+        tabs.remove("publishers");
+        return tabs;
+    }
+
+    private static String tab(String requested, SignedInAdmin admin) {
+        Map<String, String> tabs = tabs(admin);
+        return requested != null && tabs.containsKey(requested) ? requested : tabs.keySet().iterator().next();
+    }
+
+    Results search(SignedInAdmin admin, String tab, String name, String email, int page) {
+        ApiAnswer found = api.get(b -> {
+            b.path("/api/users").queryParam("category", "{category}").queryParam("page", "{page}")
+                    .queryParam("size", "{size}").queryParam("sort", "name");
+            Map<String, Object> values = new HashMap<>(Map.of("category", tab, "page", Math.max(page, 0), "size", PAGE_SIZE));
+            if (name != null && !name.isBlank()) {
+                b.queryParam("name", "{name}");
+                values.put("name", name);
+            }
+            if (email != null && !email.isBlank()) {
+                b.queryParam("email", "{email}");
+                values.put("email", email);
+            }
+            return b.build(values);
+        });
+        if (!found.ok()) {
+            return Results.refused(found.problem());
+        }
+        Map<String, String> organizations = organizationNames();
+        List<UserRow> rows = new ArrayList<>();
+        for (JsonNode user : found.body().path("items")) {
+            rows.add(UserRow.of(user, admin, organizations));
+        }
+        long total = found.body().path("total").asLong();
+        return new Results(rows, null, total, found.body().path("totalIsLowerBound").asBoolean(),
+                found.body().path("page").asInt(), (int) Math.max(1, (total + PAGE_SIZE - 1) / PAGE_SIZE));
+    }
+
+    /** The names of the organizations the admin may read, to show memberships by name. */
+    Map<String, String> organizationNames() {
+        Map<String, String> names = new HashMap<>();
+        ApiAnswer organizations = api.get(b -> b.path("/api/organizations").queryParam("size", "100").build());
+        for (JsonNode organization : organizations.body().path("items")) {
+            names.put(organization.path("id").asText(), organization.path("name").asText());
+        }
+        return names;
+    }
+
+    record Results(List<UserRow> rows, String refusal, long total, boolean totalIsLowerBound, int page, int pages) {
+
+        static Results refused(String why) {
+            return new Results(List.of(), why, 0, false, 0, 0);
+        }
+
+        boolean hasPrevious() {
+            return page > 0;
+        }
+
+        boolean hasNext() {
+            return page + 1 < pages;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.portalusers.standalone;
+
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Signing in to the console and out of it, in the browser: the console sends the browser to
+ * the service's own sign-in (authorization code with PKCE), keeps the admin's tokens on the
+ * server, and signing out ends the session at the sign-in too.
+ */
+class ConsoleSignInTest extends ConsoleTest {
+
+    @Test
+    void R_AUTH_3_a_portal_admin_signs_in_to_the_console_and_out_again() {
+        Account petra = activeAccount("Petra", "Portal", "PORTAL_ADMIN");
+
+        browser.open("/console");
+        browser.untilUrlContains("/login");
+        // the console asked for a code with a PKCE challenge, as its own client
+        assertThat(browser.driver.getCurrentUrl()).startsWith(BASE + "/login");
+        signIn(petra);
+        browser.page("users");
+        assertThat(browser.driver.getTitle()).isEqualTo("Users · portal-users console");
+
+        // the console's session is no key to the API: that takes a bearer token
+        browser.open("/api/settings");
+        assertThat(browser.text(By.tagName("body"))).contains("\"status\":401");
+        browser.forgetConsole();
+
+        browser.open("/console/users");
+        browser.find(By.id("sign-out")).click();
+        browser.untilUrlContains("/login");
+        browser.page("signed-out");
+        // signed out at the sign-in as well: the console asks for the password again
+        browser.open("/console/users");
+        browser.untilUrlContains("/login");
+        assertThat(browser.all(By.id("signed-in-as"))).isEmpty();
+    }
+
+    @Test
+    void a_sign_in_with_a_wrong_password_stays_at_the_sign_in_page() {
+        Account pia = activeAccount("Pia", "Portal", "PORTAL_ADMIN");
+        browser.open("/console");
+        browser.untilUrlContains("/login");
+        browser.fill("Username or email", pia.username());
+        browser.fill("Password", "not the passphrase at all");
+        browser.find(By.cssSelector("button[type=submit]")).click();
+        browser.untilUrlContains("/login?error");
+        assertThat(browser.all(By.cssSelector("[role=alert]"))).isNotEmpty();
+        browser.page("wrong-password");
+    }
+}
