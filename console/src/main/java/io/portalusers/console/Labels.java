@@ -16,7 +16,13 @@ final class Labels {
         TABS.put("developers", "Developers");
     }
 
-    static final Map<String, String> LANGUAGES = Map.of("en", "English", "de", "Deutsch", "fr", "Français");
+    static final Map<String, String> LANGUAGES = new java.util.LinkedHashMap<>();
+
+    static {
+        LANGUAGES.put("en", "English");
+        LANGUAGES.put("de", "Deutsch");
+        LANGUAGES.put("fr", "Français");
+    }
 
     private Labels() {
     }

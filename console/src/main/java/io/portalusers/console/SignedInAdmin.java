@@ -11,7 +11,7 @@ import java.util.Set;
  * actions the admin may take. Offering is a convenience; the API decides every action, and a
  * refusal is shown in its own words.
  */
-record SignedInAdmin(String id, String name, String username, String role, Set<String> administers) {
+public record SignedInAdmin(String id, String name, String username, String role, Set<String> administers) {
 
     static SignedInAdmin of(OidcUser user, ConsoleApi api) {
         ApiAnswer account = api.get("/api/users/{id}", user.getSubject());
@@ -30,11 +30,11 @@ record SignedInAdmin(String id, String name, String username, String role, Set<S
                 me.path("username").asText(), me.path("role").asText(), Set.copyOf(administers));
     }
 
-    boolean portalAdmin() {
+    public boolean portalAdmin() {
         return "PORTAL_ADMIN".equals(role);
     }
 
-    boolean orgAdmin() {
+    public boolean orgAdmin() {
         return !administers.isEmpty();
     }
 }

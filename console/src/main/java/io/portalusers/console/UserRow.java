@@ -12,7 +12,7 @@ import java.util.Map;
  * portal-managed users of its organizations (R-STATE-1). Resend only while the account is
  * pending. These only choose what to offer; the API still decides, and says why when it refuses.
  */
-record UserRow(String id, String name, String username, String email, String role, String organizations,
+public record UserRow(String id, String name, String username, String email, String role, String organizations,
                String state, String stateLabel, String invitation, long version,
                boolean mayEnable, boolean mayDisable, boolean mayResend, String refusal) {
 

@@ -24,7 +24,7 @@ import java.util.Map;
  * a term's rules, such as its three characters, are the API's, and so are its words.
  */
 @Controller
-class UsersController {
+public class UsersController {
 
     static final int PAGE_SIZE = 20;
     private static final String USERS = ConsoleConfiguration.ROOT + "/users";
@@ -169,17 +169,17 @@ class UsersController {
         return names;
     }
 
-    record Results(List<UserRow> rows, String refusal, long total, boolean totalIsLowerBound, int page, int pages) {
+    public record Results(List<UserRow> rows, String refusal, long total, boolean totalIsLowerBound, int page, int pages) {
 
         static Results refused(String why) {
             return new Results(List.of(), why, 0, false, 0, 0);
         }
 
-        boolean hasPrevious() {
+        public boolean hasPrevious() {
             return page > 0;
         }
 
-        boolean hasNext() {
+        public boolean hasNext() {
             return page + 1 < pages;
         }
     }

@@ -94,7 +94,15 @@ final class Browser implements AutoCloseable {
     }
 
     <T> T until(ExpectedCondition<T> condition) {
-        return new WebDriverWait(driver, Duration.ofSeconds(10)).pollingEvery(Duration.ofMillis(50)).until(condition);
+        try {
+            return new WebDriverWait(driver, Duration.ofSeconds(10)).pollingEvery(Duration.ofMillis(50))
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            // what the page showed when the wait gave up, for whoever reads the failure
+            save("timed-out");
+            throw new AssertionError("gave up waiting on " + driver.getCurrentUrl() + ", which shows:\n"
+                    + ((JavascriptExecutor) driver).executeScript("return document.body.innerHTML"), e);
+        }
     }
 
     void untilUrlContains(String part) {
@@ -111,6 +119,14 @@ final class Browser implements AutoCloseable {
     /** The page as it is now: its screenshot saved under {@code name}, and no error in its console. */
     void page(String name) {
         settled();
+        save(name);
+        List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::getMessage).toList();
+        assertThat(errors).as("errors in the browser's console on " + driver.getCurrentUrl()).isEmpty();
+    }
+
+    private void save(String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
             byte[] png = ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES);
@@ -118,10 +134,6 @@ final class Browser implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
-                .map(LogEntry::getMessage).toList();
-        assertThat(errors).as("errors in the browser's console on " + driver.getCurrentUrl()).isEmpty();
     }
 
     void forgetCookies() {

@@ -148,6 +148,18 @@ abstract class ConsoleTest {
         assertThat(browser.text(By.id("signed-in-as"))).isEqualTo(account.firstName() + " " + account.lastName());
     }
 
+    /** Types {@code name} and {@code email} into the Users page's fields and waits for their results. */
+    void search(String name, String email) {
+        browser.fill("Name", name);
+        browser.fill("Email", email);
+        browser.until(d -> {
+            org.openqa.selenium.WebElement shown = d.findElement(By.id("results-for"));
+            // an empty term leaves its attribute out
+            return name.equals(String.valueOf(shown.getAttribute("data-name")).replace("null", ""))
+                    && email.equals(String.valueOf(shown.getAttribute("data-email")).replace("null", "")) ? true : null;
+        });
+    }
+
     static String letters(int count) {
         StringBuilder letters = new StringBuilder();
         for (int i = 0; i < count; i++) {
