@@ -51,13 +51,24 @@ final class ConsoleApi {
         return send(HttpMethod.POST, b -> b.path(path).build(variables), body, true);
     }
 
+    /** As the admin, with request headers of its own ({@code If-Match}, {@code X-Reason}). */
+    ApiAnswer send(HttpMethod method, Object body, Map<String, String> headers, String path, Object... variables) {
+        return send(method, b -> b.path(path).build(variables), body, true, headers);
+    }
+
     /** As nobody: the API's anonymous endpoints. */
     ApiAnswer anonymous(HttpMethod method, Object body, String path, Object... variables) {
         return send(method, b -> b.path(path).build(variables), body, false);
     }
 
     private ApiAnswer send(HttpMethod method, Function<UriBuilder, URI> uri, Object body, boolean asAdmin) {
+        return send(method, uri, body, asAdmin, Map.of());
+    }
+
+    private ApiAnswer send(HttpMethod method, Function<UriBuilder, URI> uri, Object body, boolean asAdmin,
+                           Map<String, String> headers) {
         RestClient.RequestBodySpec request = client().method(method).uri(uri).accept(MediaType.APPLICATION_JSON);
+        headers.forEach((name, value) -> request.header(name, value));
         if (asAdmin) {
             request.headers(h -> h.setBearerAuth(accessToken()));
         }

@@ -96,6 +96,11 @@ public class UsersController {
         return "console/users :: row";
     }
 
+    /** Waits (a moment at most) until the query side shows the user at {@code version}; the user as it shows then. */
+    JsonNode caughtUpTo(String id, long version) {
+        return caughtUp(id, version);
+    }
+
     private JsonNode caughtUp(String id, long version) {
         long until = System.nanoTime() + 3_000_000_000L;
         JsonNode user = read(id);

@@ -1,0 +1,44 @@
+package io.portalusers.standalone;
+
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The seed's User Details / Edit page in the browser: an edit with its reason, and the history that shows it. */
+class ConsoleEditUserTest extends ConsoleTest {
+
+    @Test
+    void R_EDIT_2_R_AUD_1_a_portal_admin_edits_a_user_and_the_history_shows_who_changed_what_and_why() {
+        String family = "Q" + letters(9);
+        Account petra = activeAccount("Petra", family, "PORTAL_ADMIN");
+        Account otto = pendingAccount("Otto", family, "API_OWNER", false);
+        signIn(petra);
+        search(family, "");
+
+        // On the Actions menu column, select Edit
+        WebElement row = browser.find(By.id("user-" + otto.id()));
+        row.findElement(By.cssSelector("details.actions summary")).click();
+        row.findElement(By.linkText("Edit")).sendKeys(Keys.ENTER);
+        browser.untilUrlContains("/console/users/" + otto.id());
+        browser.page("details");
+        browser.fill("First name", "Ottmar");
+        new Select(browser.field("Language")).selectByValue("fr");
+        new Select(browser.field("Role")).selectByValue("PORTAL_ADMIN");
+        browser.fill("Reason (kept in the history)", "asked by his manager");
+        browser.find(By.id("save")).click();
+        assertThat(browser.text(By.id("notice"))).isEqualTo("Saved.");
+        assertThat(browser.text(By.tagName("h1"))).isEqualTo("Ottmar " + family);
+        String history = browser.text(By.id("history"));
+        assertThat(history).contains("Name changed").contains("Otto → Ottmar").contains("asked by his manager")
+                .contains("Petra " + family).contains("Role changed");
+        browser.page("edited-with-history");
+
+        // nobody edits their own account (R-EDIT-1): Petra's own page is read-only
+        browser.open("/console/users/" + petra.id());
+        assertThat(browser.find(By.id("save")).isEnabled()).isFalse();
+    }
+}
