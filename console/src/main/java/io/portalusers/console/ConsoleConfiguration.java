@@ -91,6 +91,12 @@ public class ConsoleConfiguration {
                         .authorizedClientRepository(consoleAuthorizedClients)
                         .failureUrl(ROOT + "/sign-in-failed")
                         .defaultSuccessUrl(ROOT + "/users"))
+                // a partial update (htmx) whose session ended would swap the sign-in page into the table:
+                // it is told to load the console afresh, which leads to the sign-in
+                .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor((request, response, refused) -> {
+                    response.setHeader("HX-Redirect", ROOT);
+                    response.setStatus(401);
+                }, request -> request.getHeader("HX-Request") != null))
                 .logout(l -> l.logoutUrl(ROOT + "/logout").logoutSuccessHandler(signedOut));
         return http.build();
     }

@@ -40,6 +40,17 @@ class ConsoleSignInTest extends ConsoleTest {
     }
 
     @Test
+    void typing_into_a_page_whose_session_ended_leads_to_the_sign_in_not_into_the_table() {
+        Account paul = activeAccount("Paul", "Portal", "PORTAL_ADMIN");
+        signIn(paul);
+        ((org.openqa.selenium.chrome.ChromeDriver) browser.driver).executeCdpCommand("Network.clearBrowserCookies", java.util.Map.of());
+        browser.field("Name").sendKeys("Pau");
+        browser.untilUrlContains("/login");
+        assertThat(browser.all(By.id("users"))).isEmpty();
+        browser.forgetConsole();
+    }
+
+    @Test
     void a_sign_in_with_a_wrong_password_stays_at_the_sign_in_page() {
         Account pia = activeAccount("Pia", "Portal", "PORTAL_ADMIN");
         browser.open("/console");
