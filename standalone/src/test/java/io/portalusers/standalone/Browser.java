@@ -45,6 +45,21 @@ final class Browser implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Skips a test class, saying why, where the browser is missing: before its service starts, so
+     * a machine without Chromium spends nothing on it.
+     */
+    static final class Required implements org.junit.jupiter.api.extension.ExecutionCondition {
+        @Override
+        public org.junit.jupiter.api.extension.ConditionEvaluationResult evaluateExecutionCondition(
+                org.junit.jupiter.api.extension.ExtensionContext context) {
+            String missing = missing();
+            return missing == null
+                    ? org.junit.jupiter.api.extension.ConditionEvaluationResult.enabled("Chromium and its driver are installed")
+                    : org.junit.jupiter.api.extension.ConditionEvaluationResult.disabled("skipped: " + missing);
+        }
+    }
+
     final WebDriver driver;
     private final String base;
     private final String prefix;

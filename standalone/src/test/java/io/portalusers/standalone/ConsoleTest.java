@@ -4,7 +4,6 @@ import io.portalusers.api.UserId;
 import io.portalusers.platform.embedded.LocalTokens;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.openqa.selenium.By;
@@ -33,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sign-out addresses by port; one browser per class. Skipped, saying why, where Chromium or its
  * driver is not installed.
  */
+@org.junit.jupiter.api.extension.ExtendWith(Browser.Required.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 abstract class ConsoleTest {
 
@@ -59,8 +59,6 @@ abstract class ConsoleTest {
 
     @BeforeAll
     static void chromium(org.junit.jupiter.api.TestInfo info) {
-        String missing = Browser.missing();
-        Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
         browser = new Browser(BASE, info.getTestClass().map(Class::getSimpleName).orElse("console"));
     }
 
