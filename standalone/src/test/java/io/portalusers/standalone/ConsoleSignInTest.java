@@ -12,6 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConsoleSignInTest extends ConsoleTest {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     @Test
     void R_AUTH_3_a_portal_admin_signs_in_to_the_console_and_out_again() {
         Account petra = activeAccount("Petra", "Portal", "PORTAL_ADMIN");
@@ -48,6 +51,42 @@ class ConsoleSignInTest extends ConsoleTest {
         browser.untilUrlContains("/login");
         assertThat(browser.all(By.id("users"))).isEmpty();
         browser.forgetConsole();
+    }
+
+    /** A page of another site that posts to the console with the admin's cookie gets nothing done: no CSRF token. */
+    @Test
+    void a_forged_post_with_the_admins_session_but_without_its_csrf_token_is_refused_and_changes_nothing() throws Exception {
+        Account pete = activeAccount("Pete", "Portal", "PORTAL_ADMIN");
+        Account victim = pendingAccount("Vic", "Tim", "API_OWNER", false);
+        signIn(pete);
+        String session = browser.driver.manage().getCookieNamed("JSESSIONID").getValue();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> forged = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(BASE + "/console/users/" + victim.id() + "/disable"))
+                .header("Cookie", "JSESSIONID=" + session)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(forged.statusCode()).isEqualTo(403);
+        Api.Response user = api.get("/api/users/" + victim.id()).token(admin).send();
+        assertThat(user.json().get("enabled").asBoolean()).isTrue();
+        assertThat(eventCount(victim.id())).as("nothing but its creation").isEqualTo(1);
+
+        // the same request with the page's CSRF token is the admin's own, and goes through: the session was good
+        String csrf = browser.driver.findElement(org.openqa.selenium.By.cssSelector("form.signout input[name=_csrf]"))
+                .getAttribute("value");
+        java.net.http.HttpResponse<String> own = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(BASE + "/console/users/" + victim.id() + "/disable"))
+                .header("Cookie", "JSESSIONID=" + session)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("_csrf=" + csrf)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(own.statusCode()).isEqualTo(302);
+        assertThat(eventCount(victim.id())).as("disabled now").isEqualTo(2);
+    }
+
+    private long eventCount(String aggregate) {
+        return jdbc.sql("select count(*) from domainevententry where aggregateidentifier = ?")
+                .param(aggregate).query(Long.class).single();
     }
 
     @Test
