@@ -5,9 +5,15 @@ import java.util.Map;
 /** The words the seed's pages use for the API's values. */
 final class Labels {
 
-    static final Map<String, String> ROLES = Map.of(
-            "PORTAL_ADMIN", "Admin", "API_OWNER", "API Owner", "ORG_ADMIN", "Org Admin",
-            "ORG_PUBLISHER", "Org Publisher", "DEVELOPER", "Developer");
+    static final Map<String, String> ROLES = new java.util.LinkedHashMap<>();
+
+    static {
+        ROLES.put("PORTAL_ADMIN", "Admin");
+        ROLES.put("API_OWNER", "API Owner");
+        ROLES.put("ORG_ADMIN", "Org Admin");
+        ROLES.put("ORG_PUBLISHER", "Org Publisher");
+        ROLES.put("DEVELOPER", "Developer");
+    }
     static final Map<String, String> TABS = new java.util.LinkedHashMap<>(Map.of());
 
     static {

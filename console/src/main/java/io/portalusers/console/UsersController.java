@@ -45,32 +45,57 @@ public class UsersController {
         return "console/sign-in-failed";
     }
 
+    /** What the Users page asks the API for: its tab, terms, filters, sort and page. */
+    record Filters(String tab, String name, String email, String state, String role, String organization, String sort,
+                   int page) {
+
+        Filters {
+            name = name == null ? "" : name;
+            email = email == null ? "" : email;
+            state = state == null ? "" : state;
+            role = role == null ? "" : role;
+            organization = organization == null ? "" : organization;
+            sort = sort == null || sort.isBlank() ? "name" : sort;
+            page = Math.max(page, 0);
+        }
+    }
+
     @GetMapping(USERS)
     String users(@AuthenticationPrincipal OidcUser user, @RequestParam(required = false) String tab,
                  @RequestParam(required = false) String name, @RequestParam(required = false) String email,
+                 @RequestParam(required = false) String state, @RequestParam(required = false) String role,
+                 @RequestParam(required = false) String organization, @RequestParam(required = false) String sort,
                  @RequestParam(defaultValue = "0") int page, Model model) {
         SignedInAdmin admin = SignedInAdmin.of(user, api);
-        String shown = tab(tab, admin);
+        Filters filters = new Filters(tab(tab, admin), name, email, state, role, organization, sort, page);
+        Map<String, String> organizations = organizationNames();
         model.addAttribute("admin", admin);
         model.addAttribute("tabs", tabs(admin));
-        model.addAttribute("tab", shown);
-        model.addAttribute("name", name == null ? "" : name);
-        model.addAttribute("email", email == null ? "" : email);
-        model.addAttribute("results", search(admin, shown, name, email, page));
+        model.addAttribute("roles", Labels.ROLES);
+        model.addAttribute("organizations", new java.util.TreeMap<>(organizations.entrySet().stream()
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getValue, Map.Entry::getKey, (a, b) -> a))));
+        shown(model, filters, search(admin, filters, organizations));
         return "console/users";
     }
 
     @GetMapping(USERS + "/results")
     String results(@AuthenticationPrincipal OidcUser user, @RequestParam(required = false) String tab,
                    @RequestParam(required = false) String name, @RequestParam(required = false) String email,
+                   @RequestParam(required = false) String state, @RequestParam(required = false) String role,
+                   @RequestParam(required = false) String organization, @RequestParam(required = false) String sort,
                    @RequestParam(defaultValue = "0") int page, Model model) {
         SignedInAdmin admin = SignedInAdmin.of(user, api);
-        String shown = tab(tab, admin);
-        model.addAttribute("tab", shown);
-        model.addAttribute("name", name == null ? "" : name);
-        model.addAttribute("email", email == null ? "" : email);
-        model.addAttribute("results", search(admin, shown, name, email, page));
+        Filters filters = new Filters(tab(tab, admin), name, email, state, role, organization, sort, page);
+        shown(model, filters, search(admin, filters, organizationNames()));
         return "console/users :: results";
+    }
+
+    private static void shown(Model model, Filters filters, Results results) {
+        model.addAttribute("f", filters);
+        model.addAttribute("tab", filters.tab());
+        model.addAttribute("name", filters.name());
+        model.addAttribute("email", filters.email());
+        model.addAttribute("results", results);
     }
 
     @PostMapping(USERS + "/{id}/{action:enable|disable|activation-email}")
@@ -136,25 +161,29 @@ public class UsersController {
         return requested != null && tabs.containsKey(requested) ? requested : tabs.keySet().iterator().next();
     }
 
-    Results search(SignedInAdmin admin, String tab, String name, String email, int page) {
+    Results search(SignedInAdmin admin, Filters f, Map<String, String> organizations) {
         ApiAnswer found = api.get(b -> {
             b.path("/api/users").queryParam("category", "{category}").queryParam("page", "{page}")
-                    .queryParam("size", "{size}").queryParam("sort", "name");
-            Map<String, Object> values = new HashMap<>(Map.of("category", tab, "page", Math.max(page, 0), "size", PAGE_SIZE));
-            if (name != null && !name.isBlank()) {
-                b.queryParam("name", "{name}");
-                values.put("name", name);
-            }
-            if (email != null && !email.isBlank()) {
-                b.queryParam("email", "{email}");
-                values.put("email", email);
-            }
+                    .queryParam("size", "{size}").queryParam("sort", "{sort}");
+            Map<String, Object> values = new HashMap<>(Map.of("category", f.tab(), "page", f.page(), "size", PAGE_SIZE,
+                    "sort", f.sort()));
+            Map<String, String> optional = new java.util.LinkedHashMap<>();
+            optional.put("name", f.name());
+            optional.put("email", f.email());
+            optional.put("state", f.state());
+            optional.put("role", f.role());
+            optional.put("organization", f.organization());
+            optional.forEach((parameter, value) -> {
+                if (!value.isBlank()) {
+                    b.queryParam(parameter, "{" + parameter + "}");
+                    values.put(parameter, value);
+                }
+            });
             return b.build(values);
         });
         if (!found.ok()) {
             return Results.refused(found.problem());
         }
-        Map<String, String> organizations = organizationNames();
         List<UserRow> rows = new ArrayList<>();
         for (JsonNode user : found.body().path("items")) {
             rows.add(UserRow.of(user, admin, organizations));

@@ -101,6 +101,35 @@ class ConsoleUsersTest extends ConsoleTest {
         browser.page("second-page");
     }
 
+    @Test
+    void R_SEARCH_4_the_users_filter_by_state_and_organization_and_sort_newest_first() {
+        String family = "Q" + letters(9);
+        Account petra = activeAccount("Petra", family, "PORTAL_ADMIN");
+        String northName = "North " + letters(6);
+        String north = organization(northName);
+        Account first = pendingAccount("Fay", family, "DEVELOPER", false, north, "DEVELOPER");
+        Account second = pendingAccount("Abe", family, "DEVELOPER", false, north, "DEVELOPER");
+        Account elsewhere = pendingAccount("Eve", family, "DEVELOPER", false, organization("South " + letters(6)), "DEVELOPER");
+        api.post("/api/users/" + first.id() + "/disable", "").token(admin).send();
+        signIn(petra);
+        browser.find(By.id("tab-developers")).click();
+        browser.untilUrlContains("tab=developers");
+        search(family, "");
+        rowOf(elsewhere);
+
+        new org.openqa.selenium.support.ui.Select(browser.field("Organization")).selectByVisibleText(northName);
+        browser.until(d -> d.findElements(By.id("user-" + elsewhere.id())).isEmpty() ? true : null);
+        new org.openqa.selenium.support.ui.Select(browser.field("State")).selectByValue("pending");
+        browser.until(d -> d.findElements(By.id("user-" + first.id())).isEmpty() ? true : null);
+        rowOf(second);
+        new org.openqa.selenium.support.ui.Select(browser.field("State")).selectByValue("");
+        new org.openqa.selenium.support.ui.Select(browser.field("Sort by")).selectByValue("-created");
+        browser.until(d -> "-created".equals(d.findElement(By.id("results-for")).getAttribute("data-sort"))
+                && d.findElements(By.cssSelector("#users tbody tr")).size() == 2 ? true : null);
+        assertThat(browser.all(By.cssSelector("#users tbody tr")).get(0).getAttribute("id")).isEqualTo("user-" + second.id());
+        browser.page("filtered");
+    }
+
     /** The page size of the console's Users page. */
     static final class UsersPage {
         static final int SIZE = 20;
