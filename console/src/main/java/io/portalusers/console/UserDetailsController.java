@@ -95,6 +95,38 @@ class UserDetailsController {
         return "redirect:" + ConsoleConfiguration.ROOT + "/users/" + id;
     }
 
+    /** A Developer's organizations and roles (R-EDIT-2..4): the pairs whose organization is chosen replace the memberships. */
+    @PostMapping(PATH + "/memberships")
+    String memberships(@AuthenticationPrincipal OidcUser user, @PathVariable String id, @RequestParam long version,
+                       @RequestParam(name = "organization", required = false) List<String> organization,
+                       @RequestParam(name = "membershipRole", required = false) List<String> membershipRole,
+                       @RequestParam(defaultValue = "") String reason, Model model, RedirectAttributes redirect) {
+        List<Map<String, String>> pairs = new ArrayList<>();
+        List<String> chosen = organization == null ? List.of() : organization;
+        for (int i = 0; i < chosen.size(); i++) {
+            if (!chosen.get(i).isBlank()) {
+                pairs.add(Map.of("organizationId", chosen.get(i), "role",
+                        membershipRole != null && i < membershipRole.size() ? membershipRole.get(i) : "DEVELOPER"));
+            }
+        }
+        Map<String, String> headers = new HashMap<>();
+        headers.put("If-Match", "\"" + version + "\"");
+        if (!reason.isBlank()) {
+            headers.put("X-Reason", URLEncoder.encode(reason.strip(), StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        ApiAnswer changed = api.send(HttpMethod.PUT, Map.of("memberships", pairs), headers, "/api/users/{id}/memberships", id);
+        if (!changed.ok()) {
+            return page(user, id, changed.problem(), changed.fieldErrors(), reason, model);
+        }
+        users.caughtUpTo(id, changed.body().path("version").asLong());
+        redirect.addFlashAttribute("notice", "Saved.");
+        return "redirect:" + ConsoleConfiguration.ROOT + "/users/" + id;
+    }
+
+    /** One organization and role pair of the memberships form; blank where the row offers a new one. */
+    public record Pair(int index, String organizationId, String role) {
+    }
+
     private String page(OidcUser user, String id, String problem, Map<String, String> errors, String reason, Model model) {
         SignedInAdmin admin = SignedInAdmin.of(user, api);
         model.addAttribute("admin", admin);
@@ -121,6 +153,22 @@ class UserDetailsController {
         model.addAttribute("publisher", publisher);
         model.addAttribute("languages", Labels.LANGUAGES);
         model.addAttribute("history", history(id, organizations));
+        boolean developer = "DEVELOPER".equals(u.path("role").asText());
+        model.addAttribute("developer", developer);
+        if (developer) {
+            List<Pair> pairs = new ArrayList<>();
+            for (JsonNode membership : u.path("memberships")) {
+                pairs.add(new Pair(pairs.size(), membership.path("organizationId").asText(), membership.path("role").asText()));
+            }
+            int offered = pairs.size() + 2;
+            while (pairs.size() < offered) {
+                pairs.add(new Pair(pairs.size(), "", "DEVELOPER"));
+            }
+            model.addAttribute("pairs", pairs);
+            model.addAttribute("organizations", organizations.entrySet().stream()
+                    .sorted(Map.Entry.comparingByValue(String.CASE_INSENSITIVE_ORDER)).toList());
+            model.addAttribute("membershipsEditable", !admin.id().equals(u.path("id").asText()));
+        }
         return "console/user";
     }
 

@@ -41,4 +41,36 @@ class ConsoleEditUserTest extends ConsoleTest {
         browser.open("/console/users/" + petra.id());
         assertThat(browser.find(By.id("save")).isEnabled()).isFalse();
     }
+
+    @Test
+    void R_EDIT_2_R_ADD_4_a_developer_is_mapped_to_several_organizations_and_keeps_at_least_one() {
+        String family = "Q" + letters(9);
+        String northName = "North " + letters(6);
+        String southName = "South " + letters(6);
+        String north = organization(northName);
+        String south = organization(southName);
+        Account petra = activeAccount("Petra", family, "PORTAL_ADMIN");
+        Account dev = pendingAccount("Dev", family, "DEVELOPER", false, north, "DEVELOPER");
+        signIn(petra);
+        browser.open("/console/users/" + dev.id());
+
+        // a second organization, with its own role
+        new Select(browser.field("Organization 2")).selectByValue(south);
+        new Select(browser.field("Role in organization 2")).selectByValue("ORG_ADMIN");
+        browser.fill("Reason for the change (kept in the history)", "runs the South team too");
+        browser.find(By.id("save-memberships")).click();
+        assertThat(browser.text(By.id("notice"))).isEqualTo("Saved.");
+        assertThat(browser.text(By.id("organizations"))).contains(northName + " (Developer)").contains(southName + " (Org Admin)");
+        assertThat(browser.text(By.id("history"))).contains("added to " + southName + " as Org Admin")
+                .contains("runs the South team too");
+        browser.page("two-organizations");
+
+        // none at all: the rule's words next to the organizations (R-ADD-4), and nothing changes
+        new Select(browser.field("Organization 1")).selectByValue("");
+        new Select(browser.field("Organization 2")).selectByValue("");
+        browser.find(By.id("save-memberships")).click();
+        assertThat(browser.text(By.id("problem"))).contains("R-ADD-4");
+        assertThat(browser.text(By.id("memberships-error"))).contains("at least one organization");
+        assertThat(browser.text(By.id("organizations"))).contains(northName).contains(southName);
+    }
 }
