@@ -11,7 +11,8 @@ import java.util.Set;
  * actions the admin may take. Offering is a convenience; the API decides every action, and a
  * refusal is shown in its own words.
  */
-public record SignedInAdmin(String id, String name, String username, String role, Set<String> administers) {
+public record SignedInAdmin(String id, String name, String username, String role, Set<String> administers)
+        implements java.io.Serializable {
 
     static SignedInAdmin of(OidcUser user, ConsoleApi api) {
         ApiAnswer account = api.get("/api/users/{id}", user.getSubject());

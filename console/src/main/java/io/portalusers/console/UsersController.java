@@ -1,6 +1,7 @@
 package io.portalusers.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.servlet.http.HttpSession;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.stereotype.Controller;
@@ -65,10 +66,12 @@ public class UsersController {
                  @RequestParam(required = false) String name, @RequestParam(required = false) String email,
                  @RequestParam(required = false) String state, @RequestParam(required = false) String role,
                  @RequestParam(required = false) String organization, @RequestParam(required = false) String sort,
-                 @RequestParam(defaultValue = "0") int page, Model model) {
-        SignedInAdmin admin = SignedInAdmin.of(user, api);
+                 @RequestParam(defaultValue = "0") int page, HttpSession session, Model model) {
+        PageContext context = new PageContext(SignedInAdmin.of(user, api), organizationNames(), System.nanoTime());
+        session.setAttribute(CONTEXT, context);
+        SignedInAdmin admin = context.admin();
         Filters filters = new Filters(tab(tab, admin), name, email, state, role, organization, sort, page);
-        Map<String, String> organizations = organizationNames();
+        Map<String, String> organizations = context.organizations();
         model.addAttribute("admin", admin);
         model.addAttribute("tabs", tabs(admin));
         model.addAttribute("roles", Labels.ROLES);
@@ -78,16 +81,40 @@ public class UsersController {
         return "console/users";
     }
 
+    /**
+     * The results as one types: one call to the API's search. Who is signed in and the
+     * organizations' names are those the page was loaded with (kept in the session a few
+     * seconds), so that a keystroke costs one call, not three; what they only choose is which
+     * actions to offer, and the API decides each.
+     */
     @GetMapping(USERS + "/results")
     String results(@AuthenticationPrincipal OidcUser user, @RequestParam(required = false) String tab,
                    @RequestParam(required = false) String name, @RequestParam(required = false) String email,
                    @RequestParam(required = false) String state, @RequestParam(required = false) String role,
                    @RequestParam(required = false) String organization, @RequestParam(required = false) String sort,
-                   @RequestParam(defaultValue = "0") int page, Model model) {
-        SignedInAdmin admin = SignedInAdmin.of(user, api);
-        Filters filters = new Filters(tab(tab, admin), name, email, state, role, organization, sort, page);
-        shown(model, filters, search(admin, filters, organizationNames()));
+                   @RequestParam(defaultValue = "0") int page, HttpSession session, Model model) {
+        PageContext context = context(user, session);
+        Filters filters = new Filters(tab(tab, context.admin()), name, email, state, role, organization, sort, page);
+        shown(model, filters, search(context.admin(), filters, context.organizations()));
         return "console/users :: results";
+    }
+
+    /** The signed-in admin and the organizations' names, as read at most {@link #CONTEXT_FOR} ago. */
+    record PageContext(SignedInAdmin admin, Map<String, String> organizations, long readAt) implements java.io.Serializable {
+    }
+
+    private static final long CONTEXT_FOR = 10_000_000_000L;
+    private static final String CONTEXT = "console.page-context";
+
+    private PageContext context(OidcUser user, HttpSession session) {
+        Object kept = session.getAttribute(CONTEXT);
+        if (kept instanceof PageContext context && context.admin().id().equals(user.getSubject())
+                && System.nanoTime() - context.readAt() < CONTEXT_FOR) {
+            return context;
+        }
+        PageContext context = new PageContext(SignedInAdmin.of(user, api), organizationNames(), System.nanoTime());
+        session.setAttribute(CONTEXT, context);
+        return context;
     }
 
     private static void shown(Model model, Filters filters, Results results) {
