@@ -73,4 +73,27 @@ class ConsoleEditUserTest extends ConsoleTest {
         assertThat(browser.text(By.id("memberships-error"))).contains("at least one organization");
         assertThat(browser.text(By.id("organizations"))).contains(northName).contains(southName);
     }
+
+    @Test
+    void R_EDIT_3_an_external_idp_users_details_page_is_read_only() {
+        Account petra = activeAccount("Petra", "Q" + letters(9), "PORTAL_ADMIN");
+        String scheme = api.post("/api/authentication-schemes", """
+                {"name": "Scheme %s", "authorizationType": "IDP",
+                 "mappings": {"organizationAttribute": "org", "roleAttribute": "group", "roleValues": {"owners": "API_OWNER"}}}"""
+                .formatted(letters(12))).token(admin).send().json().get("id").asText();
+        String subject = letters(12);
+        Api.Response provisioned = api.post("/api/authentication-schemes/" + scheme + "/users", """
+                {"subject": "%s", "username": "idp-%s", "email": "%s@idp.example", "firstName": "Ida",
+                 "lastName": "Provisioned", "attributes": {"group": "owners"}}""".formatted(subject, subject, subject))
+                .token(admin).send();
+        assertThat(provisioned.status()).as(provisioned.body()).isIn(200, 201);
+        String ida = provisioned.json().get("id").asText();
+        signIn(petra);
+        org.awaitility.Awaitility.await().until(() -> api.get("/api/users/" + ida).token(admin).send().status() == 200);
+        browser.open("/console/users/" + ida);
+        assertThat(browser.text(By.tagName("legend"))).isEqualTo("Details (read-only)");
+        assertThat(browser.find(By.id("save")).isEnabled()).isFalse();
+        assertThat(browser.field("First name").isEnabled()).isFalse();
+        browser.page("idp-user-read-only");
+    }
 }
