@@ -98,6 +98,8 @@ public class IdentityConfiguration {
     /** The loopback redirect the embedded default allows, for curl and native tools; any port matches (RFC 8252). */
     public static final String LOOPBACK_REDIRECT = "http://127.0.0.1/callback";
     static final String SIGN_IN = "/login";
+    /** The public client of the admin console, which signs in with authorization code and PKCE from its server. */
+    public static final String CONSOLE_CLIENT = "console";
     /** Argon2id with Spring Security's current parameters: how sign-in checks passwords and how resets and changes store them. */
     static final PasswordEncoder PASSWORDS = Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8();
 
@@ -282,7 +284,7 @@ public class IdentityConfiguration {
     }
 
     @Bean
-    RegisteredClientRepository registeredClients(IdentityProperties properties,
+    RegisteredClientRepository registeredClients(IdentityProperties properties, Environment environment,
                                                  @Value("${" + PlatformEnvironment.EMBEDDED + ":false}") boolean embedded) {
         TokenSettings tokens = TokenSettings.builder()
                 .accessTokenTimeToLive(properties.accessTokenTtl())
@@ -306,6 +308,28 @@ public class IdentityConfiguration {
                 .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false).build())
                 .tokenSettings(tokens)
                 .build());
+        List<String> consoleRedirects = new ArrayList<>(properties.consoleClient().redirectUris());
+        List<String> consoleSignedOut = new ArrayList<>(properties.consoleClient().postLogoutRedirectUris());
+        if (embedded) {
+            // the console this JVM serves, at the address the embedded default is used by
+            String console = "http://localhost:" + environment.getProperty("server.port", "8080") + "/console";
+            consoleRedirects.add(console + "/login/oauth2/code/" + CONSOLE_CLIENT);
+            consoleSignedOut.add(console);
+        }
+        if (!consoleRedirects.isEmpty()) {
+            clients.add(RegisteredClient.withId(CONSOLE_CLIENT)
+                    .clientId(CONSOLE_CLIENT)
+                    .clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
+                    .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                    .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
+                    .redirectUris(uris -> uris.addAll(consoleRedirects))
+                    .postLogoutRedirectUris(uris -> uris.addAll(consoleSignedOut))
+                    .scope(OidcScopes.OPENID)
+                    .scope(OidcScopes.PROFILE)
+                    .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false).build())
+                    .tokenSettings(tokens)
+                    .build());
+        }
         properties.machineClients().forEach((id, client) -> clients.add(RegisteredClient.withId(id)
                 .clientId(id)
                 .clientSecret(client.secret())

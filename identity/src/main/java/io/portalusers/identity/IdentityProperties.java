@@ -19,6 +19,7 @@ import java.util.Map;
  * @param passwordResetTtl how long a password reset link works after it was asked for (R-AUTH-4): shorter
  *                         than an activation link's, as it opens an account that is already in use
  * @param portalClient     the public client {@code portal}, the portal's own web app and scripts
+ * @param consoleClient    the public client {@code console}, the admin console; registered where it has a redirect
  * @param machineClients   confidential clients of other systems (client credentials), by client id
  * @param throttle         how failed password sign-ins are slowed (R-AUTH-3)
  */
@@ -30,6 +31,7 @@ public record IdentityProperties(
         Duration keyRotation,
         Duration passwordResetTtl,
         @DefaultValue PortalClient portalClient,
+        @DefaultValue ConsoleClient consoleClient,
         Map<String, MachineClient> machineClients,
         @DefaultValue Throttle throttle) {
 
@@ -69,6 +71,14 @@ public record IdentityProperties(
 
     /** @param redirectUris where the portal's web app receives its authorization codes */
     public record PortalClient(@DefaultValue List<String> redirectUris) {
+    }
+
+    /**
+     * @param redirectUris           where the console receives its authorization codes
+     *                               ({@code https://<host>/console/login/oauth2/code/console})
+     * @param postLogoutRedirectUris where the sign-in sends a browser back after signing out ({@code https://<host>/console})
+     */
+    public record ConsoleClient(@DefaultValue List<String> redirectUris, @DefaultValue List<String> postLogoutRedirectUris) {
     }
 
     /**

@@ -18,7 +18,8 @@ import org.springframework.context.annotation.FilterType;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @ComponentScan(basePackages = {"io.portalusers.platform", "io.portalusers.command", "io.portalusers.query",
-        "io.portalusers.identity", "io.portalusers.scim"},
+        "io.portalusers.identity", "io.portalusers.scim",
+        "io.portalusers.console"},
         excludeFilters = @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE,
                 classes = {CommandSideApplication.class, QuerySideApplication.class}))
 public class PortalUsersApplication {

@@ -31,6 +31,7 @@ class ArchitectureTest {
     private static final String QUERY = "io.portalusers.query..";
     private static final String IDENTITY = "io.portalusers.identity..";
     private static final String SCIM = "io.portalusers.scim..";
+    private static final String CONSOLE = "io.portalusers.console..";
 
     private static JavaClasses production;
 
@@ -78,6 +79,15 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage(COMMAND, QUERY, IDENTITY));
         check(noClasses().that().resideInAnyPackage(EVENTS, PLATFORM, COMMAND, QUERY, IDENTITY)
                 .should().dependOnClassesThat().resideInAPackage(SCIM));
+    }
+
+    /** The console acts through the REST API alone, so that the API stays the one place rules live. */
+    @Test
+    void the_console_uses_no_other_module() {
+        check(noClasses().that().resideInAPackage(CONSOLE)
+                .should().dependOnClassesThat().resideInAnyPackage(EVENTS, PLATFORM, COMMAND, QUERY, IDENTITY, SCIM));
+        check(noClasses().that().resideInAnyPackage(EVENTS, PLATFORM, COMMAND, QUERY, IDENTITY, SCIM)
+                .should().dependOnClassesThat().resideInAPackage(CONSOLE));
     }
 
     @Test

@@ -77,7 +77,9 @@ class MailComposer {
         String key = mail.kind().key();
         String subject = text(key + ".subject", locale);
         String greeting = text("greeting", locale, params.get("firstName"));
-        String link = token == null ? null : linkTemplate(mail.kind()).replace("{token}", token);
+        // {lang}: a portal's page opens in the recipient's language, as the email is written in it
+        String link = token == null ? null
+                : linkTemplate(mail.kind()).replace("{token}", token).replace("{lang}", locale.getLanguage());
         String intro = text(key + ".intro", locale, params.get("username"), params.get("organizationName"));
         String reason = params.containsKey("reason") ? text(key + ".reason", locale, params.get("reason")) : null;
         String action = link == null ? null : text(key + ".action", locale);

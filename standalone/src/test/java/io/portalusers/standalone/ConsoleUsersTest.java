@@ -1,0 +1,149 @@
+package io.portalusers.standalone;
+
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The seed's Users page in the browser: the tabs, the Name and Email fields that find users as
+ * one types, each user's state, the Actions menu, and pages. Each test is one seed procedure,
+ * step by step.
+ */
+class ConsoleUsersTest extends ConsoleTest {
+
+    @Test
+    void R_SEARCH_1_R_SEARCH_2_typing_rob_then_ber_finds_users_from_the_third_character_whatever_the_case() {
+        String family = "Q" + letters(9);
+        Account petra = activeAccount("Petra", family, "PORTAL_ADMIN");
+        Account robert = pendingAccount("Robert", family, "API_OWNER", false);
+        String org = organization("Rob Org " + letters(6));
+        Account roberta = pendingAccount("Roberta", family, "DEVELOPER", false, org, "DEVELOPER");
+        signIn(petra);
+
+        // From the menu bar, Users: the Global Publishers tab; type "Ro" in Name: the API's rule, no list of everyone
+        browser.find(By.id("tab-publishers"));
+        WebElement name = browser.field("Name");
+        name.sendKeys("Ro");
+        browser.until(d -> d.findElements(By.id("search-refusal")).isEmpty() ? null : true);
+        assertThat(browser.text(By.id("search-refusal"))).contains("R-SEARCH-2");
+        browser.page("two-letters");
+        // a third letter, in another case: Robert (a Global Publisher) is listed as one types
+        name.sendKeys("B");
+        rowOf(robert);
+        assertThat(browser.all(By.id("user-" + roberta.id()))).as("a Developer is not a Global Publisher").isEmpty();
+        browser.page("rob");
+
+        // "ber" in Email finds the same people by address... and only the Developers tab lists Roberta
+        name.clear();
+        name.sendKeys(family.toLowerCase());
+        rowOf(robert);
+        browser.find(By.id("tab-developers")).click();
+        browser.untilUrlContains("tab=developers");
+        search("ber", roberta.username());
+        WebElement row = rowOf(roberta);
+        assertThat(row.getText()).contains("Pending activation").contains("Developer");
+        assertThat(row.getText()).contains("Rob Org");
+        browser.page("ber-developers");
+
+        // wildcards are plain characters: "%%%" matches nobody here
+        browser.field("Email").clear();
+        WebElement nameField = browser.field("Name");
+        nameField.clear();
+        nameField.sendKeys("%%%");
+        browser.until(d -> d.findElement(By.id("total")).getText().equals("0 users") ? true : null);
+    }
+
+    @Test
+    void R_STATE_1_R_ADD_7_disable_enable_and_resend_activation_email_from_the_actions_menu() {
+        String family = "Q" + letters(9);
+        Account petra = activeAccount("Petra", family, "PORTAL_ADMIN");
+        Account otto = pendingAccount("Otto", family, "API_OWNER", false);
+        signIn(petra);
+        search(family, "");
+        WebElement row = rowOf(otto);
+        assertThat(row.getText()).contains("Pending activation");
+        // nobody acts on their own account (R-EDIT-1): Petra's row offers no actions
+        assertThat(rowOf(petra).findElements(By.cssSelector("details.actions"))).isEmpty();
+
+        // On the Actions menu column, select Disable
+        act(otto, "Disable");
+        browser.until(d -> "disabled".equals(rowOf(otto).getAttribute("data-state")) ? true : null);
+        assertThat(rowOf(otto).getText()).contains("Disabled");
+        browser.page("disabled");
+        // Enable
+        act(otto, "Enable");
+        browser.until(d -> "pending".equals(rowOf(otto).getAttribute("data-state")) ? true : null);
+        // Resend Activation Email: the invitation goes out (Otto was added without Notify User)
+        act(otto, "Resend Activation Email");
+        browser.until(d -> rowOf(otto).getText().contains("Activation email sent again") ? true : null);
+        browser.page("resent");
+        assertThat(setupLink(MAIL.await(otto.email(), 1).get(0))).contains("/console/account-setup/").endsWith("?lang=en");
+    }
+
+    @Test
+    void R_SEARCH_4_the_users_come_in_pages() {
+        String family = "Q" + letters(9);
+        Account petra = activeAccount("Petra", family, "PORTAL_ADMIN");
+        for (int i = 0; i < UsersPage.SIZE; i++) {
+            pendingAccount("Paula", family, "API_OWNER", false);
+        }
+        signIn(petra);
+        search(family, "");
+        browser.until(d -> d.findElement(By.id("total")).getText().equals((UsersPage.SIZE + 1) + " users") ? true : null);
+        assertThat(browser.all(By.cssSelector("#users tbody tr"))).hasSize(UsersPage.SIZE);
+        browser.find(By.id("next-page")).click();
+        browser.untilUrlContains("page=1");
+        assertThat(browser.all(By.cssSelector("#users tbody tr"))).hasSize(1);
+        assertThat(browser.text(By.cssSelector(".pages"))).contains("Page 2 of 2");
+        browser.page("second-page");
+    }
+
+    @Test
+    void R_SEARCH_4_the_users_filter_by_state_and_organization_and_sort_newest_first() {
+        String family = "Q" + letters(9);
+        Account petra = activeAccount("Petra", family, "PORTAL_ADMIN");
+        String northName = "North " + letters(6);
+        String north = organization(northName);
+        Account first = pendingAccount("Fay", family, "DEVELOPER", false, north, "DEVELOPER");
+        Account second = pendingAccount("Abe", family, "DEVELOPER", false, north, "DEVELOPER");
+        Account elsewhere = pendingAccount("Eve", family, "DEVELOPER", false, organization("South " + letters(6)), "DEVELOPER");
+        api.post("/api/users/" + first.id() + "/disable", "").token(admin).send();
+        signIn(petra);
+        browser.find(By.id("tab-developers")).click();
+        browser.untilUrlContains("tab=developers");
+        search(family, "");
+        rowOf(elsewhere);
+
+        new org.openqa.selenium.support.ui.Select(browser.field("Organization")).selectByVisibleText(northName);
+        browser.until(d -> d.findElements(By.id("user-" + elsewhere.id())).isEmpty() ? true : null);
+        new org.openqa.selenium.support.ui.Select(browser.field("State")).selectByValue("pending");
+        browser.until(d -> d.findElements(By.id("user-" + first.id())).isEmpty() ? true : null);
+        rowOf(second);
+        new org.openqa.selenium.support.ui.Select(browser.field("State")).selectByValue("");
+        new org.openqa.selenium.support.ui.Select(browser.field("Sort by")).selectByValue("-created");
+        browser.until(d -> "-created".equals(d.findElement(By.id("results-for")).getAttribute("data-sort"))
+                && d.findElements(By.cssSelector("#users tbody tr")).size() == 2 ? true : null);
+        assertThat(browser.all(By.cssSelector("#users tbody tr")).get(0).getAttribute("id")).isEqualTo("user-" + second.id());
+        browser.page("filtered");
+    }
+
+    /** The page size of the console's Users page. */
+    static final class UsersPage {
+        static final int SIZE = 20;
+    }
+
+    private WebElement rowOf(Account account) {
+        return browser.find(By.id("user-" + account.id()));
+    }
+
+    private void act(Account account, String action) {
+        WebElement row = rowOf(account);
+        row.findElement(By.cssSelector("details.actions summary")).click();
+        WebElement button = row.findElement(By.xpath(".//button[normalize-space(.)='" + action + "']"));
+        // by keyboard, as an admin without a mouse would
+        button.sendKeys(Keys.ENTER);
+    }
+}
