@@ -185,7 +185,8 @@ class ScimDocumentation {
                 .addProperty("active", new BooleanSchema())
                 .addProperty("preferredLanguage", new StringSchema())
                 .addProperty("meta", meta)
-                .required(List.of("schemas")));
+                // extensions (enterprise, the portal's) and attributes clients send that are ignored
+                .additionalProperties(true));
         components.addSchemas(GROUP, new ObjectSchema()
                 .description("An organization as a SCIM Group: its members of this client's scheme, and their "
                         + "org role in " + Scim.PORTAL_GROUP)
@@ -195,8 +196,10 @@ class ScimDocumentation {
                 .addProperty("members", new ArraySchema().items(new ObjectSchema()
                         .addProperty("value", new StringSchema())
                         .addProperty("display", new StringSchema())
+                        .addProperty("type", new StringSchema())
                         .addProperty("$ref", new StringSchema())))
                 .addProperty("meta", meta)
+                .additionalProperties(true)
                 .required(List.of("schemas", "id")));
         components.addSchemas(LIST, new ObjectSchema()
                 .addProperty("schemas", uris)
@@ -213,6 +216,7 @@ class ScimDocumentation {
                         .addProperty("path", new StringSchema())
                         .addProperty("value", new Schema<>().description("Any JSON value"))
                         .required(List.of("op"))))
+                .additionalProperties(true)
                 .required(List.of("Operations")));
         components.addSchemas(SEARCH, new ObjectSchema()
                 .addProperty("schemas", uris)

@@ -25,6 +25,8 @@ final class ResponseFields {
             Map.entry("Mismatch", List.of("eventIdentifier", "aggregateIdentifier", "sequenceNumber")),
             Map.entry("Report", List.of("firstMismatch")),
             Map.entry("HistoryEntry", List.of("reason")),
+            // a machine client (a SCIM client) acting has an id but no person's name
+            Map.entry("EventActor", List.of("name")),
             Map.entry("SettingsView", List.of("updatedAt")),
             // the sign-in's audit tables: what a request did not say (an unknown login has no user)
             Map.entry("PasswordAuditRecord", List.of("endedAuthorizations", "userId", "client", "sourceAddress",

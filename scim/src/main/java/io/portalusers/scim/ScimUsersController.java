@@ -45,7 +45,7 @@ import java.util.stream.Stream;
  * delete deactivates: the account and its history stay.
  */
 @RestController
-class UsersController {
+class ScimUsersController {
 
     static final String[] PRODUCES = {Scim.MEDIA_TYPE, MediaType.APPLICATION_JSON_VALUE};
     private static final List<String> SCHEMAS = List.of(Scim.USER, Scim.PORTAL_USER, Scim.ENTERPRISE_USER);
@@ -56,7 +56,7 @@ class UsersController {
     private final ObjectMapper json;
     private final JdbcClient jdbc;
 
-    UsersController(CommandGateway commands, UserResources users, ScimClient client, ObjectMapper json, JdbcClient jdbc) {
+    ScimUsersController(CommandGateway commands, UserResources users, ScimClient client, ObjectMapper json, JdbcClient jdbc) {
         this.commands = commands;
         this.users = users;
         this.client = client;

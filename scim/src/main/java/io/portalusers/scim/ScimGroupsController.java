@@ -50,7 +50,7 @@ import java.util.regex.Pattern;
  * names another. Organizations are created, renamed and deleted by Portal Admins only (R-ORG-1).
  */
 @RestController
-class GroupsController {
+class ScimGroupsController {
 
     private static final Pattern MEMBER_FILTER = Pattern.compile("(?i)members\\[\\s*value\\s+eq\\s+\"([^\"]*)\"\\s*\\]");
 
@@ -60,7 +60,7 @@ class GroupsController {
     private final ObjectMapper json;
     private final JdbcClient jdbc;
 
-    GroupsController(CommandGateway commands, UserResources users, ScimClient client, ObjectMapper json, JdbcClient jdbc) {
+    ScimGroupsController(CommandGateway commands, UserResources users, ScimClient client, ObjectMapper json, JdbcClient jdbc) {
         this.commands = commands;
         this.users = users;
         this.client = client;
