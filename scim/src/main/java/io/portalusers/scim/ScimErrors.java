@@ -6,9 +6,9 @@ import io.portalusers.platform.problem.ConflictException;
 import io.portalusers.platform.problem.DatabaseUnavailable;
 import io.portalusers.platform.problem.FieldErrors;
 import io.portalusers.platform.problem.NotFoundException;
+import io.portalusers.platform.problem.Problems;
 import io.portalusers.platform.problem.RuleViolationException;
 import io.portalusers.platform.problem.UniqueConstraints;
-import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.modelling.command.ConflictingAggregateVersionException;
@@ -134,17 +134,7 @@ class ScimErrors {
     }
 
     private static Throwable unwrap(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof CommandExecutionException remote
-                    && remote.getDetails().orElse(null) instanceof Throwable details) {
-                return unwrap(details);
-            }
-            Throwable candidate = t;
-            if (KNOWN.stream().anyMatch(type -> type.isInstance(candidate))) {
-                return candidate;
-            }
-        }
-        return e;
+        return Problems.cause(e, KNOWN);
     }
 
     private static final List<Class<? extends Throwable>> KNOWN = List.of(

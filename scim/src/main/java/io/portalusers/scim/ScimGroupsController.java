@@ -135,9 +135,9 @@ class ScimGroupsController {
         members(scheme, organization.id()).forEach(member -> current.put(member.userId(), member.role()));
         Map<UUID, String> wanted = new LinkedHashMap<>(current);
         for (JsonNode operation : operations) {
-            String op = Optional.ofNullable(text(UserInput.field(operation, "op")))
+            String op = Optional.ofNullable(UserInput.text(UserInput.field(operation, "op")))
                     .orElseThrow(() -> ScimException.invalidSyntax("each operation has an op")).toLowerCase(Locale.ROOT);
-            String path = Optional.ofNullable(text(UserInput.field(operation, "path"))).orElse("");
+            String path = Optional.ofNullable(UserInput.text(UserInput.field(operation, "path"))).orElse("");
             JsonNode value = UserInput.field(operation, "value");
             Matcher one = MEMBER_FILTER.matcher(path);
             if (op.equals("remove") && one.matches()) {
@@ -160,7 +160,7 @@ class ScimGroupsController {
                 }
             } else if (path.equalsIgnoreCase(Scim.PORTAL_GROUP + ":memberRoles") && (op.equals("add") || op.equals("replace"))) {
                 for (JsonNode item : array(value)) {
-                    wanted.put(uuid(text(UserInput.field(item, "value"))), role(text(UserInput.field(item, "role"))));
+                    wanted.put(uuid(UserInput.text(UserInput.field(item, "value"))), role(UserInput.text(UserInput.field(item, "role"))));
                 }
             } else if (path.isEmpty() && op.equals("replace") && value != null && value.isObject()
                     && UserInput.field(value, "members") == null) {
@@ -280,7 +280,7 @@ class ScimGroupsController {
     private static List<UUID> memberIds(JsonNode value) {
         List<UUID> ids = new ArrayList<>();
         for (JsonNode item : array(value)) {
-            ids.add(uuid(text(item.isObject() ? UserInput.field(item, "value") : item)));
+            ids.add(uuid(UserInput.text(item.isObject() ? UserInput.field(item, "value") : item)));
         }
         return ids;
     }
@@ -310,15 +310,6 @@ class ScimGroupsController {
         }
     }
 
-    private static String text(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isValueNode()) {
-            throw ScimException.invalidValue("a value that should be a string is an object or an array");
-        }
-        return node.asText();
-    }
 
     private static List<UUID> union(Set<UUID> a, Set<UUID> b) {
         Set<UUID> all = new LinkedHashSet<>(a);

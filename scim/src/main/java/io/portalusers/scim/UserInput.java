@@ -132,7 +132,8 @@ record UserInput(Username username, String externalId, PersonName name, EmailAdd
         return null;
     }
 
-    private static String text(JsonNode node) {
+    /** A string attribute's value: null when absent or null, refused when an object or an array. */
+    static String text(JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
         }

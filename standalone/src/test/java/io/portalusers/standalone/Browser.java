@@ -92,8 +92,10 @@ final class Browser implements AutoCloseable {
         return driver.findElements(by);
     }
 
+    /** The text of the first shown element {@code by}, read again if htmx swapped it out meanwhile. */
     String text(By by) {
-        return find(by).getText();
+        return until(d -> d.findElements(by).stream().filter(WebElement::isDisplayed).findFirst()
+                .map(WebElement::getText).orElse(null));
     }
 
     /** Types into the field labelled {@code label} (its {@code for} names the field). */

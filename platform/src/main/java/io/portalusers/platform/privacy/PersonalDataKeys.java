@@ -66,6 +66,11 @@ public class PersonalDataKeys {
         this.maxCached = maxCached;
     }
 
+    /** Reads (or makes) the master key now, outside any request's transaction. */
+    void loadMasterKey() {
+        master.get();
+    }
+
     /** The key to encrypt the subject's data with, made now if it has none; refused once the subject is erased. */
     SecretKey forWriting(String subject, String erasedWith) {
         SecretKey key = cachedOrOwn(subject);

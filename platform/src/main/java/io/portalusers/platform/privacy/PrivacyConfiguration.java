@@ -5,6 +5,7 @@ import io.portalusers.platform.PlatformEnvironment;
 import org.axonframework.serialization.RevisionResolver;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -34,6 +35,17 @@ public class PrivacyConfiguration {
             master = MasterKey.inDatabase(dataSource);
         }
         return new PersonalDataKeys(dataSource, master, ttl, size);
+    }
+
+    /**
+     * The master key is read (or made) once the schema is there and before the first request.
+     * Read at first use, it was read inside a request's transaction with a second connection from
+     * the pool, while every other first request held a connection and waited for that one: fifty
+     * concurrent first creates on a side jar answered 503 database-unavailable.
+     */
+    @Bean
+    SmartInitializingSingleton masterKeyBeforeRequests(PersonalDataKeys keys) {
+        return keys::loadMasterKey;
     }
 
     @Bean

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.portalusers.api.InvalidValueException;
-import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
@@ -186,17 +185,7 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     }
 
     private static Throwable unwrap(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof CommandExecutionException remote
-                    && remote.getDetails().orElse(null) instanceof Throwable details) {
-                return unwrap(details);
-            }
-            Throwable candidate = t;
-            if (KNOWN.stream().anyMatch(type -> type.isInstance(candidate))) {
-                return candidate;
-            }
-        }
-        return e;
+        return Problems.cause(e, KNOWN);
     }
 
     private static final List<Class<? extends Throwable>> KNOWN = List.of(

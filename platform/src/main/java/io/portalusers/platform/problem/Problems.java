@@ -49,4 +49,23 @@ public final class Problems {
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         json.writeValue(response.getOutputStream(), body);
     }
+
+    /**
+     * The refusal an exception carries: the first of {@code known} among its causes, following a
+     * command's remote details (a refusal on another node arrives as those); {@code e} itself
+     * when none is known.
+     */
+    public static Throwable cause(Throwable e, java.util.List<Class<? extends Throwable>> known) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.axonframework.commandhandling.CommandExecutionException remote
+                    && remote.getDetails().orElse(null) instanceof Throwable details) {
+                return cause(details, known);
+            }
+            Throwable candidate = t;
+            if (known.stream().anyMatch(type -> type.isInstance(candidate))) {
+                return candidate;
+            }
+        }
+        return e;
+    }
 }
