@@ -111,6 +111,12 @@ class ErasureApiTest extends ApiTest {
         assertThat(atInstant.get("lastName").asText()).isEqualTo("[erased]");
         String export = api.get("/api/audit/events?user=" + id).token(admin).send().body();
         assertThat(export).doesNotContain(email).doesNotContain("Erasable").contains("[erased]").contains("UserErased");
+        // the feed (and the webhooks, which send its messages) from before the user's first event
+        long before = jdbc.sql("select min(globalindex) - 1 from domainevententry where aggregateidentifier = ?")
+                .param(id).query(Long.class).single();
+        Api.Response feed = api.get("/api/events?limit=1000&after=" + before).token(admin).send();
+        assertThat(feed.status()).as(feed.toString()).isEqualTo(200);
+        assertThat(feed.body()).contains(id).doesNotContain(email).doesNotContain("Erasable").contains("[erased]");
         JsonNode view = await().atMost(Duration.ofSeconds(10))
                 .until(() -> api.get("/api/users/" + id).token(admin).send(),
                         r -> r.status() == 200 && "[erased]".equals(r.json().path("email").asText())).json();
