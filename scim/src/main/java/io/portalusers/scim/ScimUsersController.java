@@ -47,7 +47,6 @@ import java.util.stream.Stream;
 @RestController
 class ScimUsersController {
 
-    static final String[] PRODUCES = {Scim.MEDIA_TYPE, MediaType.APPLICATION_JSON_VALUE};
     private static final List<String> SCHEMAS = List.of(Scim.USER, Scim.PORTAL_USER, Scim.ENTERPRISE_USER);
 
     private final CommandGateway commands;
