@@ -296,18 +296,7 @@ public class IdentityConfiguration {
             redirects.add(LOOPBACK_REDIRECT);
         }
         List<RegisteredClient> clients = new ArrayList<>();
-        clients.add(RegisteredClient.withId(PORTAL_CLIENT)
-                .clientId(PORTAL_CLIENT)
-                .clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
-                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
-                .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
-                .redirectUris(uris -> uris.addAll(redirects))
-                .postLogoutRedirectUris(uris -> uris.addAll(redirects))
-                .scope(OidcScopes.OPENID)
-                .scope(OidcScopes.PROFILE)
-                .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false).build())
-                .tokenSettings(tokens)
-                .build());
+        clients.add(publicClient(PORTAL_CLIENT, redirects, redirects, tokens));
         List<String> consoleRedirects = new ArrayList<>(properties.consoleClient().redirectUris());
         List<String> consoleSignedOut = new ArrayList<>(properties.consoleClient().postLogoutRedirectUris());
         if (embedded) {
@@ -317,18 +306,7 @@ public class IdentityConfiguration {
             consoleSignedOut.add(console);
         }
         if (!consoleRedirects.isEmpty()) {
-            clients.add(RegisteredClient.withId(CONSOLE_CLIENT)
-                    .clientId(CONSOLE_CLIENT)
-                    .clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
-                    .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
-                    .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
-                    .redirectUris(uris -> uris.addAll(consoleRedirects))
-                    .postLogoutRedirectUris(uris -> uris.addAll(consoleSignedOut))
-                    .scope(OidcScopes.OPENID)
-                    .scope(OidcScopes.PROFILE)
-                    .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false).build())
-                    .tokenSettings(tokens)
-                    .build());
+            clients.add(publicClient(CONSOLE_CLIENT, consoleRedirects, consoleSignedOut, tokens));
         }
         properties.machineClients().forEach((id, client) -> clients.add(RegisteredClient.withId(id)
                 .clientId(id)
@@ -396,4 +374,21 @@ public class IdentityConfiguration {
         return new TrustedIssuer(issuer.url(), identityTokens.decoder());
     }
 
+
+    /** A client that runs where it cannot keep a secret (a browser, or the console's users): code with PKCE. */
+    private static RegisteredClient publicClient(String id, List<String> redirects, List<String> signedOut,
+                                                 TokenSettings tokens) {
+        return RegisteredClient.withId(id)
+                .clientId(id)
+                .clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
+                .redirectUris(uris -> uris.addAll(redirects))
+                .postLogoutRedirectUris(uris -> uris.addAll(signedOut))
+                .scope(OidcScopes.OPENID)
+                .scope(OidcScopes.PROFILE)
+                .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false).build())
+                .tokenSettings(tokens)
+                .build();
+    }
 }
