@@ -40,7 +40,7 @@ final class Markdown {
         lines.add("- date: " + Instant.now().truncatedTo(ChronoUnit.SECONDS));
         lines.add("- command: `" + command + "`");
         lines.add("- machine: " + Runtime.getRuntime().availableProcessors() + " cores (nproc), " + memory()
-                + " RAM, shared with other builds; Java " + System.getProperty("java.runtime.version") + " ("
+                + " RAM, load average " + loadAverage() + " at the start; Java " + System.getProperty("java.runtime.version") + " ("
                 + System.getProperty("java.vm.name") + "), test JVM max heap "
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
         try (Connection connection = database.open(); Statement statement = connection.createStatement()) {
@@ -83,6 +83,16 @@ final class Markdown {
         try (ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
+        }
+    }
+
+    /** The 1, 5 and 15 minute load averages: how busy the machine was when the run began. */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " / " + fields[1] + " / " + fields[2];
+        } catch (IOException e) {
+            return "?";
         }
     }
 
