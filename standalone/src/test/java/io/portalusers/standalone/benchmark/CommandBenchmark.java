@@ -67,7 +67,7 @@ class CommandBenchmark extends ApiTest {
     private TransactionTemplate transactions;
     @Value("${benchmark.creates:3000}")
     private int creates;
-    @Value("${benchmark.users:30}")
+    @Value("${benchmark.usersPerSize:30}")
     private int usersPerSize;
     @Value("${benchmark.results:target/benchmark/commands.md}")
     private String results;
@@ -77,7 +77,7 @@ class CommandBenchmark extends ApiTest {
         Markdown md = new Markdown();
         md.machine("Benchmarks B2, B3: creates and lifecycle commands",
                 "mvn -o -B -pl standalone -am test -Dtest=CommandBenchmark -Dsurefire.failIfNoSpecifiedTests=false"
-                        + " -Dbenchmark.creates=" + creates + " -Dbenchmark.users=" + usersPerSize,
+                        + " -Dbenchmark.creates=" + creates + " -Dbenchmark.usersPerSize=" + usersPerSize,
                 dataSource::getConnection);
         String organization = organization("Bench " + letters(10));
         copyTables();

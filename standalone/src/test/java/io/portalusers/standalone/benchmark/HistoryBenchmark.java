@@ -71,6 +71,8 @@ class HistoryBenchmark extends ApiTest {
     private int rounds;
     @Value("${benchmark.warmup:100}")
     private int warmup;
+    @Value("${benchmark.results:target/benchmarks/B5-history.md}")
+    private String results;
 
     /** A user with {@code events} events in all: created, then renamed, moved, disabled, enabled, ... by the admin. */
     private UUID userWithEvents(int events, OrganizationId a, OrganizationId b) {
@@ -204,7 +206,7 @@ class HistoryBenchmark extends ApiTest {
         }
         String result = "B5 history: " + rounds + " rounds after " + warmup + " warm-up rounds per size\n\n" + table;
         System.out.println(result);
-        Path out = Path.of("target", "benchmarks", "B5-history.md");
+        Path out = Path.of(results);
         Files.createDirectories(out.getParent());
         Files.writeString(out, result);
     }
