@@ -1,5 +1,7 @@
 package io.portalusers.console;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Controller;
@@ -8,6 +10,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -85,8 +88,8 @@ class SignUpPage {
         return api.anonymous(HttpMethod.GET, null, SETTINGS);
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode closed() {
-        return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+    private static JsonNode closed() {
+        return JsonNodeFactory.instance.objectNode()
                 .put("thirdPartyRegistrationEnabled", false).put("registrationWorkflowEnabled", false);
     }
 
@@ -105,7 +108,7 @@ class SignUpPage {
         model.addAttribute("errors", errors);
         // errors of fields the form does not show (a name too long for both fields together...)
         model.addAttribute("otherErrors", errors.entrySet().stream()
-                .filter(e -> !java.util.Arrays.asList(FIELDS).contains(e.getKey()))
+                .filter(e -> !Arrays.asList(FIELDS).contains(e.getKey()))
                 .map(e -> e.getKey().isEmpty() ? e.getValue() : e.getKey() + ": " + e.getValue()).toList());
         model.addAttribute("problem", problem);
         model.addAttribute("sent", sent);

@@ -3,9 +3,15 @@ package io.portalusers.console;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.context.support.ResourceBundleMessageSource;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
 
@@ -25,11 +31,13 @@ final class VisitorTexts {
         texts.setBasename("console/visitor");
         texts.setDefaultEncoding("UTF-8");
         texts.setFallbackToSystemLocale(false);
+        // the English texts name every key
         Properties english = new Properties();
-        try (var in = VisitorTexts.class.getResourceAsStream("/console/visitor.properties")) {
-            english.load(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.io.IOException | NullPointerException e) {
-            throw new IllegalStateException("console/visitor.properties is missing", e);
+        try (InputStream in = Objects.requireNonNull(VisitorTexts.class.getResourceAsStream("/console/visitor.properties"),
+                "console/visitor.properties")) {
+            english.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         keys = english.stringPropertyNames().stream().sorted().toList();
     }
@@ -38,7 +46,7 @@ final class VisitorTexts {
     Map<String, String> all(Locale locale) {
         Map<String, String> all = new TreeMap<>();
         for (String key : keys) {
-            all.put(key.replace('.', '_'), texts.getMessage(key, null, locale));
+            all.put(key, texts.getMessage(key, null, locale));
         }
         return all;
     }
