@@ -112,6 +112,8 @@ class SignUpPage {
                 .map(e -> e.getKey().isEmpty() ? e.getValue() : e.getKey() + ": " + e.getValue()).toList());
         model.addAttribute("problem", problem);
         model.addAttribute("sent", sent);
+        // the keyboard starts where the first correction is (the page scrolls there), else at the first field
+        model.addAttribute("focus", Arrays.stream(FIELDS).filter(errors::containsKey).findFirst().orElse("firstName"));
         return "console/sign-up";
     }
 }

@@ -49,6 +49,7 @@ class ConsoleVisitorTest extends ConsoleTest {
         // sent with a wrong address and the terms not accepted: the API's words beside both fields
         browser.find(By.id("register")).click();
         assertThat(browser.text(By.id("email-error"))).isNotBlank();
+        assertThat(browser.driver.switchTo().activeElement().getAttribute("id")).isEqualTo("email");
         assertThat(browser.field("Email").getAttribute("aria-invalid")).isEqualTo("true");
         assertThat(browser.field("Email").getAttribute("aria-describedby")).isEqualTo("email-error");
         assertThat(browser.text(By.id("termsAccepted-error"))).contains("terms");
@@ -120,6 +121,8 @@ class ConsoleVisitorTest extends ConsoleTest {
         browser.field("J'accepte les conditions d'utilisation du portail API").click();
         browser.find(By.id("register")).click();
         assertThat(browser.text(By.id("organizationName-error"))).contains("R-REG-1");
+        assertThat(browser.driver.switchTo().activeElement().getAttribute("id")).as("the keyboard is at the field to correct")
+                .isEqualTo("organizationName");
         browser.page("sign-up-organization-taken");
 
         browser.fill("Nom de l'organisation", "Runner Roads " + letters(6));
