@@ -39,9 +39,12 @@ public class ConsoleConfiguration {
     public static final String ROOT = "/console";
     static final String AUTHORIZATION_BASE = ROOT + "/oauth2/authorization";
     static final String CONTEXT_KEY = "CONSOLE_SECURITY_CONTEXT";
-    /** Pages anybody may open: the assets, the account setup page of an invited user, the sign-in failure. */
+    /**
+     * Pages anybody may open: the assets, the account setup page of an invited user, the sign-in failure,
+     * forgot password and the new password, sign-up.
+     */
     private static final String[] OPEN = {ROOT + "/assets/**", ROOT + "/webjars/**", ROOT + "/account-setup/**",
-            ROOT + "/sign-in-failed"};
+            ROOT + "/sign-in-failed", ROOT + "/password-reset", ROOT + "/password-reset/**", ROOT + "/sign-up"};
 
     @Bean
     SignInRegistration consoleSignInRegistration(ConsoleProperties properties, Environment environment) {

@@ -1,6 +1,7 @@
 package io.portalusers.identity;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.support.ResourceBundleMessageSource;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -15,18 +16,23 @@ import java.util.Map;
 /**
  * The sign-in page, in English, German or French: the {@code lang} the portal passes, else the
  * browser's preference. Its failure message is one and the same for every reason a sign-in can
- * fail, so the page says nothing about whether an account exists.
+ * fail, so the page says nothing about whether an account exists. Where
+ * {@code portal.identity.forgot-password-link} is set, it links to the page that asks for a
+ * password reset link ({@code {lang}} in it: the page's language).
  */
 @Controller
 @OnSignIn
 class SignInController {
 
     static final List<String> LANGUAGES = List.of("en", "de", "fr");
-    private static final List<String> KEYS = List.of("title", "login", "password", "submit", "failed", "signedOut");
+    private static final List<String> KEYS = List.of("title", "login", "password", "submit", "failed", "signedOut", "forgot");
 
     private final ResourceBundleMessageSource texts = new ResourceBundleMessageSource();
 
-    SignInController() {
+    private final String forgotPasswordLink;
+
+    SignInController(@Value("${portal.identity.forgot-password-link:}") String forgotPasswordLink) {
+        this.forgotPasswordLink = forgotPasswordLink.strip();
         texts.setBasename("identity/messages");
         texts.setDefaultEncoding("UTF-8");
         texts.setFallbackToSystemLocale(false);
@@ -41,6 +47,9 @@ class SignInController {
         }
         model.addAttribute("lang", locale.getLanguage());
         model.addAttribute("t", page);
+        if (!forgotPasswordLink.isEmpty()) {
+            model.addAttribute("forgotLink", forgotPasswordLink.replace("{lang}", locale.getLanguage()));
+        }
         return "identity/sign-in";
     }
 

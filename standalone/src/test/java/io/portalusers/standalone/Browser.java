@@ -100,8 +100,16 @@ final class Browser implements AutoCloseable {
 
     /** Types into the field labelled {@code label} (its {@code for} names the field). */
     WebElement field(String label) {
-        WebElement labelled = find(By.xpath("//label[normalize-space(.)='" + label + "']"));
+        WebElement labelled = find(By.xpath("//label[normalize-space(.)=" + literal(label) + "]"));
         return driver.findElement(By.id(labelled.getAttribute("for")));
+    }
+
+    /** {@code text} as an XPath string literal, apostrophes included ("Nom d'utilisateur"). */
+    private static String literal(String text) {
+        if (!text.contains("'")) {
+            return "'" + text + "'";
+        }
+        return "concat('" + text.replace("'", "', \"'\", '") + "')";
     }
 
     void fill(String label, String value) {

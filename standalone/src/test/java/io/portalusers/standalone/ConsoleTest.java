@@ -51,8 +51,7 @@ abstract class ConsoleTest {
         registry.add("portal.embedded.durable", () -> "false");
         registry.add("portal.bootstrap-admin.invite", () -> "false");
         ApiTest.mailTo(MAIL, registry);
-        // the invitation opens the console's account setup page, in the invited user's language
-        registry.add("portal.mail.account-setup-link", () -> BASE + "/console/account-setup/{token}?lang={lang}");
+        // the links in emails are the standalone jar's default: the console's pages, in the recipient's language
         registry.add("portal.rate-limit.anonymous.requests-per-minute", () -> "10000000");
         registry.add("portal.identity.throttle.client-free-failures", () -> "10000000");
     }

@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class Mailbox {
 
-    private static final Pattern LINK = Pattern.compile("https?://\\S+/api/account-setup/([A-Za-z0-9_-]+)");
-    private static final Pattern RESET_LINK = Pattern.compile("https?://\\S+/api/password-resets/([A-Za-z0-9_-]+)");
+    /** The links of the standalone jar's default (the console's pages), or the API's where a test points them there. */
+    private static final Pattern LINK = Pattern.compile("https?://\\S+/(?:console|api)/account-setup/([A-Za-z0-9_-]+)");
+    private static final Pattern RESET_LINK = Pattern.compile("https?://\\S+/(?:console/password-reset|api/password-resets)/([A-Za-z0-9_-]+)");
 
     final int port;
     private GreenMail server;

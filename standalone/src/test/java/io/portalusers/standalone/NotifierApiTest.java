@@ -83,7 +83,8 @@ class NotifierApiTest extends ApiTest {
         assertThat(html).contains("Hallo Jürgen &lt;b&gt;,").doesNotContain("<b>")
                 .contains("<html lang=\"de\">");
         String token = Mailbox.token(email);
-        assertThat(html).contains(SETUP + token + "\"");
+        // the standalone jar's default link: the console's account setup page, in the user's language
+        assertThat(html).contains("/console/account-setup/" + token + "?lang=de\"");
 
         Api.Response form = api.get(SETUP + token).send();
         assertThat(form.status()).as(form.body()).isEqualTo(200);

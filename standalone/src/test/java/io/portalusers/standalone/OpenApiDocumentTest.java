@@ -51,6 +51,9 @@ class OpenApiDocumentTest extends ApiTest {
         assertThat(document.at("/security/0").has("bearer")).isTrue();
         assertThat(document.at("/paths/~1api~1registrations/post/security")).isEmpty();
         assertThat(document.at("/paths/~1api~1password-resets/post/security")).isEmpty();
+        // what a visitor's sign-up page reads of the settings: only that, and without a token
+        assertThat(document.at("/paths/~1api~1settings~1registration/get/security")).isEmpty();
+        assertThat(document.at("/paths/~1api~1settings/get").has("security")).isFalse();
         assertThat(document.at("/paths/~1api~1users/post").has("security")).isFalse();
         assertThat(document.at("/paths/~1api~1users/post/responses").has("401")).isTrue();
         assertThat(document.at("/paths/~1api~1registrations/post/responses").has("401")).isFalse();

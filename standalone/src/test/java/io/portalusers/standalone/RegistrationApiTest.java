@@ -120,7 +120,7 @@ class RegistrationApiTest extends ApiTest {
     }
 
     private static boolean isActivation(MimeMessage email) {
-        return Mailbox.part(email, "text/plain").contains("/api/account-setup/");
+        return Mailbox.part(email, "text/plain").contains("/account-setup/");
     }
 
     private static String subject(MimeMessage email) {
@@ -180,7 +180,7 @@ class RegistrationApiTest extends ApiTest {
         MimeMessage received = MAIL.await(visitor.email(), 1).get(0);
         assertThat(subject(received)).isEqualTo("Ihre Registrierungsanfrage ist eingegangen");
         assertThat(Mailbox.part(received, "text/plain")).contains(visitor.username(), visitor.organization())
-                .doesNotContain("/api/account-setup/");
+                .doesNotContain("/account-setup/");
         // only a Portal Admin approves
         String orgAdmin = tokenFor(givenUser(Role.ORG_ADMIN, new Membership(givenOrganization(), Role.ORG_ADMIN)));
         String id = pending.get("id").asText();
@@ -611,7 +611,7 @@ class RegistrationApiTest extends ApiTest {
             MimeMessage told = MAIL.await(later.email(), 1).get(0);
             assertThat(Mailbox.part(told, "text/plain")).as(later.toString())
                     .contains("Der Benutzername " + later.username() + " ist im API-Portal bereits vergeben")
-                    .doesNotContain("/api/account-setup/");
+                    .doesNotContain("/account-setup/");
         }
         awaitRequest(fresh, "COMPLETED");
         // the registration with the existing address still made no user: its username is only held

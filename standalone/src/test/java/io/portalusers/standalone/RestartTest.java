@@ -75,8 +75,9 @@ class RestartTest {
             Path file = dataDir.resolve("admin-setup.link");
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file));
             String link = Files.readString(file).strip();
-            assertThat(link).matches("http://localhost:\\d+/api/account-setup/[A-Za-z0-9_-]{43}");
-            String path = link.substring(link.indexOf("/api/"));
+            // the console's account setup page, in the admin's language; the page completes the setup through the API
+            assertThat(link).matches("http://localhost:\\d+/console/account-setup/[A-Za-z0-9_-]{43}\\?lang=en");
+            String path = "/api/account-setup/" + link.substring(link.lastIndexOf('/') + 1, link.indexOf('?'));
             Api api = api(first);
 
             Api.Response set = api.post(path, """
@@ -137,7 +138,7 @@ class RestartTest {
 
             String email = Files.readString(emailsTo("mailed@example.com").get(0));
             assertThat(email).contains("To: mailed@example.com", "Subject: Activate your API Portal account");
-            Matcher link = Pattern.compile("http://\\S+/api/account-setup/([A-Za-z0-9_-]{43})\\r?\\n").matcher(email);
+            Matcher link = Pattern.compile("http://\\S+/console/account-setup/([A-Za-z0-9_-]{43})\\?lang=en\\r?\\n").matcher(email);
             assertThat(link.find()).as("the link whole on its line").isTrue();
             assertThat(api(first).get("/api/account-setup/" + link.group(1)).send().status()).isEqualTo(200);
         }

@@ -30,14 +30,17 @@ class BootstrapSetupLink {
 
     private final UserId bootstrapAdmin;
     private final String linkTemplate;
+    private final String language;
     private final Path file;
     private final PrintStream console;
 
     BootstrapSetupLink(@Value("${portal.bootstrap-admin.id}") String bootstrapAdmin,
                        @Value("${portal.mail.account-setup-link}") String linkTemplate,
+                       @Value("${portal.bootstrap-admin.language:en}") String language,
                        @Value("${portal.embedded.data-dir}") Path dataDir) {
         this.bootstrapAdmin = UserId.of(bootstrapAdmin);
         this.linkTemplate = linkTemplate;
+        this.language = language;
         this.file = dataDir.resolve("admin-setup.link");
         this.console = System.out;
     }
@@ -46,7 +49,8 @@ class BootstrapSetupLink {
         if (!bootstrapAdmin.equals(user)) {
             return;
         }
-        String link = linkTemplate.replace("{token}", token.value());
+        // as in the invitation's email: the page opens in the admin's language
+        String link = linkTemplate.replace("{token}", token.value()).replace("{lang}", language);
         Runnable show = () -> show(link);
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
@@ -73,6 +77,6 @@ class BootstrapSetupLink {
             throw new UncheckedIOException(e);
         }
         console.printf("%nEmbedded default: set the bootstrap Portal Admin's password with this one-time link (also in %s):%n"
-                + "%s%n(POST {\"password\": \"...\"} to it, then sign in at /login)%n%n", file.toAbsolutePath(), link);
+                + "%s%n(open it in a browser, then sign in at /console)%n%n", file.toAbsolutePath(), link);
     }
 }
