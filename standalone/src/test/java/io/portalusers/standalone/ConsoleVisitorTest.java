@@ -43,6 +43,12 @@ class ConsoleVisitorTest extends ConsoleTest {
         browser.untilUrlContains("/console/sign-up");
         assertThat(browser.driver.getTitle()).isEqualTo("Beim API-Portal registrieren");
         assertThat(browser.find(By.id("sign-in")).getAttribute("href")).as("and back").endsWith("/console");
+        // the API's refusals in the page's language
+        browser.find(By.id("register")).click();
+        assertThat(browser.text(By.id("firstName-error"))).isEqualTo("Bitte füllen Sie dieses Feld aus.");
+        assertThat(browser.text(By.id("termsAccepted-error")))
+                .isEqualTo("Bitte akzeptieren Sie die Nutzungsbedingungen, um sich zu registrieren.");
+        browser.page("sign-up-refused-de");
 
         browser.open("/console/sign-up");
         assertThat(browser.driver.getTitle()).isEqualTo("Register for the API Portal");
