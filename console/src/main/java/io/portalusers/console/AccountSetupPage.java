@@ -33,6 +33,8 @@ class AccountSetupPage {
 
     private final ConsoleApi api;
     private final ResourceBundleMessageSource texts = new ResourceBundleMessageSource();
+    /** The API's refusals in the page's language. */
+    private final VisitorTexts visitorTexts = new VisitorTexts();
 
     AccountSetupPage(ConsoleApi api) {
         this.api = api;
@@ -66,7 +68,8 @@ class AccountSetupPage {
         }
         if (done.status() == 400) {
             ApiAnswer form = api.anonymous(HttpMethod.GET, null, "/api/account-setup/{token}", token);
-            return page(model, locale, form, "password", done.fieldErrors().getOrDefault("password", done.problem()));
+            return page(model, locale, form, "password",
+                    visitorTexts.fieldErrors(done, locale).getOrDefault("password", visitorTexts.problem(done, locale)));
         }
         return page(model, locale, done, null, null);
     }
@@ -84,7 +87,7 @@ class AccountSetupPage {
         model.addAttribute("errorField", field);
         model.addAttribute("error", error);
         if (!answer.ok() && answer.status() != 404) {
-            model.addAttribute("problem", answer.problem());
+            model.addAttribute("problem", visitorTexts.problem(answer, locale));
         }
         return "console/account-setup";
     }

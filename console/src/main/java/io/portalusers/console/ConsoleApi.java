@@ -12,10 +12,13 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.util.UriBuilder;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -29,6 +32,8 @@ import java.util.function.Supplier;
 final class ConsoleApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The request attribute the service's platform leaves the forwarding headers under (a {@code Map<String, String>}). */
+    static final String FORWARDING = "io.portalusers.forwarding-headers";
 
     private final Supplier<String> baseUrl;
     private final OAuth2AuthorizedClientManager tokens;
@@ -56,9 +61,27 @@ final class ConsoleApi {
         return send(method, b -> b.path(path).build(variables), body, true, headers);
     }
 
-    /** As nobody: the API's anonymous endpoints. */
+    /**
+     * As nobody: the API's anonymous endpoints, on behalf of the visitor of the page being served.
+     * The API counts its rate limit per client; called from here every visitor would be this
+     * node's loopback address, so the call carries the visitor's address in the headers the
+     * service left on the visitor's request ({@value #FORWARDING}: {@code X-Forwarded-For} with
+     * the address as the service resolves it, trusted proxies included, and this process's proof
+     * that the call is its own, which the API believes from loopback only). Nothing of what the
+     * visitor sent is passed on.
+     */
     ApiAnswer anonymous(HttpMethod method, Object body, String path, Object... variables) {
-        return send(method, b -> b.path(path).build(variables), body, false);
+        return send(method, b -> b.path(path).build(variables), body, false, forwarding());
+    }
+
+    private static Map<String, String> forwarding() {
+        if (!(RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes current)
+                || !(current.getRequest().getAttribute(FORWARDING) instanceof Map<?, ?> headers)) {
+            return Map.of();
+        }
+        Map<String, String> forwarded = new LinkedHashMap<>();
+        headers.forEach((name, value) -> forwarded.put(String.valueOf(name), String.valueOf(value)));
+        return forwarded;
     }
 
     private ApiAnswer send(HttpMethod method, Function<UriBuilder, URI> uri, Object body, boolean asAdmin) {
@@ -106,7 +129,7 @@ final class ConsoleApi {
     }
 
     static Map<String, Object> map(Object... pairs) {
-        Map<String, Object> map = new java.util.LinkedHashMap<>();
+        Map<String, Object> map = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             map.put((String) pairs[i], pairs[i + 1]);
         }

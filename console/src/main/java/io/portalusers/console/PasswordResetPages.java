@@ -52,9 +52,10 @@ class PasswordResetPages {
             return requestPage(model, locale, login, null, null, true);
         }
         if (asked.status() == 400) {
-            return requestPage(model, locale, login, asked.fieldErrors().getOrDefault("login", asked.problem()), null, false);
+            return requestPage(model, locale, login,
+                    texts.fieldErrors(asked, locale).getOrDefault("login", texts.problem(asked, locale)), null, false);
         }
-        return requestPage(model, locale, login, null, asked.problem(), false);
+        return requestPage(model, locale, login, null, texts.problem(asked, locale), false);
     }
 
     @GetMapping(LINK)
@@ -81,7 +82,7 @@ class PasswordResetPages {
         }
         if (done.status() == 400) {
             return newPasswordPage(model, locale, api.anonymous(HttpMethod.GET, null, API_LINK, token), "password",
-                    done.fieldErrors().getOrDefault("password", done.problem()));
+                    texts.fieldErrors(done, locale).getOrDefault("password", texts.problem(done, locale)));
         }
         return newPasswordPage(model, locale, done, null, null);
     }
@@ -104,7 +105,7 @@ class PasswordResetPages {
         model.addAttribute("error", error);
         // an unknown, used or expired link is the API's 404; anything else (too many requests...) in its words
         if (!answer.ok() && answer.status() != 404) {
-            model.addAttribute("problem", answer.problem());
+            model.addAttribute("problem", texts.problem(answer, locale));
         }
         return "console/password-reset";
     }

@@ -72,11 +72,11 @@ class SignUpPage {
             // closed meanwhile: the page says so, as it would on opening
             return page(model, locale, new ApiAnswer(200, closed()), values, Map.of(), null, false);
         }
-        Map<String, String> errors = new LinkedHashMap<>(sent.fieldErrors());
-        String problem = sent.problem();
+        Map<String, String> errors = texts.fieldErrors(sent, locale);
+        String problem = texts.problem(sent, locale);
         if (sent.status() == 409 && "R-REG-1".equals(sent.code())) {
             // the organization's name is taken: the rule's words beside that field
-            errors.put("organizationName", problem);
+            errors.putIfAbsent("organizationName", problem);
             problem = null;
         } else if (!errors.isEmpty()) {
             problem = texts.get("signUpFix", locale);
@@ -102,7 +102,7 @@ class SignUpPage {
         model.addAttribute("open", settings.body().path("thirdPartyRegistrationEnabled").asBoolean(false));
         model.addAttribute("approval", settings.body().path("registrationWorkflowEnabled").asBoolean(false));
         if (!settings.ok()) {
-            problem = settings.problem();
+            problem = texts.problem(settings, locale);
         }
         model.addAttribute("v", values);
         model.addAttribute("errors", errors);

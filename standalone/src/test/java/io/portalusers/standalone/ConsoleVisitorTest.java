@@ -25,15 +25,31 @@ class ConsoleVisitorTest extends ConsoleTest {
 
     @Test
     void R_REG_1_R_REG_2_R_ACT_1_a_visitor_signs_up_is_approved_sets_up_the_account_from_the_email_and_signs_in() {
-        // closed in the settings: the page says so, and offers no form
+        // closed in the settings: the sign-in page offers no sign-up, and the page says it is closed and offers no form
         settings(false, false);
+        browser.open("/login");
+        assertThat(browser.all(By.id("forgot-password"))).isNotEmpty();
+        assertThat(browser.all(By.id("sign-up"))).isEmpty();
         browser.open("/console/sign-up");
         assertThat(browser.text(By.id("closed"))).contains("Registration is closed");
         assertThat(browser.all(By.id("register"))).isEmpty();
         browser.page("sign-up-closed");
 
-        // open, with a Portal Admin's approval first
+        // open, with a Portal Admin's approval first: the sign-in page links to the sign-up page, in its language
         settings(true, true);
+        browser.open("/login?lang=de");
+        assertThat(browser.text(By.id("sign-up"))).isEqualTo("Noch kein Konto? Registrieren");
+        browser.find(By.id("sign-up")).click();
+        browser.untilUrlContains("/console/sign-up");
+        assertThat(browser.driver.getTitle()).isEqualTo("Beim API-Portal registrieren");
+        assertThat(browser.find(By.id("sign-in")).getAttribute("href")).as("and back").endsWith("/console");
+        // the API's refusals in the page's language
+        browser.find(By.id("register")).click();
+        assertThat(browser.text(By.id("firstName-error"))).isEqualTo("Bitte füllen Sie dieses Feld aus.");
+        assertThat(browser.text(By.id("termsAccepted-error")))
+                .isEqualTo("Bitte akzeptieren Sie die Nutzungsbedingungen, um sich zu registrieren.");
+        browser.page("sign-up-refused-de");
+
         browser.open("/console/sign-up");
         assertThat(browser.driver.getTitle()).isEqualTo("Register for the API Portal");
         String username = "wile-" + letters(8);

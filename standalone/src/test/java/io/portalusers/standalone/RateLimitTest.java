@@ -9,6 +9,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -126,6 +131,57 @@ class RateLimitTest extends OwnContextTest {
                 });
         // another client behind the same proxy has its own budget
         assertThat(viaProxy("GET", "/api/account-setup/" + bogusToken(), null, randomAddress()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void T5_each_visitor_of_the_console_pages_has_its_own_budget_and_nobody_else_can_forward_an_address() throws IOException {
+        // two visitors behind the trusted proxy; the console calls the API over loopback for both
+        String first = randomAddress();
+        String second = randomAddress();
+        String[] firstSession = consoleSession(first);
+        long started = System.nanoTime();
+        List<RawHttp.Answer> asked = new ArrayList<>();
+        for (int i = 0; i < LIMIT + 20; i++) {
+            asked.add(askResetThroughConsole(first, firstSession));
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertThat(asked.subList(0, LIMIT)).allSatisfy(a -> assertThat(a.body()).contains("id=\"reset-requested\""));
+        long allowed = asked.stream().filter(a -> a.body().contains("id=\"reset-requested\"")).count();
+        assertThat(allowed).isLessThanOrEqualTo(LIMIT + (long) Math.ceil(seconds * LIMIT / 60.0) + 1);
+        // the rest (all but what the bucket refilled meanwhile) refused, in the page's words
+        assertThat(asked.stream().filter(a -> !a.body().contains("id=\"reset-requested\""))).isNotEmpty()
+                .allSatisfy(a -> assertThat(a.body()).contains("id=\"problem\"").contains("rate-limited"));
+        // the first visitor's spent budget is not the second's
+        assertThat(askResetThroughConsole(second, consoleSession(second)).body()).contains("id=\"reset-requested\"");
+
+        // a caller on this very machine (not a trusted proxy) forging both the forwarded address and the
+        // console's proof is counted by its own address
+        started = System.nanoTime();
+        List<RawHttp.Answer> forged = new ArrayList<>();
+        for (int i = 0; i < LIMIT + 10; i++) {
+            forged.add(RawHttp.send("127.0.0.3", port, "GET", "/api/account-setup/" + bogusToken(), null,
+                    Map.of("X-Forwarded-For", randomAddress(), "X-Portal-Forwarded-By", bogusToken())));
+        }
+        seconds = (System.nanoTime() - started) / 1e9;
+        assertThat(forged.stream().filter(a -> a.status() == 404).count())
+                .isBetween((long) LIMIT, LIMIT + (long) Math.ceil(seconds * LIMIT / 60.0) + 1);
+    }
+
+    /** A visitor's session at the console's forgot-password page through the proxy: its cookie and CSRF token. */
+    private String[] consoleSession(String visitor) throws IOException {
+        RawHttp.Answer page = viaProxy("GET", "/console/password-reset?lang=en", null, visitor);
+        assertThat(page.status()).isEqualTo(200);
+        Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page.body());
+        assertThat(csrf.find()).as(page.body()).isTrue();
+        String cookie = page.cookies().stream().map(c -> c.split(";")[0]).collect(Collectors.joining("; "));
+        return new String[]{cookie, csrf.group(1)};
+    }
+
+    private RawHttp.Answer askResetThroughConsole(String visitor, String[] session) throws IOException {
+        return RawHttp.send(PROXY, "127.0.0.1", port, "POST", "/console/password-reset?lang=en",
+                "login=nobody-at-all&_csrf=" + URLEncoder.encode(session[1], StandardCharsets.UTF_8),
+                "application/x-www-form-urlencoded",
+                Map.of("X-Forwarded-For", visitor, "Cookie", session[0]));
     }
 
     /** Every spelling of an anonymous path that a client might try, with the method and body it takes. */

@@ -7,22 +7,49 @@ import org.springframework.stereotype.Component;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Who a request comes from, for rate limiting. The connection's peer address, unless that
  * peer is one of the configured trusted proxies: then the right-most address of
  * {@code X-Forwarded-For} that is not itself a trusted proxy. A client that is not a trusted
  * proxy cannot change its address by sending the header.
+ *
+ * <p>Pages served by this same process that call the API over loopback on a visitor's behalf
+ * (the console's sign-up, forgot password, account setup) forward the visitor's address with
+ * {@link #forwardingHeaders}: {@code X-Forwarded-For} and {@value #FORWARDED_BY}, a secret
+ * made afresh at every start that never leaves the process but over loopback. The forwarded
+ * address is believed only from a loopback peer that shows this process's secret; anybody
+ * else, loopback included, is counted by its own address as before. A secret rather than
+ * trusting loopback as such: a reverse proxy or any other program on the same host connects
+ * over loopback too, and what it passes on of a client's header must not count.
  */
 @Component
 public final class ClientAddresses {
 
     static final String FORWARDED_FOR = "X-Forwarded-For";
+    /** The header by which a call from this process itself proves it: its value is {@link #secret}. */
+    public static final String FORWARDED_BY = "X-Portal-Forwarded-By";
+    /**
+     * The request attribute under which {@link ForwardingHeadersFilter} leaves, for a page of this
+     * process, the headers that forward its visitor's address (a {@code Map<String, String>}):
+     * by this name, so that a module may copy them without depending on this one.
+     */
+    public static final String FORWARDING_ATTRIBUTE = "io.portalusers.forwarding-headers";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final List<IpAddressMatcher> trustedProxies;
+    /** 256 random bits of this process, never logged nor stored. */
+    private final byte[] secret;
+    private final String secretText;
 
     /** {@code trusted}: comma-separated addresses and CIDR ranges (10.0.0.0/8, ::1); blank for none. */
     public ClientAddresses(@Value("${portal.rate-limit.trusted-proxies:}") String trusted) {
@@ -35,10 +62,20 @@ public final class ClientAddresses {
             }
         }
         this.trustedProxies = List.copyOf(matchers);
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        this.secretText = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        this.secret = secretText.getBytes(StandardCharsets.US_ASCII);
     }
 
     public String of(HttpServletRequest request) {
         String peer = request.getRemoteAddr();
+        if (fromThisProcess(request, peer)) {
+            // the page put exactly one address, the one it resolved for its own request
+            String forwarded = request.getHeader(FORWARDED_FOR);
+            String visitor = forwarded == null ? "" : forwarded.strip();
+            return isAddress(visitor) ? visitor : peer;
+        }
         if (!isTrusted(peer)) {
             return peer;
         }
@@ -61,6 +98,32 @@ public final class ClientAddresses {
             }
         }
         return forwarded.isEmpty() ? peer : forwarded.get(0);
+    }
+
+    /**
+     * The headers a call of this process to its own API carries on behalf of {@code request}, so
+     * that the API counts the request's client (as {@link #of} resolves it) rather than loopback.
+     * Only for calls to this process over loopback: the secret travels with them.
+     */
+    public Map<String, String> forwardingHeaders(HttpServletRequest request) {
+        return Map.of(FORWARDED_FOR, of(request), FORWARDED_BY, secretText);
+    }
+
+    private boolean fromThisProcess(HttpServletRequest request, String peer) {
+        String shown = request.getHeader(FORWARDED_BY);
+        return shown != null && isLoopback(peer)
+                && MessageDigest.isEqual(secret, shown.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static boolean isLoopback(String address) {
+        if (address == null || !isAddress(address)) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress(); // a literal: no name lookup
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /**

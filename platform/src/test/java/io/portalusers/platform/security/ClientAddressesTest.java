@@ -3,6 +3,8 @@ package io.portalusers.platform.security;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 
+import java.util.Map;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -52,5 +54,32 @@ class ClientAddressesTest {
                 .isEqualTo(ClientAddresses.budgetKey("2001:db8:1:2:bbbb::2"))
                 .isNotEqualTo(ClientAddresses.budgetKey("2001:db8:1:3::1"));
         assertThat(ClientAddresses.budgetKey("198.51.100.7")).isEqualTo("198.51.100.7");
+    }
+
+    @Test
+    void a_call_of_this_process_over_loopback_forwards_its_visitor_and_nobody_else_can() {
+        ClientAddresses trusted = new ClientAddresses("10.0.0.1");
+        // the visitor's own request reached the page through the trusted proxy
+        Map<String, String> forwarding = trusted.forwardingHeaders(from("10.0.0.1", "1.2.3.4, 198.51.100.1"));
+        assertThat(forwarding).containsEntry("X-Forwarded-For", "198.51.100.1");
+        String proof = forwarding.get(ClientAddresses.FORWARDED_BY);
+
+        assertThat(trusted.of(withProof(from("127.0.0.1", "198.51.100.1"), proof))).isEqualTo("198.51.100.1");
+        assertThat(trusted.of(withProof(from("::1", "2001:db8::7"), proof))).isEqualTo("2001:db8::7");
+        // without the proof, with another one, or another process's, loopback is a client like any other
+        assertThat(trusted.of(from("127.0.0.1", "198.51.100.1"))).isEqualTo("127.0.0.1");
+        assertThat(trusted.of(withProof(from("127.0.0.1", "198.51.100.1"), proof + "x"))).isEqualTo("127.0.0.1");
+        String other = new ClientAddresses("").forwardingHeaders(from("127.0.0.1")).get(ClientAddresses.FORWARDED_BY);
+        assertThat(other).isNotEqualTo(proof);
+        assertThat(trusted.of(withProof(from("127.0.0.1", "198.51.100.1"), other))).isEqualTo("127.0.0.1");
+        // the right proof from off this machine is not believed either
+        assertThat(trusted.of(withProof(from("203.0.113.9", "198.51.100.1"), proof))).isEqualTo("203.0.113.9");
+        // a garbled forwarded address: the caller's own
+        assertThat(trusted.of(withProof(from("127.0.0.1", "not-an-address"), proof))).isEqualTo("127.0.0.1");
+    }
+
+    private static MockHttpServletRequest withProof(MockHttpServletRequest request, String proof) {
+        request.addHeader(ClientAddresses.FORWARDED_BY, proof);
+        return request;
     }
 }
