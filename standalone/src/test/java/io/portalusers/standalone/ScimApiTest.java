@@ -42,12 +42,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  */
 class ScimApiTest extends ApiTest {
 
-    @Override
-    protected boolean validatesAgainstOpenApi() {
-        return true;
-    }
-
-
     static final String OKTA = "okta-scim";
     static final String OKTA_SCHEME = "5c1e0000-0000-4000-8000-00000000000a";
     static final String OKTA_SECRET = "okta-" + java.util.UUID.randomUUID();
