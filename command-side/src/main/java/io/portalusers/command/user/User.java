@@ -281,14 +281,15 @@ public class User {
         if (!actor.isPortalAdmin()) {
             throw forbidden("R-ERASE-1", "only a Portal Admin erases a user's personal data");
         }
-        if (erased) {
-            return AggregateLifecycle.getVersion();
-        }
+        // a reason is checked before all else: asked again, an erasure is still refused without a valid one
         String reason;
         try {
             reason = Text.singleLine(command.reason(), RequestMetadata.MAX_REASON_LENGTH);
         } catch (InvalidValueException e) {
             throw unprocessable("R-ERASE-1", "reason", "an erasure needs a reason (" + e.getMessage() + ")");
+        }
+        if (erased) {
+            return AggregateLifecycle.getVersion();
         }
         if (enabled) {
             throw unprocessable("R-ERASE-1", "user", "only a disabled user is erased; disable the account first");
