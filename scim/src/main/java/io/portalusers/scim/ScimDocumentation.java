@@ -224,6 +224,8 @@ class ScimDocumentation {
                 .addProperty("startIndex", new IntegerSchema())
                 .addProperty("count", new IntegerSchema())
                 .addProperty("attributes", new ArraySchema().items(new StringSchema()))
-                .addProperty("excludedAttributes", new ArraySchema().items(new StringSchema())));
+                .addProperty("excludedAttributes", new ArraySchema().items(new StringSchema()))
+                // other attributes (sortBy, sortOrder) are taken and ignored: sorting is not supported
+                .additionalProperties(true));
     }
 }
