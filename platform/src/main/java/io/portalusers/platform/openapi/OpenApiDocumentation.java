@@ -138,6 +138,8 @@ public class OpenApiDocumentation {
             Map.entry("POST /api/password-resets/{token}", List.of("204")),
             Map.entry("POST /api/me/password", List.of("204")),
             Map.entry("POST /api/admin/projections/{name}/rebuild", List.of("202")),
+            Map.entry("POST /api/admin/webhooks", List.of("201")),
+            Map.entry("DELETE /api/admin/webhooks/{id}", List.of("204")),
             Map.entry("DELETE /api/admin/projections/{name}/dead-letters/{sequenceId}", List.of("204")));
 
     private static void success(String path, HttpMethod method, ApiResponses responses) {
