@@ -185,7 +185,20 @@ class ScimDocumentation {
                 .addProperty("active", new BooleanSchema())
                 .addProperty("preferredLanguage", new StringSchema())
                 .addProperty("meta", meta)
-                // extensions (enterprise, the portal's) and attributes clients send that are ignored
+                .addProperty(Scim.PORTAL_USER, new ObjectSchema()
+                        .description("The portal's extension: role and organization are written, accountRole and "
+                                + "organizations read")
+                        .addProperty("role", new StringSchema().description("The asserted role: a value of the "
+                                + "scheme's roleValues, which the scheme's authorization type may make follow"))
+                        .addProperty("organization", new StringSchema().description("The asserted organization, "
+                                + "by the name of one that exists"))
+                        .addProperty("accountRole", new StringSchema().description("The user's role, as the rest "
+                                + "of the API names it"))
+                        .addProperty("organizations", new ArraySchema().items(new ObjectSchema()
+                                .addProperty("value", new StringSchema().format("uuid"))
+                                .addProperty("display", new StringSchema())
+                                .addProperty("role", new StringSchema()))))
+                // the enterprise extension and attributes clients send that are ignored
                 .additionalProperties(true));
         components.addSchemas(GROUP, new ObjectSchema()
                 .description("An organization as a SCIM Group: its members of this client's scheme, and their "
