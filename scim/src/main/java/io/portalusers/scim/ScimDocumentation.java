@@ -107,7 +107,8 @@ class ScimDocumentation {
         error(responses, "406", "The caller accepts neither application/scim+json nor JSON");
         error(responses, "413", "The body is too large");
         error(responses, "429", "Too many requests; Retry-After says when to try again");
-        error(responses, "503", "The database is out of reach; Retry-After says when to try again");
+        error(responses, "503", "The database is out of reach, or the request's transaction stayed open too long and "
+                + "stored nothing; Retry-After says when to try again");
         operation.setResponses(responses);
         if (operation.getParameters() != null) {
             for (Parameter parameter : operation.getParameters()) {

@@ -253,7 +253,8 @@ public class OpenApiDocumentation {
             problem(responses, "415", "The body is not JSON (code unsupported-media-type)");
         }
         problem(responses, "429", "Too many requests; Retry-After says when to try again");
-        problem(responses, "503", "The database is out of reach (code database-unavailable); Retry-After says when to try again");
+        problem(responses, "503", "The database is out of reach (code database-unavailable), or the request's transaction "
+                + "stayed open too long and stored nothing (code transaction-too-long); Retry-After says when to try again");
     }
 
     private static boolean matches(AnonymousEndpoints endpoints, String path, HttpMethod method) {
