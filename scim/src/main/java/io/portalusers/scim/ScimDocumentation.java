@@ -107,7 +107,8 @@ class ScimDocumentation {
         error(responses, "406", "The caller accepts neither application/scim+json nor JSON");
         error(responses, "413", "The body is too large");
         error(responses, "429", "Too many requests; Retry-After says when to try again");
-        error(responses, "503", "The database is out of reach; Retry-After says when to try again");
+        error(responses, "503", "The database is out of reach, or the request's transaction stayed open too long and "
+                + "stored nothing; Retry-After says when to try again");
         operation.setResponses(responses);
         if (operation.getParameters() != null) {
             for (Parameter parameter : operation.getParameters()) {
@@ -185,7 +186,20 @@ class ScimDocumentation {
                 .addProperty("active", new BooleanSchema())
                 .addProperty("preferredLanguage", new StringSchema())
                 .addProperty("meta", meta)
-                // extensions (enterprise, the portal's) and attributes clients send that are ignored
+                .addProperty(Scim.PORTAL_USER, new ObjectSchema()
+                        .description("The portal's extension: role and organization are written, accountRole and "
+                                + "organizations read")
+                        .addProperty("role", new StringSchema().description("The asserted role: a value of the "
+                                + "scheme's roleValues, which the scheme's authorization type may make follow"))
+                        .addProperty("organization", new StringSchema().description("The asserted organization, "
+                                + "by the name of one that exists"))
+                        .addProperty("accountRole", new StringSchema().description("The user's role, as the rest "
+                                + "of the API names it"))
+                        .addProperty("organizations", new ArraySchema().items(new ObjectSchema()
+                                .addProperty("value", new StringSchema().format("uuid"))
+                                .addProperty("display", new StringSchema())
+                                .addProperty("role", new StringSchema()))))
+                // the enterprise extension and attributes clients send that are ignored
                 .additionalProperties(true));
         components.addSchemas(GROUP, new ObjectSchema()
                 .description("An organization as a SCIM Group: its members of this client's scheme, and their "
@@ -224,6 +238,8 @@ class ScimDocumentation {
                 .addProperty("startIndex", new IntegerSchema())
                 .addProperty("count", new IntegerSchema())
                 .addProperty("attributes", new ArraySchema().items(new StringSchema()))
-                .addProperty("excludedAttributes", new ArraySchema().items(new StringSchema())));
+                .addProperty("excludedAttributes", new ArraySchema().items(new StringSchema()))
+                // other attributes (sortBy, sortOrder) are taken and ignored: sorting is not supported
+                .additionalProperties(true));
     }
 }

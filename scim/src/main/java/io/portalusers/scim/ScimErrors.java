@@ -8,6 +8,7 @@ import io.portalusers.platform.problem.FieldErrors;
 import io.portalusers.platform.problem.NotFoundException;
 import io.portalusers.platform.problem.Problems;
 import io.portalusers.platform.problem.RuleViolationException;
+import io.portalusers.platform.problem.TransactionTooLong;
 import io.portalusers.platform.problem.UniqueConstraints;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
@@ -58,6 +59,9 @@ class ScimErrors {
     ResponseEntity<Map<String, Object>> handle(Exception e) {
         if (DatabaseUnavailable.causes(e)) {
             return error(503, null, "the database is unavailable; try again");
+        }
+        if (TransactionTooLong.causes(e)) {
+            return error(503, null, TransactionTooLong.DETAIL);
         }
         Throwable cause = unwrap(e);
         if (cause instanceof ScimException scim) {

@@ -7,9 +7,8 @@ import io.portalusers.api.SchemeId;
 import io.portalusers.api.UserId;
 import io.portalusers.api.authscheme.ProvisionIdpUser;
 import io.portalusers.api.authscheme.ProvisioningResult;
-import io.portalusers.api.user.ChangeUserDetails;
+import io.portalusers.api.authscheme.UpdateIdpUser;
 import io.portalusers.api.user.DisableUser;
-import io.portalusers.api.user.EnableUser;
 import io.portalusers.api.user.Username;
 import io.portalusers.platform.web.Versions;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -32,6 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -39,10 +39,10 @@ import java.util.stream.Stream;
 
 /**
  * SCIM Users (RFC 7644, 3.3 to 3.6) of the calling client's scheme: external IdP users. Every
- * change is a command of the rest of the API ({@link ProvisionIdpUser}, {@link ChangeUserDetails},
- * {@link EnableUser}, {@link DisableUser}) with the client as its actor, so the rules decide as
- * for anyone (R-AUTH-1, R-EDIT-3, R-STATE-1, R-ADD-6) and the history names the client. A
- * delete deactivates: the account and its history stay.
+ * change is a command ({@link ProvisionIdpUser} to create, {@link UpdateIdpUser} to replace or
+ * patch, {@link DisableUser} to delete) with the client as its actor, so the rules decide as for
+ * anyone (R-AUTH-1, R-EDIT-3, R-STATE-1, R-ADD-6) and the history names the client. A delete
+ * deactivates: the account and its history stay.
  */
 @RestController
 class ScimUsersController {
@@ -174,10 +174,10 @@ class ScimUsersController {
     }
 
     /**
-     * Brings the user to what {@code input} asks: its details (names, email, language: R-EDIT-3
-     * lets its identity provider keep them), its role and organizations when the scheme follows
-     * the identity provider (R-AUTH-1), and whether it is active (R-STATE-1). If-Match holds for
-     * the first command; the others follow it.
+     * Brings the user to what {@code input} asks, as one command ({@link UpdateIdpUser}): its
+     * details (names, email, language: R-EDIT-3 lets its identity provider keep them), its role
+     * and organizations when the scheme follows the identity provider (R-AUTH-1), and whether it
+     * is active (R-STATE-1). All of it is applied or none, and If-Match holds for all of it.
      */
     private ObjectNode apply(SchemeId scheme, UserResources.Row current, UserInput input, Long expected,
                              boolean provision) {
@@ -185,18 +185,13 @@ class ScimUsersController {
         if (!input.username().key().equals(Username.of(current.username()).key())) {
             throw new ScimException(400, "mutability", "R-ADD-6: a username never changes");
         }
-        long version = commands.<Long>sendAndWait(new ChangeUserDetails(userId, input.name(), input.email(),
-                input.language(), expected));
+        String subject = null;
         if (provision && !input.attributes().isEmpty()) {
-            String subject = linkedSubject(scheme, userId, input).orElseThrow(() -> ScimException.invalidValue(
+            subject = linkedSubject(scheme, userId, input).orElseThrow(() -> ScimException.invalidValue(
                     "R-AUTH-1: send the externalId this user was provisioned with for its role and organization to follow"));
-            commands.sendAndWait(new ProvisionIdpUser(scheme, subject, input.username(), input.email(), input.name(),
-                    input.language(), input.attributes()));
         }
-        if (input.active() != null && input.active() != current.active()) {
-            version = commands.<Long>sendAndWait(input.active() ? new EnableUser(userId, null) : new DisableUser(userId, null));
-        }
-        version = currentVersion(userId, version);
+        long version = commands.<Long>sendAndWait(new UpdateIdpUser(userId, scheme, subject, input.name(), input.email(),
+                input.language(), subject == null ? Map.of() : input.attributes(), input.active(), expected));
         return users.awaitVersion(scheme, userId, version);
     }
 
@@ -208,13 +203,6 @@ class ScimUsersController {
                         .params(ProvisionIdpUser.subjectKey(scheme, subject), userId.value())
                         .query(Long.class).single() > 0)
                 .findFirst();
-    }
-
-    /** The version the event store holds of the user: what the view must reach before the answer. */
-    private long currentVersion(UserId userId, long atLeast) {
-        Long stored = jdbc.sql("select max(sequencenumber) from domainevententry where aggregateidentifier = ?")
-                .param(userId.toString()).query(Long.class).single();
-        return Math.max(atLeast, stored == null ? 0 : stored);
     }
 
     private static ResponseEntity<ObjectNode> answer(HttpStatus status, ObjectNode resource) {

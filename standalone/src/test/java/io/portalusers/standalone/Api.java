@@ -13,9 +13,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A plain HTTP client for the service, as a caller outside sees it. One made
- * {@link #checkedAgainstOpenApi()} checks every answer against the service's OpenAPI document
- * ({@link ApiContract}): a mismatch fails the call.
+ * A plain HTTP client for the service, as a caller outside sees it. It checks every answer
+ * against the service's OpenAPI document ({@link ApiContract}): a mismatch fails the call. Only
+ * a client made {@link #uncheckedAgainstOpenApi()} does not, for a service that serves no document.
  */
 public final class Api {
 
@@ -31,7 +31,7 @@ public final class Api {
 
     /** A node at {@code base}, such as {@code http://127.0.0.1:8081}. */
     public Api(String base) {
-        this(base, false);
+        this(base, true);
     }
 
     private Api(String base, boolean checked) {
@@ -39,9 +39,9 @@ public final class Api {
         this.checked = checked;
     }
 
-    /** This client, checking every exchange against the service's /v3/api-docs. */
-    public Api checkedAgainstOpenApi() {
-        return new Api(base, true);
+    /** This client, not checking its exchanges: for a service whose /v3/api-docs does not answer. */
+    public Api uncheckedAgainstOpenApi() {
+        return new Api(base, false);
     }
 
     public Call get(String path) {

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A schema-driven fuzz run over every operation of {@code /v3/api-docs}, as an integrator's
  * tooling would drive the API from the document alone: requests generated from the schemas
  * (valid ones at the bounds of each constraint, and ones breaking a constraint), sent as the
- * Portal Admin. Every answer is checked against the document ({@link ApiContract}: status,
+ * Portal Admin, and those of {@code /scim/v2} as an identity provider's SCIM client. Every answer is checked against the document ({@link ApiContract}: status,
  * content type, body schema; an accepted request must be one the document accepts), no answer
  * may be a 5xx, a request the document calls valid must not be refused as malformed, and every
  * operation that creates or changes a resource must have accepted at least one generated request.
@@ -45,6 +45,8 @@ class ApiFuzzTest extends ApiTest {
     /** The codes that say "this request does not match the document": a valid request never gets them. */
     private static final Set<String> MALFORMED = Set.of("invalid-request", "unknown-field", "malformed-json",
             "unreadable-body", "unsupported-media-type");
+    /** The SCIM error types (scimType) that say the same of a SCIM request. */
+    private static final Set<String> SCIM_MALFORMED = Set.of("invalidSyntax");
     /**
      * Operations that must have accepted a generated request: their inputs are all in the
      * document. Not provisioning, whose attributes must name an organization that exists, nor
@@ -57,7 +59,12 @@ class ApiFuzzTest extends ApiTest {
             "POST /api/users/{id}/disable", "POST /api/users/{id}/enable",
             "GET /api/users/{id}/history", "POST /api/authentication-schemes", "PUT /api/authentication-schemes/{id}",
             "PUT /api/settings", "GET /api/users",
-            "GET /api/users/suggestions", "GET /api/audit/events", "GET /api/audit/commands");
+            "GET /api/users/suggestions", "GET /api/audit/events", "GET /api/audit/commands",
+            // SCIM: a user's role is a value of its scheme's mappings, which the document cannot list, so
+            // whether a create (and a replace naming one) is accepted depends on the seed; the reads are not
+            "GET /scim/v2/Users", "POST /scim/v2/Users/.search", "GET /scim/v2/Groups", "GET /scim/v2/Schemas",
+            "GET /scim/v2/ResourceTypes", "GET /scim/v2/ServiceProviderConfig", "GET /scim/v2/Users/{id}",
+            "GET /scim/v2/Groups/{id}");
     /** Left out, with their reason: they would disturb the tests sharing this service. */
     private static final Set<String> LEFT_OUT = Set.of(
             // a rebuild empties the users view for a while (ProjectionRebuildApiTest covers it)
@@ -72,11 +79,8 @@ class ApiFuzzTest extends ApiTest {
     private final Map<String, TreeSet<Integer>> statuses = new TreeMap<>();
     private final Map<String, TreeSet<String>> refusals = new TreeMap<>();
     private final List<String> contradictions = new ArrayList<>();
-
-    @Override
-    protected boolean validatesAgainstOpenApi() {
-        return true;
-    }
+    /** The token of the SCIM client of an identity provider's scheme (Okta's, as ScimApiTest registers it). */
+    private String scimClient;
 
     @Test
     void no_generated_request_gets_an_answer_the_document_does_not_promise() throws Exception {
@@ -86,6 +90,9 @@ class ApiFuzzTest extends ApiTest {
         options.setResolveFully(true);
         OpenAPI openApi = new OpenAPIParser().readContents(document, null, options).getOpenAPI();
         JsonNode settings = api.get("/api/settings").token(admin).send().json();
+        ScimApiTest.schemes(api, admin);
+        scimClient = tokens.issueForClient(ScimApiTest.OKTA, "scim:write").token();
+        givenScimUser();
         Map<String, Operation> operations = operations(openApi);
         try {
             for (int round = 0; round < ROUNDS; round++) {
@@ -126,7 +133,7 @@ class ApiFuzzTest extends ApiTest {
     private static Map<String, Operation> operations(OpenAPI openApi) {
         Map<String, Operation> operations = new TreeMap<>();
         openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
-            if (path.startsWith("/api/")) {
+            if (path.startsWith("/api/") || path.startsWith("/scim/v2/")) {
                 operations.put(method.name() + " " + path, operation);
             }
         }));
@@ -165,25 +172,32 @@ class ApiFuzzTest extends ApiTest {
         String body = null;
         String broken = null;
         if (operation.getRequestBody() != null) {
-            Schema<?> schema = operation.getRequestBody().getContent().values().iterator().next().getSchema();
+            Map.Entry<String, io.swagger.v3.oas.models.media.MediaType> content =
+                    operation.getRequestBody().getContent().entrySet().iterator().next();
+            Schema<?> schema = content.getValue().getSchema();
             ObjectNode generated = (ObjectNode) value("", schema);
             broken = valid ? null : breakOne(generated, schema);
+            if (broken == null && !valid) {
+                return;
+            }
             body = generated.toString();
+            headers.put("Content-Type", content.getKey());
         } else if (!valid) {
             return;
         }
         Api.Call call = switch (method) {
             case "GET" -> api.get(concrete + query);
             case "POST" -> api.post(concrete + query, body == null ? "" : body);
-            case "PUT" -> api.put(concrete + query, body);
-            case "PATCH" -> api.patch(concrete + query, body);
+            case "PUT" -> api.put(concrete + query, body == null ? "" : body);
+            case "PATCH" -> api.patch(concrete + query, body == null ? "" : body);
             case "DELETE" -> api.delete(concrete + query);
             default -> throw new IllegalStateException(method);
         };
         headers.forEach(call::header);
+        boolean scim = path.startsWith("/scim/v2/");
         Api.Response answer;
         try {
-            answer = call.token(admin).send();
+            answer = call.token(scim ? scimClient : admin).send();
         } catch (AssertionError contradiction) {
             contradictions.add(key + ": " + contradiction.getMessage());
             return;
@@ -192,13 +206,13 @@ class ApiFuzzTest extends ApiTest {
         statuses.computeIfAbsent(key, k -> new TreeSet<>()).add(status);
         String sent = method + " " + concrete + query + (body == null ? "" : " " + body);
         if (status >= 400 && answer.body() != null && answer.body().startsWith("{")) {
-            refusals.computeIfAbsent(key, k -> new TreeSet<>()).add(status + " " + answer.json().path("code").asText());
+            refusals.computeIfAbsent(key, k -> new TreeSet<>()).add(status + " " + code(answer));
         }
         if (status >= 500) {
             contradictions.add(key + ": " + status + " to " + sent + "\n" + answer.body());
         } else if (valid && status == 400 || valid && status == 415) {
-            String code = answer.json().path("code").asText();
-            if (MALFORMED.contains(code)) {
+            String code = code(answer);
+            if ((scim ? SCIM_MALFORMED : MALFORMED).contains(code) || status == 415) {
                 contradictions.add(key + ": a request the document accepts was refused as " + code + ": " + sent
                         + "\n" + answer.body());
             }
@@ -208,14 +222,33 @@ class ApiFuzzTest extends ApiTest {
         if (status / 100 == 2 && answer.body() != null && answer.body().startsWith("{")) {
             JsonNode id = answer.json().get("id");
             if (id != null && id.isTextual() && !path.contains("{")) {
-                ids.computeIfAbsent(resource(path), k -> new ArrayList<>()).add(id.asText());
+                remember(resource(path), id.asText());
+            }
+            // a SCIM list names the resources the client may see: the ones its operations on one work on
+            for (JsonNode listed : answer.json().path("Resources")) {
+                if (listed.path("id").isTextual()) {
+                    remember(resource(path), listed.get("id").asText());
+                }
             }
         }
     }
 
-    /** The resource a path is about: its first segment after /api/. */
+    private void remember(String resource, String id) {
+        List<String> known = ids.computeIfAbsent(resource, k -> new ArrayList<>());
+        if (!known.contains(id)) {
+            known.add(id);
+        }
+    }
+
+    /** The stable code of a refusal: a problem's code, or a SCIM error's scimType. */
+    private static String code(Api.Response answer) {
+        JsonNode body = answer.json();
+        return body.has("code") ? body.path("code").asText() : body.path("scimType").asText();
+    }
+
+    /** The resource a path is about: its first segment after /api/ or /scim/v2/. */
     private static String resource(String path) {
-        String rest = path.substring("/api/".length());
+        String rest = path.substring(path.startsWith("/api/") ? "/api/".length() : "/scim/v2/".length());
         int slash = rest.indexOf('/');
         return slash < 0 ? rest : rest.substring(0, slash);
     }
@@ -326,7 +359,7 @@ class ApiFuzzTest extends ApiTest {
             random.nextBytes(key);
             List<String> candidates = List.of("en", "de", "fr", "de-CH", "pt-BR", "PT5M", "PT1H", "P1D", "PT30S",
                     "PT0.5S", hex, random.nextInt(100) + ":" + hex, seeded(8), "https://hooks.example.com/" + seeded(6),
-                    "io.portalusers.user.created", "io.portalusers.user." + seeded(5),
+                    "io.portalusers.user.created", "io.portalusers.user." + seeded(5), "add", "Replace", "remove",
                     "whsec_" + java.util.Base64.getEncoder().encodeToString(key));
             List<String> matching = candidates.stream().filter(candidate -> candidate.matches(schema.getPattern())).toList();
             if (matching.isEmpty()) {
@@ -349,7 +382,11 @@ class ApiFuzzTest extends ApiTest {
     private String breakOne(ObjectNode body, Schema<?> schema) {
         List<String> required = schema.getRequired() == null ? List.of() : schema.getRequired();
         Map<String, Schema> properties = schema.getProperties() == null ? Map.of() : schema.getProperties();
-        List<String> ways = new ArrayList<>(List.of("unknown-field"));
+        // a schema that takes other properties (SCIM's resources are extensible) is not broken by one
+        List<String> ways = new ArrayList<>();
+        if (schema.getAdditionalProperties() == null || Boolean.FALSE.equals(schema.getAdditionalProperties())) {
+            ways.add("unknown-field");
+        }
         required.forEach(field -> ways.add("missing:" + field));
         properties.forEach((field, property) -> {
             if (property.getMaxLength() != null) {
@@ -362,6 +399,9 @@ class ApiFuzzTest extends ApiTest {
                 ways.add("not-a-string:" + field);
             }
         });
+        if (ways.isEmpty()) {
+            return null;
+        }
         String way = ways.get(random.nextInt(ways.size()));
         String field = way.contains(":") ? way.substring(way.indexOf(':') + 1) : null;
         switch (way.contains(":") ? way.substring(0, way.indexOf(':')) : way) {
@@ -389,6 +429,23 @@ class ApiFuzzTest extends ApiTest {
             letters.append((char) ('a' + random.nextInt(26)));
         }
         return letters.toString();
+    }
+
+    /**
+     * One user the SCIM client provisioned, so that the operations on one user have one to work
+     * on: its role is a value of the scheme's mappings, which the document cannot name.
+     */
+    private void givenScimUser() {
+        String organization = "Fuzz " + letters(12);
+        organization(organization);
+        String login = "fuzz." + letters(10) + "@okta.example";
+        Api.Response created = api.post("/scim/v2/Users", """
+                {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "%s", "externalId": "ext-%s",
+                 "name": {"givenName": "Fuzz", "familyName": "Given"}, "emails": [{"value": "%s", "primary": true}],
+                 "urn:portal-users:scim:schemas:extension:portal:2.0:User": {"role": "developer", "organization": "%s"}}"""
+                .formatted(login, login, login, organization))
+                .header("Content-Type", "application/scim+json").token(scimClient).send();
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
     }
 
     /** The portal settings as they were before the run: the tests sharing this service expect them. */

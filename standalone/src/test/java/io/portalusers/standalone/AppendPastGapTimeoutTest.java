@@ -49,8 +49,8 @@ import static org.awaitility.Awaitility.await;
  * timeout ends them.
  * <ul>
  * <li>The service's own path: a command held open in its unit of work after its append is
- *     refused at COMMIT by the database's bound; the caller hears 500, nothing is stored, and
- *     the same request runs afresh afterwards.</li>
+ *     refused at COMMIT by the database's bound; the caller hears 503 (transaction-too-long, to
+ *     try again), nothing is stored, and the same request runs afresh afterwards.</li>
  * <li>A writer beside the service, appending exactly as Axon does: refused at COMMIT the same way.</li>
  * <li>A writer that bypasses the bound (triggers off, as a restore with
  *     {@code session_replication_role = replica} does) and commits after the processors gave up
@@ -142,7 +142,9 @@ class AppendPastGapTimeoutTest extends OwnContextTest {
             }
             Api.Response answer = held.get(60, TimeUnit.SECONDS);
 
-            assertThat(answer.status()).as("refused at COMMIT: %s", answer.body()).isEqualTo(500);
+            assertThat(answer.status()).as("refused at COMMIT: %s", answer.body()).isEqualTo(503);
+            assertThat(answer.json().get("code").asText()).isEqualTo("transaction-too-long");
+            assertThat(answer.header("Retry-After")).isPresent();
         } finally {
             HELD.set(null);
         }

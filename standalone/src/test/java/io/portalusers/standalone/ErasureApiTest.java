@@ -95,6 +95,11 @@ class ErasureApiTest extends ApiTest {
         assertThat(erased.status()).as(erased.toString()).isEqualTo(200);
         Api.Response again = api.post("/api/users/" + id + "/erase", REASON).token(admin).send();
         assertThat(again.status()).as("idempotent").isEqualTo(200);
+        // asked again, an erasure still needs a reason the document accepts (at most 500 characters)
+        Api.Response tooLong = api.post("/api/users/" + id + "/erase", "{\"reason\": \"" + "x".repeat(501) + "\"}")
+                .token(admin).send();
+        assertThat(tooLong.status()).as(tooLong.toString()).isEqualTo(422);
+        assertThat(tooLong.json().get("code").asText()).isEqualTo("R-ERASE-1");
         assertThat(events(id)).isEqualTo(eventsBefore + 1);
 
         // the events stay, only the keys are gone; the erasure itself names no one

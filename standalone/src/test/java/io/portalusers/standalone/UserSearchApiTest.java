@@ -456,7 +456,7 @@ class UserSearchApiTest extends ApiTest {
         expected.put("role=API_OWNER", List.of(apiOwner));
         expected.put("role=org-admin", List.of(orgAdmin, developer));
         expected.put("role=ORG_ADMIN&organization=" + first, List.of(orgAdmin));
-        expected.put("role=org_admin&organization=" + second, List.of(developer));
+        expected.put("role=ORG_ADMIN&organization=" + second, List.of(developer));
         expected.put("role=developer&organization=" + first, List.of(developer, idpUser));
         expected.put("organization=" + second, List.of(developer));
         expected.put("state=disabled", List.of(apiOwner));

@@ -16,12 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The user commands through HTTP, on the real event store and lookups. */
 class UsersApiTest extends ApiTest {
 
-    /** Every exchange is checked against /v3/api-docs. */
-    @Override
-    protected boolean validatesAgainstOpenApi() {
-        return true;
-    }
-
     /**
      * 50 parallel creates with one email must give exactly one user, round after round; 100
      * rounds are the full check, the default keeps the suite fast: -Dc1.rounds=100 runs them all.
@@ -31,7 +25,6 @@ class UsersApiTest extends ApiTest {
     private static String unique() {
         return UUID.randomUUID().toString().substring(0, 8);
     }
-
 
     private Api.Response createDeveloper(String token, String username, String email, String organization) {
         return api.post("/api/users", """

@@ -6,6 +6,7 @@ import io.portalusers.api.authscheme.AttributeMappings;
 import io.portalusers.api.authscheme.AuthorizationType;
 import io.portalusers.api.authscheme.ProvisionIdpUser;
 import io.portalusers.api.authscheme.ProvisioningResult;
+import io.portalusers.api.authscheme.UpdateIdpUser;
 import io.portalusers.api.organization.OrganizationName;
 import io.portalusers.api.user.Membership;
 import io.portalusers.api.user.Role;
@@ -15,6 +16,7 @@ import io.portalusers.command.organization.OrganizationLookup;
 import io.portalusers.platform.actor.Actor;
 import io.portalusers.platform.problem.NotFoundException;
 import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.modelling.command.Aggregate;
 import org.axonframework.modelling.command.Repository;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -85,6 +87,38 @@ class IdpProvisioning {
             users.load(userId.toString()).execute(user -> user.followIdentityProvider(role, memberships, portal));
         }
         return new ProvisioningResult(userId, false);
+    }
+
+    /**
+     * A SCIM replace or patch of a user of the client's scheme, as one unit: the user is loaded
+     * once, at the version the caller read when it names one (a later version is refused as a
+     * conflict, appending nothing), and every change is applied to it in this one command.
+     */
+    @CommandHandler
+    public long handle(UpdateIdpUser command, Actor actor) throws Exception {
+        if (!actor.isPortalAdmin() && !actor.provisions(command.schemeId())) {
+            throw forbidden("R-AUTH-1", "only a Portal Admin or the scheme's SCIM client provisions external IdP users");
+        }
+        User.Asserted followed = null;
+        if (!command.attributes().isEmpty()) {
+            SchemeLookup.Scheme scheme = schemes.find(command.schemeId())
+                    .orElseThrow(() -> new NotFoundException("no such authentication scheme"));
+            if (command.subject() == null || !linkedUser(ProvisionIdpUser.subjectKey(command.schemeId(), command.subject()))
+                    .equals(Optional.of(command.userId()))) {
+                throw unprocessable("R-AUTH-1", "externalId",
+                        "the subject this user was provisioned with is needed for its role and organization to follow");
+            }
+            if (scheme.authorizationType() == AuthorizationType.IDP) {
+                ProvisionIdpUser asserted = new ProvisionIdpUser(command.schemeId(), command.subject(), null,
+                        command.email(), command.name(), command.language(), command.attributes());
+                Role role = assertedRole(scheme.mappings(), asserted);
+                followed = new User.Asserted(role, assertedMemberships(scheme.mappings(), role, asserted));
+            }
+        }
+        User.Asserted assertedByProvider = followed;
+        Aggregate<User> user = users.load(command.userId().toString(), command.expectedVersion());
+        return user.invoke(loaded -> loaded.update(command.name(), command.email(), command.language(),
+                assertedByProvider, command.active(), actor, portal));
     }
 
     private Optional<UserId> linkedUser(String subjectKey) {

@@ -156,6 +156,12 @@ public class User {
 
     @CommandHandler
     public long handle(ChangeUserDetails command, Actor actor, PortalState portal) {
+        changeDetails(command.name(), command.email(), command.language(), actor, portal);
+        return AggregateLifecycle.getVersion();
+    }
+
+    private void changeDetails(PersonName newName, EmailAddress newEmail, Language newLanguage, Actor actor,
+                               PortalState portal) {
         requireNotSelf(actor);
         if (isProvisionedBy(actor)) {
             // R-EDIT-3: the identity provider is where an external IdP user's details are kept
@@ -166,20 +172,19 @@ public class User {
             }
         } else {
             requireOrgAdminOfPortalManagedUser(actor, "R-EDIT-4");
-            if (command.email() != null && !command.email().equals(email)) {
+            if (newEmail != null && !newEmail.equals(email)) {
                 requireOrgAdminOfEveryOrganization(actor);
             }
         }
-        if (command.name() != null && !command.name().equals(name)) {
-            apply(new UserNameChanged(userId, command.name()));
+        if (newName != null && !newName.equals(name)) {
+            apply(new UserNameChanged(userId, newName));
         }
-        if (command.email() != null && !command.email().equals(email)) {
-            apply(new UserEmailChanged(userId, command.email()));
+        if (newEmail != null && !newEmail.equals(email)) {
+            apply(new UserEmailChanged(userId, newEmail));
         }
-        if (command.language() != null && !command.language().equals(language)) {
-            apply(new UserLanguageChanged(userId, command.language()));
+        if (newLanguage != null && !newLanguage.equals(language)) {
+            apply(new UserLanguageChanged(userId, newLanguage));
         }
-        return AggregateLifecycle.getVersion();
     }
 
     @CommandHandler
@@ -240,15 +245,24 @@ public class User {
 
     @CommandHandler
     public long handle(EnableUser command, Actor actor, PortalState portal) {
-        requireMayEnableOrDisable(actor, portal);
-        if (!enabled) {
-            apply(new UserEnabled(userId));
-        }
+        enable(actor, portal);
         return AggregateLifecycle.getVersion();
     }
 
     @CommandHandler
     public long handle(DisableUser command, Actor actor, PortalState portal) {
+        disable(actor, portal);
+        return AggregateLifecycle.getVersion();
+    }
+
+    private void enable(Actor actor, PortalState portal) {
+        requireMayEnableOrDisable(actor, portal);
+        if (!enabled) {
+            apply(new UserEnabled(userId));
+        }
+    }
+
+    private void disable(Actor actor, PortalState portal) {
         requireMayEnableOrDisable(actor, portal);
         if (enabled) {
             if (accountRole == Role.PORTAL_ADMIN) {
@@ -256,7 +270,6 @@ public class User {
             }
             apply(new UserDisabled(userId));
         }
-        return AggregateLifecycle.getVersion();
     }
 
     /**
@@ -268,14 +281,15 @@ public class User {
         if (!actor.isPortalAdmin()) {
             throw forbidden("R-ERASE-1", "only a Portal Admin erases a user's personal data");
         }
-        if (erased) {
-            return AggregateLifecycle.getVersion();
-        }
+        // a reason is checked before all else: asked again, an erasure is still refused without a valid one
         String reason;
         try {
             reason = Text.singleLine(command.reason(), RequestMetadata.MAX_REASON_LENGTH);
         } catch (InvalidValueException e) {
             throw unprocessable("R-ERASE-1", "reason", "an erasure needs a reason (" + e.getMessage() + ")");
+        }
+        if (erased) {
+            return AggregateLifecycle.getVersion();
         }
         if (enabled) {
             throw unprocessable("R-ERASE-1", "user", "only a disabled user is erased; disable the account first");
@@ -338,6 +352,34 @@ public class User {
     }
 
     /** R-AUTH-1: an IDP scheme's user follows its identity provider's attributes on each sign-in. */
+    /**
+     * An identity provider's client's replace of one of its users, as one change: details as
+     * {@link #handle(ChangeUserDetails, Actor, PortalState)}, role and organizations as
+     * {@link #followIdentityProvider} when {@code followed} is given, and enabled or disabled as
+     * {@code active} says (null: as it is), by the rules of each. Called by {@link IdpProvisioning},
+     * which resolved the asserted role and organizations; returns the version after it.
+     */
+    long update(PersonName newName, EmailAddress newEmail, Language newLanguage, Asserted followed, Boolean active,
+                Actor actor, PortalState portal) {
+        if (erased) {
+            throw unprocessable("R-ERASE-1", "user", "this user is erased and takes no more changes");
+        }
+        changeDetails(newName, newEmail, newLanguage, actor, portal);
+        if (followed != null) {
+            followIdentityProvider(followed.role(), followed.memberships(), portal);
+        }
+        if (Boolean.TRUE.equals(active)) {
+            enable(actor, portal);
+        } else if (Boolean.FALSE.equals(active)) {
+            disable(actor, portal);
+        }
+        return AggregateLifecycle.getVersion();
+    }
+
+    /** The role and organizations an identity provider asserted, as the scheme's mappings read them. */
+    record Asserted(Role role, List<Membership> memberships) {
+    }
+
     void followIdentityProvider(Role role, List<Membership> asserted, PortalState portal) {
         if (role.category() != accountRole.category()) {
             throw unprocessable("R-EDIT-5", "attributes", "a Global Publisher never becomes an Org User, nor the reverse");

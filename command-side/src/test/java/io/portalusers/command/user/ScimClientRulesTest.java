@@ -2,6 +2,7 @@ package io.portalusers.command.user;
 
 import io.portalusers.api.SchemeId;
 import io.portalusers.api.authscheme.AuthorizationType;
+import io.portalusers.api.authscheme.UpdateIdpUser;
 import io.portalusers.api.user.ChangeMemberships;
 import io.portalusers.api.user.ChangePublisherRole;
 import io.portalusers.api.user.ChangeUserDetails;
@@ -16,14 +17,17 @@ import io.portalusers.api.user.Role;
 import io.portalusers.api.user.UserDisabled;
 import io.portalusers.api.user.UserEmailChanged;
 import io.portalusers.api.user.UserEnabled;
+import io.portalusers.api.user.UserLanguageChanged;
 import io.portalusers.api.user.UserNameChanged;
 import io.portalusers.api.user.Username;
 import io.portalusers.command.CommandFixtures;
+import org.axonframework.modelling.command.ConflictingAggregateVersionException;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static io.portalusers.command.CommandFixtures.ACME;
 import static io.portalusers.command.CommandFixtures.GLOBEX;
@@ -45,6 +49,7 @@ class ScimClientRulesTest {
 
     private static final PersonName NEW_NAME = new PersonName("Ada", "Lovelace");
     private static final EmailAddress NEW_EMAIL = EmailAddress.of("ada@idp.example");
+    private static final Language GERMAN = Language.of("de");
 
     private AggregateTestFixture<User> fixture;
     private final FixturePortal portal = new FixturePortal();
@@ -53,6 +58,47 @@ class ScimClientRulesTest {
     void setUp() {
         fixture = Users.fixture(portal);
         portal.schemes.put(SCIM_SCHEME, AuthorizationType.IDP);
+        // no attributes in these commands: the scheme's mappings and the subject links are not read
+        fixture.registerAnnotatedCommandHandler(new IdpProvisioning(fixture.getRepository(), null, null, portal, null));
+    }
+
+    /** A SCIM replace of the details and the state, without attributes, as of {@code expectedVersion}. */
+    private static UpdateIdpUser replace(PersonName name, Language language, Boolean active, Long expectedVersion) {
+        return new UpdateIdpUser(TARGET, SCIM_SCHEME, null, name, null, language, Map.of(), active, expectedVersion);
+    }
+
+    @Test
+    void a_scim_replace_is_one_change_applied_whole_as_of_the_version_it_names() {
+        fixture.given(createdByIdp(SCIM_SCHEME, Role.DEVELOPER, member(ACME, Role.DEVELOPER)))
+                .when(replace(NEW_NAME, GERMAN, false, 0L), byClient(SCIM_CLIENT))
+                .expectEvents(new UserNameChanged(TARGET, NEW_NAME), new UserLanguageChanged(TARGET, GERMAN),
+                        new UserDisabled(TARGET))
+                .expectResultMessagePayload(3L);
+    }
+
+    @Test
+    void a_scim_replace_as_of_an_older_version_is_refused_whole() {
+        // the user changed after the client read it at version 0: none of the replace is applied
+        fixture.given(createdByIdp(SCIM_SCHEME, Role.DEVELOPER, member(ACME, Role.DEVELOPER)),
+                        new UserEmailChanged(TARGET, NEW_EMAIL))
+                .when(replace(NEW_NAME, GERMAN, false, 0L), byClient(SCIM_CLIENT))
+                .expectException(ConflictingAggregateVersionException.class)
+                .expectNoEvents();
+        fixture.given(createdByIdp(SCIM_SCHEME, Role.DEVELOPER, member(ACME, Role.DEVELOPER)),
+                        new UserEmailChanged(TARGET, NEW_EMAIL))
+                .when(replace(NEW_NAME, GERMAN, false, 1L), byClient(SCIM_CLIENT))
+                .expectEvents(new UserNameChanged(TARGET, NEW_NAME), new UserLanguageChanged(TARGET, GERMAN),
+                        new UserDisabled(TARGET));
+    }
+
+    @Test
+    void R_STATE_2_a_scim_replace_whose_last_part_is_refused_applies_none_of_its_first() {
+        portal.enabledPortalAdmins.clear();
+        portal.enabledPortalAdmins.add(TARGET);
+        fixture.given(createdByIdp(SCIM_SCHEME, Role.PORTAL_ADMIN))
+                .when(replace(NEW_NAME, null, false, null), byClient(SCIM_CLIENT))
+                .expectException(refusedBy("R-STATE-2"))
+                .expectNoEvents();
     }
 
     @Test

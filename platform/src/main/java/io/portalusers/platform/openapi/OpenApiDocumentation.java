@@ -138,6 +138,8 @@ public class OpenApiDocumentation {
             Map.entry("POST /api/password-resets/{token}", List.of("204")),
             Map.entry("POST /api/me/password", List.of("204")),
             Map.entry("POST /api/admin/projections/{name}/rebuild", List.of("202")),
+            Map.entry("POST /api/admin/webhooks", List.of("201")),
+            Map.entry("DELETE /api/admin/webhooks/{id}", List.of("204")),
             Map.entry("DELETE /api/admin/projections/{name}/dead-letters/{sequenceId}", List.of("204")));
 
     private static void success(String path, HttpMethod method, ApiResponses responses) {
@@ -251,7 +253,8 @@ public class OpenApiDocumentation {
             problem(responses, "415", "The body is not JSON (code unsupported-media-type)");
         }
         problem(responses, "429", "Too many requests; Retry-After says when to try again");
-        problem(responses, "503", "The database is out of reach (code database-unavailable); Retry-After says when to try again");
+        problem(responses, "503", "The database is out of reach (code database-unavailable), or the request's transaction "
+                + "stayed open too long and stored nothing (code transaction-too-long); Retry-After says when to try again");
     }
 
     private static boolean matches(AnonymousEndpoints endpoints, String path, HttpMethod method) {

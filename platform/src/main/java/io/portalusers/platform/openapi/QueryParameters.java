@@ -40,8 +40,8 @@ final class QueryParameters {
             Map.entry("/api/audit/commands outcome", () -> oneOf("ACCEPTED", "REFUSED")),
             Map.entry("/api/audit/passwords event", () -> oneOf("RESET_REQUESTED", "RESET_COMPLETED",
                     "PASSWORD_CHANGED", "SESSIONS_ENDED")),
-            Map.entry("/api/registrations status", () -> oneOf("PENDING", "ACCEPTED", "COMPLETED", "REJECTED",
-                    "EXPIRED", "FAILED")),
+            Map.entry("/api/registrations status", () -> choice("pending", "accepted", "completed", "rejected",
+                    "expired", "failed")),
             Map.entry("/api/audit/sign-ins user", () -> new StringSchema().format("uuid")),
             Map.entry("/api/audit/chain/verify from", () -> range(0, null).format("int64")),
             Map.entry("/api/audit/chain/verify hash", () -> new StringSchema().pattern(HEX_HASH)
@@ -71,11 +71,12 @@ final class QueryParameters {
             Map.entry("* organization", () -> new StringSchema().format("uuid")),
             Map.entry("* name", () -> searchTerm()),
             Map.entry("* email", () -> searchTerm()),
-            Map.entry("* category", () -> oneOf("publishers", "org-users", "developers")),
-            Map.entry("* role", () -> oneOf("portal-admin", "api-owner", "org-admin", "org-publisher", "developer")),
-            Map.entry("* state", () -> oneOf("pending", "active", "disabled")),
-            Map.entry("* source", () -> oneOf("portal", "idp")),
-            Map.entry("* sort", () -> oneOf("name", "email", "created")));
+            Map.entry("* category", () -> choice("publishers", "org-users", "developers")),
+            Map.entry("* role", () -> choice("portal-admin", "api-owner", "org-admin", "org-publisher", "developer")),
+            Map.entry("* state", () -> choice("pending", "active", "disabled")),
+            Map.entry("* source", () -> choice("portal", "idp")),
+            Map.entry("* sort", () -> oneOf("name", "email", "created", "-name", "-email", "-created")
+                    .description("A field to sort by, ascending; with - before it, descending")));
 
     private QueryParameters() {
     }
@@ -108,6 +109,19 @@ final class QueryParameters {
 
     private static Schema<?> oneOf(String... values) {
         return new StringSchema()._enum(List.of(values));
+    }
+
+    /**
+     * A choice among {@code values}, which the service takes in any case, - and _ alike: each
+     * value is listed as written here and as the answers' bodies name it (org-admin, ORG_ADMIN).
+     */
+    private static Schema<?> choice(String... values) {
+        List<String> both = new java.util.ArrayList<>(List.of(values));
+        for (String value : values) {
+            both.add(value.replace('-', '_').toUpperCase(java.util.Locale.ROOT));
+        }
+        return new StringSchema()._enum(both)
+                .description("Any case, - and _ alike; listed as written here and as the answers name it");
     }
 
     private static Schema<?> searchTerm() {

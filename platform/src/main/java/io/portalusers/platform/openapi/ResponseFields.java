@@ -24,9 +24,10 @@ final class ResponseFields {
             // a deleted row has no event, aggregate nor sequence number to name; an intact chain has no mismatch
             Map.entry("Mismatch", List.of("eventIdentifier", "aggregateIdentifier", "sequenceNumber")),
             Map.entry("Report", List.of("firstMismatch")),
-            Map.entry("HistoryEntry", List.of("reason")),
+            // an event from before the service recorded who acted and in which request has neither
+            Map.entry("HistoryEntry", List.of("reason", "correlationId")),
             // a machine client (a SCIM client) acting has an id but no person's name
-            Map.entry("EventActor", List.of("name")),
+            Map.entry("EventActor", List.of("id", "name")),
             Map.entry("SettingsView", List.of("updatedAt")),
             // the sign-in's audit tables: what a request did not say (an unknown login has no user)
             Map.entry("PasswordAuditRecord", List.of("endedAuthorizations", "userId", "client", "sourceAddress",
@@ -34,6 +35,11 @@ final class ResponseFields {
             Map.entry("SubscriptionView", List.of("organization", "description", "lastDeliveredAt", "failingSince",
                     "nextAttemptAt", "pausedAt", "pausedReason", "secret")),
             Map.entry("Attempt", List.of("statusCode", "error")),
+            // a dead letter queued behind the first of its sequence failed for no cause of its own;
+            // one whose event the log no longer holds has no position in it
+            Map.entry("Letter", List.of("cause", "globalIndex")),
+            // a retry that handled every letter has no failure to tell
+            Map.entry("Retry", List.of("failure")),
             Map.entry("AuditRecord", List.of("actorId", "targetId", "correlationId", "reason", "code")),
             Map.entry("SignInRecord", List.of("userId", "loginHash", "clientId", "sourceAddress", "userAgent",
                     "correlationId")),

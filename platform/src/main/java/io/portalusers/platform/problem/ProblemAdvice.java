@@ -151,6 +151,10 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
             log.warn("Unmapped integrity violation", integrity);
             return problem(HttpStatus.CONFLICT, "conflict", "the request conflicts with existing data", Map.of());
         }
+        if (TransactionTooLong.causes(e)) {
+            log.warn("A request's transaction was open past the append bound: answered 503, nothing stored");
+            return TransactionTooLong.answer();
+        }
         log.error("Unexpected failure", e);
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error",
                 "the request could not be completed; quote the correlation id when reporting it", Map.of());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portalusers.api.UserId;
 import io.portalusers.platform.problem.DatabaseUnavailable;
 import io.portalusers.platform.problem.Problems;
+import io.portalusers.platform.problem.TransactionTooLong;
 import io.portalusers.platform.request.RequestMetadata;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -152,6 +153,12 @@ public class IdempotencyKeyFilter extends OncePerRequestFilter {
                 log.warn("A request with an Idempotency-Key met the database unavailable ({})", e.getClass().getSimpleName());
                 recorder.reset();
                 DatabaseUnavailable.write(response, json);
+                return;
+            }
+            if (TransactionTooLong.causes(e)) {
+                log.warn("A request with an Idempotency-Key held its transaction past the append bound; nothing stored");
+                recorder.reset();
+                TransactionTooLong.write(response, json);
                 return;
             }
             log.error("A request with an Idempotency-Key could not be completed", e);
