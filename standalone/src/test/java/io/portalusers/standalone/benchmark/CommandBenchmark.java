@@ -10,7 +10,6 @@ import io.portalusers.api.user.UserLanguageChanged;
 import io.portalusers.api.user.UserNameChanged;
 import io.portalusers.platform.request.RequestMetadata;
 import io.portalusers.standalone.Api;
-import io.portalusers.standalone.ApiTest;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.MetaData;
@@ -53,7 +52,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * </ul>
  * Not a test: its name keeps it out of {@code mvn verify}; benchmarks/README.md gives the command.
  */
-class CommandBenchmark extends ApiTest {
+class CommandBenchmark extends ServiceBenchmark {
 
     private static final int[] CLIENTS = {1, 4, 16};
     private static final int[] SIZES = {5, 50, 500};

@@ -2,7 +2,6 @@ package io.portalusers.standalone.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.portalusers.api.user.UserNameChanged;
-import io.portalusers.standalone.ApiTest;
 import io.portalusers.standalone.EventRows;
 import io.portalusers.standalone.UserHistories;
 import org.axonframework.common.DateTimeUtils;
@@ -33,13 +32,7 @@ import static org.awaitility.Awaitility.await;
  * evicted (nothing parked). Not a test: surefire's default includes skip it; the command is in
  * benchmarks/README.md.
  */
-class DeadLetterBenchmark extends ApiTest {
-
-    /** A benchmark times the service: its client does not check each answer against the document. */
-    @Override
-    protected boolean validatesAgainstOpenApi() {
-        return false;
-    }
+class DeadLetterBenchmark extends ServiceBenchmark {
 
     private static final int EVENTS = Integer.getInteger("benchmark.events", 100_000);
     private static final Path RESULTS = Path.of(System.getProperty("benchmark.results",

@@ -15,7 +15,6 @@ import io.portalusers.platform.actor.AuditReader;
 import io.portalusers.platform.request.RequestMetadata;
 import io.portalusers.query.history.HistoryTestAccess;
 import io.portalusers.standalone.Api;
-import io.portalusers.standalone.ApiTest;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.MetaData;
@@ -54,13 +53,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ways (what an auditor's screen asks for); and, to tell where time goes, the events' read
  * alone and a trivial authenticated HTTP request.
  */
-class HistoryBenchmark extends ApiTest {
-
-    /** A benchmark times the service: its client does not check each answer against the document. */
-    @Override
-    protected boolean validatesAgainstOpenApi() {
-        return false;
-    }
+class HistoryBenchmark extends ServiceBenchmark {
 
     private static final int[] SIZES = {10, 100, 1000};
     private static final String ADMIN = "00000000-0000-4000-8000-000000000001";

@@ -1,7 +1,6 @@
 package io.portalusers.standalone.benchmark;
 
 import io.portalusers.standalone.Api;
-import io.portalusers.standalone.ApiTest;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
@@ -36,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * aggregate behind). Not a test: its name keeps it out of {@code mvn verify};
  * benchmarks/README.md gives the command.
  */
-class LagBenchmark extends ApiTest {
+class LagBenchmark extends ServiceBenchmark {
 
     @Autowired
     private DataSource dataSource;

@@ -10,7 +10,6 @@ import io.portalusers.api.user.UserSource;
 import io.portalusers.api.user.Username;
 import io.portalusers.platform.PeriodicTask;
 import io.portalusers.standalone.Api;
-import io.portalusers.standalone.ApiTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -41,13 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Mann-Whitney U test (normal approximation, ties corrected). The anonymous rate limit is
  * raised for it, as for every test (all calls come from 127.0.0.1).
  */
-class RegistrationTimingBenchmark extends ApiTest {
-
-    /** A benchmark times the service: its client does not check each answer against the document. */
-    @Override
-    protected boolean validatesAgainstOpenApi() {
-        return false;
-    }
+class RegistrationTimingBenchmark extends ServiceBenchmark {
 
     private static final int PER_GROUP = Integer.getInteger("benchmark.perGroup", 200);
     private static final int WARMUP = Integer.getInteger("benchmark.warmup", 200);

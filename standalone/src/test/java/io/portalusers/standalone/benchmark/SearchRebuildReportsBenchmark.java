@@ -5,7 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.portalusers.api.OrganizationId;
 import io.portalusers.platform.PeriodicTask;
 import io.portalusers.standalone.Api;
-import io.portalusers.standalone.ApiTest;
 import io.portalusers.standalone.EventRows;
 import io.portalusers.standalone.UserHistories;
 import org.axonframework.config.EventProcessingConfiguration;
@@ -45,13 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>System properties: {@code benchmark.users} (default 20,000; the record is 1,000,000),
  * {@code benchmark.terms} (1,000), {@code benchmark.results} (where the Markdown goes).
  */
-class SearchRebuildReportsBenchmark extends ApiTest {
-
-    /** A benchmark times the service: its client does not check each answer against the document. */
-    @Override
-    protected boolean validatesAgainstOpenApi() {
-        return false;
-    }
+class SearchRebuildReportsBenchmark extends ServiceBenchmark {
 
     private static final int USERS = Integer.getInteger("benchmark.users", 20_000);
     private static final int TERMS = Integer.getInteger("benchmark.terms", 1_000);
