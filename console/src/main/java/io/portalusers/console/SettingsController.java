@@ -51,8 +51,12 @@ class SettingsController {
         }
         ApiAnswer changed = api.send(HttpMethod.PUT, wanted, headers, "/api/settings");
         if (!changed.ok()) {
-            // a stale change shows the settings as they are now, to be decided on again; another refusal keeps what was chosen
-            return page(user, changed.problem(), "stale-version".equals(changed.code()) ? null : wanted, model);
+            if ("stale-version".equals(changed.code())) {
+                // the settings as they are now, to be decided on again: past the version this page had read
+                caughtUp(version + 1);
+                return page(user, changed.problem(), null, model);
+            }
+            return page(user, changed.problem(), wanted, model);
         }
         caughtUp(changed.body().path("version").asLong());
         redirect.addFlashAttribute("notice", "Settings saved.");

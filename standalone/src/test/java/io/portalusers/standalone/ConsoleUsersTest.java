@@ -40,6 +40,8 @@ class ConsoleUsersTest extends ConsoleTest {
         name.clear();
         name.sendKeys(family.toLowerCase());
         rowOf(robert);
+        // the tabs come again with each keystroke's results (their counts): the last of them first
+        browser.settled();
         browser.find(By.id("tab-developers")).click();
         browser.untilUrlContains("tab=developers");
         search("ber", roberta.username());
@@ -151,6 +153,7 @@ class ConsoleUsersTest extends ConsoleTest {
         browser.until(d -> "2".equals(d.findElement(By.id("count-publishers")).getAttribute("data-total")) ? true : null);
         assertThat(browser.text(By.id("total"))).isEqualTo("2 users");
         // a tab's link lists what its count says
+        browser.settled();
         browser.find(By.id("tab-developers")).click();
         browser.untilUrlContains("tab=developers");
         assertThat(browser.text(By.id("total"))).isEqualTo("1 user");
