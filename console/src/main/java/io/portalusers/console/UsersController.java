@@ -76,7 +76,9 @@ public class UsersController {
         model.addAttribute("roles", Labels.ROLES);
         model.addAttribute("organizations", new java.util.TreeMap<>(organizations.entrySet().stream()
                 .collect(java.util.stream.Collectors.toMap(Map.Entry::getValue, Map.Entry::getKey, (a, b) -> a))));
-        shown(model, admin, filters, search(admin, filters, organizations));
+        Results results = search(admin, filters, organizations);
+        shown(model, admin, filters, results);
+        model.addAttribute("tabTotals", results.refusal() == null ? tabTotals(admin, filters, results) : Map.of());
         return "console/users";
     }
 
@@ -95,8 +97,23 @@ public class UsersController {
         PageContext context = context(user, session);
         Filters filters = new Filters(tab(tab, context.admin()), name, email, state, role, organization, sort, page);
         shown(model, context.admin(), filters, search(context.admin(), filters, context.organizations()));
-        model.addAttribute("partial", true);
         return "console/users :: results";
+    }
+
+    /** The tabs with their counts for the terms and state typed: asked for by the tabs each time results land. */
+    @GetMapping(USERS + "/tab-totals")
+    String tabTotals(@AuthenticationPrincipal OidcUser user, @RequestParam(required = false) String tab,
+                     @RequestParam(required = false) String name, @RequestParam(required = false) String email,
+                     @RequestParam(required = false) String state, HttpSession session, Model model) {
+        PageContext context = context(user, session);
+        Filters filters = new Filters(tab(tab, context.admin()), name, email, state, null, null, null, 0);
+        model.addAttribute("tabs", tabs(context.admin()));
+        model.addAttribute("tab", filters.tab());
+        model.addAttribute("name", filters.name());
+        model.addAttribute("email", filters.email());
+        model.addAttribute("f", filters);
+        model.addAttribute("tabTotals", tabTotals(context.admin(), filters, null));
+        return "console/users :: tabLinks";
     }
 
     /** The signed-in admin and the organizations' names, as read at most {@link #CONTEXT_FOR} ago. */
@@ -119,7 +136,6 @@ public class UsersController {
 
     private void shown(Model model, SignedInAdmin admin, Filters filters, Results results) {
         model.addAttribute("tabs", tabs(admin));
-        model.addAttribute("tabTotals", results.refusal() == null ? tabTotals(admin, filters, results) : Map.of());
         model.addAttribute("f", filters);
         model.addAttribute("tab", filters.tab());
         model.addAttribute("name", filters.name());
@@ -225,12 +241,12 @@ public class UsersController {
     /**
      * How many users each tab holds for the terms and the state chosen (the filters every tab
      * has), as the API counts them: what a tab's link then lists. The tab shown, when no filter
-     * of its own narrows it, is counted by its results already.
+     * of its own narrows it, is counted by its results already, where they are given.
      */
     Map<String, String> tabTotals(SignedInAdmin admin, Filters f, Results shown) {
         Map<String, String> totals = new java.util.LinkedHashMap<>();
         for (String tab : tabs(admin).keySet()) {
-            if (tab.equals(f.tab()) && f.role().isBlank() && f.organization().isBlank()) {
+            if (shown != null && tab.equals(f.tab()) && f.role().isBlank() && f.organization().isBlank()) {
                 totals.put(tab, shown.total() + (shown.totalIsLowerBound() ? "+" : ""));
                 continue;
             }

@@ -164,7 +164,8 @@ class ConsoleUsersTest extends ConsoleTest {
         // a term the API refuses counts nothing
         browser.fill("Name", "Qx");
         browser.until(d -> d.findElements(By.id("search-refusal")).isEmpty() ? null : true);
-        assertThat(browser.all(By.id("count-publishers"))).isEmpty();
+        browser.until(d -> d.findElements(By.id("count-publishers")).isEmpty() ? true : null);
+        assertThat(browser.all(By.cssSelector("#tabs a"))).hasSize(3);
     }
 
     /** The page size of the console's Users page. */
