@@ -1,13 +1,16 @@
 package io.portalusers.standalone;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The Reports page: each report a chart (SVG drawn on the server) with its figures in a table
@@ -30,17 +33,23 @@ class ConsoleReportsTest extends ConsoleTest {
         Account pia = pendingAccount("Pia", family, "DEVELOPER", true, north, "DEVELOPER");
         pendingAccount("Sam", family, "DEVELOPER", false, south, "DEVELOPER");
         MAIL.await(pia.email(), 1);
+        approvedRegistration();
 
         signIn(petra);
         browser.find(By.id("nav-reports")).click();
         browser.untilUrlContains("/console/reports");
         // every report a chart and a table; the registrations' too for a Portal Admin (a chart once there are any)
         browser.find(By.id("registrations-heading"));
-        for (String chart : List.of("chart-users-by-state", "chart-pending-by-age", "chart-invitations")) {
+        for (String chart : List.of("chart-users-by-state", "chart-pending-by-age", "chart-invitations",
+                "chart-registrations", "chart-approval-times")) {
             browser.find(By.cssSelector("#" + chart + " svg[role=img]"));
             assertThat(browser.all(By.cssSelector("#" + chart + " svg[role=img] > title")))
                     .singleElement().extracting(title -> title.getAttribute("textContent")).asString().isNotBlank();
         }
+        // this week: at least the request approved above
+        assertThat(Long.parseLong(rows("table-registrations").get(0).get(2))).isPositive();
+        assertThat(rows("table-approval-times")).extracting(row -> row.get(0))
+                .containsExactly("Median (p50)", "p90", "p99", "Longest");
         browser.page("all");
 
         new Select(browser.field("Organization")).selectByVisibleText(northName);
@@ -83,6 +92,40 @@ class ConsoleReportsTest extends ConsoleTest {
                 .containsExactly("All my organizations", northName);
         assertThat(browser.all(By.id("registrations"))).isEmpty();
         browser.page("org-admin");
+    }
+
+    /** A registration request submitted and approved through the API, the settings put back as they were. */
+    private void approvedRegistration() {
+        JsonNode found = api.get("/api/settings").token(admin).send().json();
+        String before = """
+                {"ssoEnabled": %s, "thirdPartyRegistrationEnabled": %s, "registrationWorkflowEnabled": %s}""".formatted(
+                found.get("ssoEnabled").asBoolean(), found.get("thirdPartyRegistrationEnabled").asBoolean(),
+                found.get("registrationWorkflowEnabled").asBoolean());
+        assertThat(api.put("/api/settings", """
+                {"ssoEnabled": false, "thirdPartyRegistrationEnabled": true, "registrationWorkflowEnabled": true}""")
+                .token(admin).send().status()).isEqualTo(200);
+        try {
+            String username = "reg-" + letters(8);
+            Api.Response submitted = api.post("/api/registrations", """
+                    {"username": "%s", "email": "%s@example.com", "firstName": "Reg", "lastName": "Istrant",
+                     "organizationName": "Reg Org %s", "termsAccepted": true}""".formatted(username, username, letters(6)))
+                    .send();
+            assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
+            String id = await().atMost(Duration.ofSeconds(10)).until(() -> {
+                for (JsonNode r : api.get("/api/registrations?size=100").token(admin).send().json().path("items")) {
+                    if (r.path("username").asText().equals(username)) {
+                        return r.path("id").asText();
+                    }
+                }
+                return null;
+            }, java.util.Objects::nonNull);
+            Api.Response approved = api.post("/api/registrations/" + id + "/approve", "").token(admin).send();
+            assertThat(approved.status()).as(approved.body()).isLessThan(300);
+            await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/reports/registrations").token(admin).send()
+                    .json().path("approvalTimes").path("approved").asLong() > 0);
+        } finally {
+            assertThat(api.put("/api/settings", before).token(admin).send().status()).isEqualTo(200);
+        }
     }
 
     /** Scrolls the report {@code id} into view, for its screenshot. */
