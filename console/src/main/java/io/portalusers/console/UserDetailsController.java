@@ -40,8 +40,73 @@ class UserDetailsController {
     }
 
     @GetMapping(PATH)
-    String details(@AuthenticationPrincipal OidcUser user, @PathVariable String id, Model model) {
-        return page(user, id, null, Map.of(), null, model);
+    String details(@AuthenticationPrincipal OidcUser user, @PathVariable String id,
+                   @RequestParam(required = false) String at, Model model) {
+        String page = page(user, id, null, Map.of(), null, model);
+        if (at != null && !at.isBlank() && Boolean.TRUE.equals(model.getAttribute("found"))) {
+            asOf(id, at.strip(), model);
+        }
+        return page;
+    }
+
+    /** One field of the account at the instant chosen, and now; {@code changed} when the two differ. */
+    public record Then(String field, String then, String now, boolean changed) {
+    }
+
+    /**
+     * The account as it was at {@code at} (the API rebuilds it from its events, R-AUD-2), beside
+     * the account now. The instant is read as UTC unless it says otherwise; a blank in place of the
+     * {@code T} and missing seconds are allowed. What the API refuses, it says why.
+     */
+    private void asOf(String id, String at, Model model) {
+        String instant = at.replace(' ', 'T');
+        if (instant.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}")) {
+            instant += ":00";
+        }
+        if (!instant.matches(".*(Z|[+-]\\d{2}:\\d{2})")) {
+            instant += "Z";
+        }
+        model.addAttribute("at", at);
+        String asked = instant;
+        ApiAnswer then = api.get(b -> b.path("/api/users/{id}").queryParam("at", "{at}").build(id, asked));
+        if (!then.ok()) {
+            model.addAttribute("thenProblem", then.problem());
+            return;
+        }
+        ApiAnswer now = api.get("/api/users/{id}", id);
+        Map<String, String> organizations = users.organizationNames();
+        Map<String, String> past = fields(then.body(), organizations);
+        Map<String, String> present = now.ok() ? fields(now.body(), organizations) : Map.of();
+        List<Then> rows = new ArrayList<>();
+        past.forEach((field, value) -> rows.add(new Then(field, value, present.getOrDefault(field, ""),
+                !value.equals(present.getOrDefault(field, value)))));
+        model.addAttribute("then", rows);
+        model.addAttribute("thenInstant", Times.shown(instant));
+    }
+
+    private static Map<String, String> fields(JsonNode u, Map<String, String> organizations) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("Username", u.path("username").asText());
+        fields.put("Email", u.path("email").asText());
+        fields.put("First name", u.path("firstName").asText());
+        fields.put("Last name", u.path("lastName").asText());
+        fields.put("Language", Labels.LANGUAGES.getOrDefault(u.path("language").asText(), u.path("language").asText()));
+        fields.put("Role", Labels.role(u.path("role").asText()));
+        List<String> memberships = new ArrayList<>();
+        for (JsonNode membership : u.path("memberships")) {
+            String organization = membership.path("organizationId").asText();
+            memberships.add(organizations.getOrDefault(organization, organization) + " ("
+                    + Labels.role(membership.path("role").asText()) + ")");
+        }
+        fields.put("Organizations", String.join(", ", memberships));
+        fields.put("Enabled", u.path("enabled").asBoolean() ? "yes" : "no");
+        fields.put("Activation", "PENDING".equals(u.path("activation").asText()) ? "Pending" : "Active");
+        JsonNode invitation = u.path("invitation");
+        fields.put("Invitation", invitation.isMissingNode() || invitation.isNull() ? ""
+                : invitation.path("status").asText().toLowerCase(java.util.Locale.ROOT));
+        fields.put("Version", u.path("version").asText());
+        fields.put("Last changed", Times.shown(u.path("updatedAt")));
+        return fields;
     }
 
     @PostMapping(PATH)
@@ -173,7 +238,7 @@ class UserDetailsController {
     }
 
     /** One line of the user's history: when, what, who, why, and what changed from what to what. */
-    public record Entry(String time, String type, String actor, String reason, List<String> changes) {
+    public record Entry(String time, String type, String actor, String reason, List<String> changes, String instant) {
     }
 
     private List<Entry> history(String id, Map<String, String> organizations) {
@@ -194,7 +259,7 @@ class UserDetailsController {
             }
             entries.add(new Entry(entry.path("time").asText().replace('T', ' ').replaceAll("\\.\\d+Z$", " UTC"),
                     entry.path("type").asText(), entry.path("actor").path("name").asText(entry.path("actor").path("id").asText()),
-                    entry.path("reason").asText(""), changes));
+                    entry.path("reason").asText(""), changes, entry.path("time").asText()));
         }
         return entries;
     }

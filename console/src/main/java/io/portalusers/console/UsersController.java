@@ -73,11 +73,12 @@ public class UsersController {
         Filters filters = new Filters(tab(tab, admin), name, email, state, role, organization, sort, page);
         Map<String, String> organizations = context.organizations();
         model.addAttribute("admin", admin);
-        model.addAttribute("tabs", tabs(admin));
         model.addAttribute("roles", Labels.ROLES);
         model.addAttribute("organizations", new java.util.TreeMap<>(organizations.entrySet().stream()
                 .collect(java.util.stream.Collectors.toMap(Map.Entry::getValue, Map.Entry::getKey, (a, b) -> a))));
-        shown(model, filters, search(admin, filters, organizations));
+        Results results = search(admin, filters, organizations);
+        shown(model, admin, filters, results);
+        model.addAttribute("tabTotals", results.refusal() == null ? tabTotals(admin, filters, results) : Map.of());
         return "console/users";
     }
 
@@ -95,8 +96,24 @@ public class UsersController {
                    @RequestParam(defaultValue = "0") int page, HttpSession session, Model model) {
         PageContext context = context(user, session);
         Filters filters = new Filters(tab(tab, context.admin()), name, email, state, role, organization, sort, page);
-        shown(model, filters, search(context.admin(), filters, context.organizations()));
+        shown(model, context.admin(), filters, search(context.admin(), filters, context.organizations()));
         return "console/users :: results";
+    }
+
+    /** The tabs with their counts for the terms and state typed: asked for by the tabs each time results land. */
+    @GetMapping(USERS + "/tab-totals")
+    String tabTotals(@AuthenticationPrincipal OidcUser user, @RequestParam(required = false) String tab,
+                     @RequestParam(required = false) String name, @RequestParam(required = false) String email,
+                     @RequestParam(required = false) String state, HttpSession session, Model model) {
+        PageContext context = context(user, session);
+        Filters filters = new Filters(tab(tab, context.admin()), name, email, state, null, null, null, 0);
+        model.addAttribute("tabs", tabs(context.admin()));
+        model.addAttribute("tab", filters.tab());
+        model.addAttribute("name", filters.name());
+        model.addAttribute("email", filters.email());
+        model.addAttribute("f", filters);
+        model.addAttribute("tabTotals", tabTotals(context.admin(), filters, null));
+        return "console/users :: tabLinks";
     }
 
     /** The signed-in admin and the organizations' names, as read at most {@link #CONTEXT_FOR} ago. */
@@ -117,7 +134,8 @@ public class UsersController {
         return context;
     }
 
-    private static void shown(Model model, Filters filters, Results results) {
+    private void shown(Model model, SignedInAdmin admin, Filters filters, Results results) {
+        model.addAttribute("tabs", tabs(admin));
         model.addAttribute("f", filters);
         model.addAttribute("tab", filters.tab());
         model.addAttribute("name", filters.name());
@@ -218,6 +236,38 @@ public class UsersController {
         long total = found.body().path("total").asLong();
         return new Results(rows, null, total, found.body().path("totalIsLowerBound").asBoolean(),
                 found.body().path("page").asInt(), (int) Math.max(1, (total + PAGE_SIZE - 1) / PAGE_SIZE));
+    }
+
+    /**
+     * How many users each tab holds for the terms and the state chosen (the filters every tab
+     * has), as the API counts them: what a tab's link then lists. The tab shown, when no filter
+     * of its own narrows it, is counted by its results already, where they are given.
+     */
+    Map<String, String> tabTotals(SignedInAdmin admin, Filters f, Results shown) {
+        Map<String, String> totals = new java.util.LinkedHashMap<>();
+        for (String tab : tabs(admin).keySet()) {
+            if (shown != null && tab.equals(f.tab()) && f.role().isBlank() && f.organization().isBlank()) {
+                totals.put(tab, shown.total() + (shown.totalIsLowerBound() ? "+" : ""));
+                continue;
+            }
+            ApiAnswer counted = api.get(b -> {
+                b.path("/api/users").queryParam("category", "{category}").queryParam("size", "1");
+                Map<String, Object> values = new HashMap<>(Map.of("category", tab));
+                Map<String, String> common = Map.of("name", f.name(), "email", f.email(), "state", f.state());
+                common.forEach((parameter, value) -> {
+                    if (!value.isBlank()) {
+                        b.queryParam(parameter, "{" + parameter + "}");
+                        values.put(parameter, value);
+                    }
+                });
+                return b.build(values);
+            });
+            if (counted.ok()) {
+                totals.put(tab, counted.body().path("total").asLong()
+                        + (counted.body().path("totalIsLowerBound").asBoolean() ? "+" : ""));
+            }
+        }
+        return totals;
     }
 
     /** The names of the organizations the admin may read, to show memberships by name. */

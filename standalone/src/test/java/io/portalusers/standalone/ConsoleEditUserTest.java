@@ -96,4 +96,40 @@ class ConsoleEditUserTest extends ConsoleTest {
         assertThat(browser.field("First name").isEnabled()).isFalse();
         browser.page("idp-user-read-only");
     }
+    @Test
+    void R_AUD_2_the_user_details_show_the_account_at_a_past_instant_beside_the_account_now() {
+        String family = "Q" + letters(9);
+        Account petra = activeAccount("Petra", family, "PORTAL_ADMIN");
+        Account otto = pendingAccount("Otto", family, "API_OWNER", false);
+        Api.Response renamed = api.patch("/api/users/" + otto.id(), """
+                {"firstName": "Ottmar", "lastName": "%s"}""".formatted(family)).token(admin).header("If-Match", "\"0\"").send();
+        assertThat(renamed.status()).as(renamed.body()).isEqualTo(200);
+        signIn(petra);
+        browser.open("/console/users/" + otto.id());
+        browser.until(d -> d.findElements(By.cssSelector("#history tbody tr")).size() == 2 ? true : null);
+
+        // the history's first line, the account's creation: "As it was then"
+        browser.find(By.cssSelector("#history tbody tr:first-child a.as-it-was")).sendKeys(Keys.ENTER);
+        browser.untilUrlContains("at=");
+        WebElement firstName = browser.find(By.cssSelector("#as-of-table tr[data-field='First name']"));
+        assertThat(firstName.findElements(By.tagName("td"))).extracting(WebElement::getText)
+                .containsExactly("Otto", "Ottmar (changed since)");
+        assertThat(firstName.getAttribute("class")).contains("changed");
+        WebElement email = browser.find(By.cssSelector("#as-of-table tr[data-field='Email']"));
+        assertThat(email.getAttribute("class")).doesNotContain("changed");
+        assertThat(browser.find(By.cssSelector("#as-of-table tr[data-field='Version'] td")).getText()).isEqualTo("0");
+        browser.page("as-it-was-created");
+
+        // an instant typed in, before the account existed: the API finds no account then
+        browser.fill("Instant (UTC)", "2000-01-31 12:00");
+        browser.find(By.id("show-as-of")).click();
+        assertThat(browser.text(By.id("as-of-problem"))).contains("not-found");
+        assertThat(browser.field("Instant (UTC)").getAttribute("aria-invalid")).isEqualTo("true");
+        // and now: the account as it is
+        browser.fill("Instant (UTC)", java.time.Instant.now().plusSeconds(5).toString());
+        browser.find(By.id("show-as-of")).click();
+        browser.until(d -> d.findElements(By.cssSelector("#as-of-table tr[data-field='First name'] td")).stream()
+                .map(WebElement::getText).toList().equals(java.util.List.of("Ottmar", "Ottmar")) ? true : null);
+        browser.page("as-it-is-now");
+    }
 }

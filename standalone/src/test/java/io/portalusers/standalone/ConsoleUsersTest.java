@@ -40,6 +40,8 @@ class ConsoleUsersTest extends ConsoleTest {
         name.clear();
         name.sendKeys(family.toLowerCase());
         rowOf(robert);
+        // the tabs come again with each keystroke's results (their counts): the last of them first
+        browser.settled();
         browser.find(By.id("tab-developers")).click();
         browser.untilUrlContains("tab=developers");
         search("ber", roberta.username());
@@ -128,6 +130,42 @@ class ConsoleUsersTest extends ConsoleTest {
                 && d.findElements(By.cssSelector("#users tbody tr")).size() == 2 ? true : null);
         assertThat(browser.all(By.cssSelector("#users tbody tr")).get(0).getAttribute("id")).isEqualTo("user-" + second.id());
         browser.page("filtered");
+    }
+
+    @Test
+    void R_SEARCH_4_each_tab_shows_how_many_users_match_and_its_link_lists_them() {
+        String family = "Q" + letters(9);
+        Account petra = activeAccount("Petra", family, "PORTAL_ADMIN");
+        pendingAccount("Otto", family, "API_OWNER", false);
+        pendingAccount("Olive", family, "API_OWNER", false);
+        Account dev = pendingAccount("Dora", family, "DEVELOPER", false, organization("Tally " + letters(6)), "DEVELOPER");
+        signIn(petra);
+        search(family, "");
+        // Petra and the two API Owners; Dora is an Org User and a Developer
+        browser.until(d -> "3".equals(d.findElement(By.id("count-publishers")).getAttribute("data-total")) ? true : null);
+        assertThat(browser.find(By.id("count-org-users")).getAttribute("data-total")).isEqualTo("1");
+        assertThat(browser.find(By.id("count-developers")).getAttribute("data-total")).isEqualTo("1");
+        assertThat(browser.find(By.id("tab-publishers")).getAttribute("textContent")).contains("3 users");
+        browser.page("tab-totals");
+
+        // the state narrows every tab's count: Petra is active, the others wait for their activation
+        new org.openqa.selenium.support.ui.Select(browser.field("State")).selectByValue("pending");
+        browser.until(d -> "2".equals(d.findElement(By.id("count-publishers")).getAttribute("data-total")) ? true : null);
+        assertThat(browser.text(By.id("total"))).isEqualTo("2 users");
+        // a tab's link lists what its count says
+        browser.settled();
+        browser.find(By.id("tab-developers")).click();
+        browser.untilUrlContains("tab=developers");
+        assertThat(browser.text(By.id("total"))).isEqualTo("1 user");
+        rowOf(dev);
+        assertThat(browser.find(By.id("count-developers")).getAttribute("data-total")).isEqualTo("1");
+        browser.page("developers-pending");
+
+        // a term the API refuses counts nothing
+        browser.fill("Name", "Qx");
+        browser.until(d -> d.findElements(By.id("search-refusal")).isEmpty() ? null : true);
+        browser.until(d -> d.findElements(By.id("count-publishers")).isEmpty() ? true : null);
+        assertThat(browser.all(By.cssSelector("#tabs a"))).hasSize(3);
     }
 
     /** The page size of the console's Users page. */

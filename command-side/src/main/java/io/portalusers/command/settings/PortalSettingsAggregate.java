@@ -10,6 +10,7 @@ import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateLifecycle;
+import org.axonframework.modelling.command.ConflictingAggregateVersionException;
 import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
@@ -32,6 +33,12 @@ public class PortalSettingsAggregate {
     public long handle(ChangePortalSettings command, Actor actor) {
         if (!actor.isPortalAdmin()) {
             throw new RuleViolationException("R-SET-1", "only a Portal Admin changes the portal settings");
+        }
+        // Created if missing, the aggregate is loaded without the expected version (If-Match), so
+        // Axon does not compare it: a change based on settings read before another one is stale
+        Long expected = command.expectedVersion();
+        if (settings != null && expected != null && expected < AggregateLifecycle.getVersion()) {
+            throw new ConflictingAggregateVersionException(settingsId, expected, AggregateLifecycle.getVersion());
         }
         if (settings == null || !settings.equals(command.settings())) {
             apply(new PortalSettingsChanged(command.settingsId(), command.settings()));

@@ -5,6 +5,7 @@ import io.portalusers.api.settings.PortalSettings;
 import io.portalusers.api.settings.PortalSettingsChanged;
 import io.portalusers.command.CommandFixtures;
 import io.portalusers.platform.actor.Actor;
+import org.axonframework.modelling.command.ConflictingAggregateVersionException;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,24 @@ class PortalSettingsTest {
                 .when(new ChangePortalSettings(SSO_ON, null), by(CommandFixtures.PORTAL_ADMIN))
                 .expectNoEvents()
                 .expectResultMessagePayload(0L);
+    }
+
+    @Test
+    void R_SET_1_a_change_based_on_settings_read_before_another_change_is_stale() {
+        fixture.given(new PortalSettingsChanged(PortalSettings.ID, SSO_ON),
+                        new PortalSettingsChanged(PortalSettings.ID, REGISTRATION_WITH_WORKFLOW))
+                .when(new ChangePortalSettings(SSO_ON, 0L), by(CommandFixtures.PORTAL_ADMIN))
+                .expectException(ConflictingAggregateVersionException.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void R_SET_1_a_change_based_on_the_current_settings_is_made() {
+        fixture.given(new PortalSettingsChanged(PortalSettings.ID, SSO_ON),
+                        new PortalSettingsChanged(PortalSettings.ID, REGISTRATION_WITH_WORKFLOW))
+                .when(new ChangePortalSettings(SSO_ON, 1L), by(CommandFixtures.PORTAL_ADMIN))
+                .expectEvents(new PortalSettingsChanged(PortalSettings.ID, SSO_ON))
+                .expectResultMessagePayload(2L);
     }
 
     static Stream<Actor> notPortalAdmins() {
