@@ -29,7 +29,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -274,6 +276,14 @@ class WebhookDeliveryTest {
             }
             List<String> expected = eventIds(users);
             await().atMost(Duration.ofSeconds(20)).until(() -> receiver.count() >= 3);
+            // a paused subscription as the version before kept it, its secret in clear: sealed as the service starts
+            UUID older = UUID.randomUUID();
+            String clear = randomSecret();
+            jdbc().sql("""
+                            insert into webhook_subscription (id, url, event_types, secret, created_by, created_at, position,
+                                state, paused_at, paused_reason, next_attempt_at)
+                            values (?, 'http://127.0.0.1:9/hook', ?, ?, ?, now(), 0, 'PAUSED', now(), 'test', now())""")
+                    .params(older, USER_TYPES.toArray(String[]::new), clear, BOOTSTRAP_ADMIN).update();
 
             service.close();
             int beforeRestart = receiver.distinctIds().size();
@@ -287,6 +297,11 @@ class WebhookDeliveryTest {
             assertThat(receiver.distinctIds()).containsExactlyElementsOf(expected);
             assertThat(receiver.count() - expected.size()).as("duplicates").isBetween(0, 1);
             assertSignedAndSameMessageForSameId(receiver, subscription.get("secret").asText());
+            assertThat(jdbc().sql("select secret is null and sealed_secret is not null from webhook_subscription where id = ?")
+                    .param(older).query(Boolean.class).single()).isTrue();
+            assertSecretStoredNowhere(clear);
+            assertThat(api.get("/api/admin/webhooks/" + older).token(admin).send().status()).isEqualTo(200);
+            assertThat(api.delete("/api/admin/webhooks/" + older).token(admin).send().status()).isEqualTo(204);
         }
     }
 
@@ -431,6 +446,154 @@ class WebhookDeliveryTest {
                 {"url": "http://127.0.0.1:9/hook", "eventTypes": ["io.portalusers.user.created"], "organization": "nope"}""")
                 .token(admin).send();
         assertThat(malformed.status()).as(malformed.toString()).isEqualTo(400);
+    }
+
+    /** A fresh secret of 32 random bytes, {@code whsec_...}. */
+    private static String randomSecret() {
+        byte[] key = new byte[32];
+        ThreadLocalRandom.current().nextBytes(key);
+        return "whsec_" + Base64.getEncoder().encodeToString(key);
+    }
+
+    /** Neither the secret's text, nor its key's Base64, nor its key's bytes are in any table of the database. */
+    private void assertSecretStoredNowhere(String secret) {
+        String base64 = secret.substring("whsec_".length());
+        String hex = HexFormat.of().formatHex(Base64.getDecoder().decode(base64));
+        List<String> tables = jdbc().sql("""
+                        select quote_ident(table_schema) || '.' || quote_ident(table_name) from information_schema.tables
+                        where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')""")
+                .query(String.class).list();
+        assertThat(tables).contains("public.webhook_subscription", "public.idempotency_key");
+        for (String table : tables) {
+            assertThat(jdbc().sql("select count(*) from " + table + " t where position(? in t::text) > 0 "
+                            + "or position(? in t::text) > 0")
+                    .params(base64, hex).query(Long.class).single()).as(table).isZero();
+        }
+    }
+
+    @Test
+    void signing_secrets_are_kept_sealed_and_one_still_kept_in_clear_is_used_and_then_sealed() {
+        String given = randomSecret();
+        String clear = randomSecret();
+        try (WebhookReceiver receiver = WebhookReceiver.start(); WebhookReceiver older = WebhookReceiver.start()) {
+            Api.Response created = api.post("/api/admin/webhooks", """
+                    {"url": "%s", "eventTypes": %s, "secret": "%s"}""".formatted(receiver.url(), json(USER_TYPES), given))
+                    .token(admin).send();
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            assertThat(created.json().get("secret").asText()).isEqualTo(given);
+            String id = created.json().get("id").asText();
+            assertThat(jdbc().sql("select secret is null and length(sealed_secret) > 32 from webhook_subscription where id = ?::uuid")
+                    .param(id).query(Boolean.class).single()).isTrue();
+            assertSecretStoredNowhere(given);
+
+            // a subscription as the version before wrote it: its secret in clear
+            UUID old = UUID.randomUUID();
+            jdbc().sql("""
+                            insert into webhook_subscription (id, url, event_types, secret, description, created_by, created_at,
+                                position, state, next_attempt_at)
+                            values (?, ?, ?, ?, 'older', ?, now(), (select coalesce(max(globalindex), 0) from domainevententry),
+                                'ACTIVE', now())""")
+                    .params(old, older.url(), USER_TYPES.toArray(String[]::new), clear, BOOTSTRAP_ADMIN).update();
+            List<String> expected = eventIds(List.of(userWithFourEvents()));
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> receiver.distinctIds().size() >= 4
+                    && older.distinctIds().size() >= 4);
+            assertThat(receiver.distinctIds()).containsExactlyElementsOf(expected);
+            assertThat(older.distinctIds()).containsExactlyElementsOf(expected);
+            assertSignedAndSameMessageForSameId(receiver, given);
+            assertSignedAndSameMessageForSameId(older, clear);
+            assertThat(older.deliveries().get(0).signedWith(given)).isFalse();
+
+            // sealed once read, and still the same secret after
+            assertThat(jdbc().sql("select secret is null and sealed_secret is not null from webhook_subscription where id = ?")
+                    .param(old).query(Boolean.class).single()).isTrue();
+            assertSecretStoredNowhere(clear);
+            List<String> more = eventIds(List.of(userWithFourEvents()));
+            await().atMost(Duration.ofSeconds(20)).until(() -> older.distinctIds().size() >= 8);
+            assertThat(older.distinctIds()).endsWith(more.toArray(String[]::new));
+            assertSignedAndSameMessageForSameId(older, clear);
+            // the admin's list reads the sealed secrets, and never shows one
+            Api.Response list = api.get("/api/admin/webhooks").token(admin).send();
+            assertThat(list.status()).isEqualTo(200);
+            assertThat(list.body()).contains(id, old.toString()).doesNotContain(given.substring(6)).doesNotContain(clear.substring(6));
+        }
+    }
+
+    /**
+     * R-ERASE-1 and webhooks: the messages are rendered from the event log when they are sent,
+     * never kept. A subscriber gets a user's personal fields while the user is there; what goes
+     * out after the erasure, an event redelivered after failing until then or a subscription
+     * registered since that starts before the user, carries "[erased]", and nothing of the
+     * webhooks' tables holds the person's data.
+     */
+    @Test
+    void R_ERASE_1_what_a_subscriber_is_sent_after_the_erasure_carries_erased_fields_only() {
+        try (WebhookReceiver live = WebhookReceiver.start(); WebhookReceiver failing = WebhookReceiver.start();
+             WebhookReceiver later = WebhookReceiver.start()) {
+            failing.answer(n -> 503);
+            subscribe(live.url());
+            JsonNode pending = subscribe(failing.url());
+            String unique = letters(10);
+            String email = "erasable-" + unique + "@example.com";
+            String lastName = "Erasable" + letters(6);
+            Api.Response created = api.post("/api/users", """
+                    {"username": "gone-%s", "email": "%s", "firstName": "Erin", "lastName": "%s",
+                     "role": "DEVELOPER", "notify": false,
+                     "memberships": [{"organizationId": "%s", "role": "DEVELOPER"}]}""".formatted(unique, email, lastName, organization))
+                    .token(admin).send();
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            String user = created.json().get("id").asText();
+            assertThat(api.post("/api/users/" + user + "/disable", "").token(admin).send().status()).isEqualTo(200);
+            List<String> events = eventIds(List.of(user));
+            await().atMost(Duration.ofSeconds(20)).until(() -> live.distinctIds().size() >= 2 && failing.count() >= 2);
+            assertThat(live.distinctIds()).containsExactlyElementsOf(events);
+            String before = new String(live.deliveries().get(0).body());
+            assertThat(before).contains(email).contains(lastName);
+            assertThat(new String(failing.deliveries().get(0).body())).contains(email);
+
+            Api.Response erased = api.post("/api/users/" + user + "/erase", "{\"reason\": \"erasure request\"}")
+                    .token(admin).send();
+            assertThat(erased.status()).as(erased.toString()).isEqualTo(200);
+            long beforeUser = jdbc().sql("select min(globalindex) - 1 from domainevententry where aggregateidentifier = ?")
+                    .param(user).query(Long.class).single();
+            Api.Response registered = api.post("/api/admin/webhooks", """
+                    {"url": "%s", "eventTypes": %s, "after": %d}""".formatted(later.url(), json(USER_TYPES), beforeUser))
+                    .token(admin).send();
+            assertThat(registered.status()).as(registered.toString()).isEqualTo(201);
+            int failedBefore = failing.count();
+            failing.answer(n -> 204);
+            // failing all along, it may have been paused by now: resumed, it sends the same events again
+            Api.Response resumed = api.post("/api/admin/webhooks/" + pending.get("id").asText() + "/resume", "")
+                    .token(admin).send();
+            assertThat(resumed.status()).as(resumed.toString()).isEqualTo(200);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> failing.distinctIds().size() >= 2
+                    && later.distinctIds().size() >= 2);
+            List<WebhookReceiver.Delivery> afterErasure = new ArrayList<>(later.deliveries());
+            afterErasure.addAll(failing.deliveries().subList(failedBefore, failing.count()));
+            assertThat(later.distinctIds()).startsWith(events.toArray(String[]::new));
+            for (WebhookReceiver.Delivery delivery : afterErasure) {
+                if (!events.contains(delivery.id())) {
+                    continue;
+                }
+                String body = new String(delivery.body());
+                assertThat(body).as(delivery.id()).doesNotContain(email).doesNotContain(lastName);
+                if (delivery.json().get("type").asText().equals("io.portalusers.user.created")) {
+                    assertThat(delivery.json().at("/data/name/lastName").asText()).isEqualTo("[erased]");
+                    assertThat(delivery.json().at("/data/email").asText()).isEqualTo("[erased]");
+                }
+            }
+            assertThat(afterErasure).extracting(d -> d.json().get("type").asText()).contains("io.portalusers.user.created");
+            assertSignedAndSameMessageForSameId(later, registered.json().get("secret").asText());
+            assertThat(jdbc().sql("select count(*) from webhook_delivery d where d.subscription_id = ?::uuid and d.event_id = ?")
+                    .params(pending.get("id").asText(), events.get(0)).query(Long.class).single()).isGreaterThan(1);
+            for (String table : List.of("webhook_delivery", "webhook_subscription")) {
+                for (String personal : List.of(email, lastName)) {
+                    assertThat(jdbc().sql("select count(*) from " + table + " t where position(? in t::text) > 0")
+                            .param(personal).query(Long.class).single()).as(table).isZero();
+                }
+            }
+        }
     }
 
     /** A Developer of the organizations given; its id. */

@@ -69,8 +69,16 @@ class WebhookDispatcher implements SmartLifecycle {
                 .build();
     }
 
+    /**
+     * Seals the secrets kept in clear by a version before first (once: a second node, or a
+     * second start, finds none left), then delivers.
+     */
     @Override
     public synchronized void start() {
+        int sealed = subscriptions.sealClearSecrets();
+        if (sealed > 0) {
+            log.info("Sealed the signing secrets of {} webhook subscriptions kept in clear", sealed);
+        }
         AtomicInteger count = new AtomicInteger();
         workers = Executors.newFixedThreadPool(properties.threads(), runnable -> daemon(runnable,
                 "webhook-delivery-" + count.incrementAndGet()));

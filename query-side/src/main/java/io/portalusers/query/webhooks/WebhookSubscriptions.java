@@ -26,13 +26,15 @@ import java.util.UUID;
 class WebhookSubscriptions {
 
     private static final String COLUMNS = """
-            id, url, event_types, organization_id, secret, description, created_by, created_at, position, state, paused_at,
+            id, url, event_types, organization_id, secret, sealed_secret, description, created_by, created_at, position, state, paused_at,
             paused_reason, failures, failing_since, next_attempt_at, last_delivered_at""";
 
     private final JdbcClient jdbc;
+    private final WebhookSecretCipher cipher;
 
-    WebhookSubscriptions(JdbcClient jdbc) {
+    WebhookSubscriptions(JdbcClient jdbc, WebhookSecretCipher cipher) {
         this.jdbc = jdbc;
+        this.cipher = cipher;
     }
 
     enum State { ACTIVE, PAUSED }
@@ -50,24 +52,54 @@ class WebhookSubscriptions {
     void create(UUID id, URI url, List<String> types, UUID organization, WebhookSecret secret, String description, String createdBy,
                 long position) {
         jdbc.sql("""
-                        insert into webhook_subscription (id, url, event_types, organization_id, secret, description, created_by, created_at,
-                            position, state, next_attempt_at)
+                        insert into webhook_subscription (id, url, event_types, organization_id, sealed_secret, description, created_by,
+                            created_at, position, state, next_attempt_at)
                         values (:id, :url, :types, :organization, :secret, :description, :createdBy, now(), :position, 'ACTIVE', now())""")
                 .param("id", id).param("url", url.toString()).param("types", types.toArray(String[]::new))
                 .param("organization", organization)
-                .param("secret", secret.text()).param("description", description).param("createdBy", createdBy)
+                .param("secret", cipher.seal(id, secret)).param("description", description).param("createdBy", createdBy)
                 .param("position", position)
                 .update();
     }
 
     List<Subscription> all() {
-        return jdbc.sql("select " + COLUMNS + " from webhook_subscription order by created_at, id")
-                .query((rs, n) -> subscription(rs)).list();
+        return sealed(jdbc.sql("select " + COLUMNS + " from webhook_subscription order by created_at, id")
+                .query((rs, n) -> row(rs)).list());
     }
 
     Optional<Subscription> find(UUID id) {
-        return jdbc.sql("select " + COLUMNS + " from webhook_subscription where id = ?").param(id)
-                .query((rs, n) -> subscription(rs)).optional();
+        return sealed(jdbc.sql("select " + COLUMNS + " from webhook_subscription where id = ?").param(id)
+                .query((rs, n) -> row(rs)).list()).stream().findFirst();
+    }
+
+    /**
+     * Seals the secrets still kept in clear (written before they were sealed, or by a node of
+     * that version since) and clears them; how many. Each row only while it still holds the
+     * same clear secret, so that two nodes doing it at once seal each secret once and a row
+     * never loses its secret.
+     */
+    int sealClearSecrets() {
+        int sealed = 0;
+        for (Row row : jdbc.sql("select " + COLUMNS + " from webhook_subscription where secret is not null")
+                .query((rs, n) -> row(rs)).list()) {
+            sealed += seal(row.subscription().id(), row.clear());
+        }
+        return sealed;
+    }
+
+    private int seal(UUID id, String clear) {
+        return jdbc.sql("update webhook_subscription set sealed_secret = ?, secret = null where id = ? and secret = ?")
+                .params(cipher.seal(id, WebhookSecret.parse(clear, "secret")), id, clear).update();
+    }
+
+    /** The subscriptions, those read with a clear secret sealed now. */
+    private List<Subscription> sealed(List<Row> rows) {
+        for (Row row : rows) {
+            if (row.clear() != null) {
+                seal(row.subscription().id(), row.clear());
+            }
+        }
+        return rows.stream().map(Row::subscription).toList();
     }
 
     boolean delete(UUID id) {
@@ -99,7 +131,7 @@ class WebhookSubscriptions {
                           and (lease_until is null or lease_until < now() or leased_by = :node)
                         returning""" + " " + COLUMNS)
                 .param("id", id).param("node", node).param("lease", lease.toMillis())
-                .query((rs, n) -> subscription(rs)).optional();
+                .query((rs, n) -> row(rs)).optional().map(row -> sealed(List.of(row)).get(0));
     }
 
     /** Done with everything up to {@code position}, and holds the lease for {@code lease} more; false if it lost it. */
@@ -176,11 +208,23 @@ class WebhookSubscriptions {
                 .param(keep.toMillis()).update();
     }
 
-    private static Subscription subscription(ResultSet rs) throws SQLException {
+    /** A subscription as read, and its secret when it is still kept in clear. */
+    private record Row(Subscription subscription, String clear) {
+    }
+
+    private Row row(ResultSet rs) throws SQLException {
+        UUID id = rs.getObject("id", UUID.class);
+        String clear = rs.getString("secret");
+        byte[] sealed = rs.getBytes("sealed_secret");
+        WebhookSecret secret = clear != null ? WebhookSecret.parse(clear, "secret") : cipher.open(id, sealed);
+        return new Row(subscription(rs, id, secret), clear);
+    }
+
+    private static Subscription subscription(ResultSet rs, UUID id, WebhookSecret secret) throws SQLException {
         Array types = rs.getArray("event_types");
-        return new Subscription(rs.getObject("id", UUID.class), URI.create(rs.getString("url")),
+        return new Subscription(id, URI.create(rs.getString("url")),
                 Arrays.asList((String[]) types.getArray()), rs.getObject("organization_id", UUID.class),
-                WebhookSecret.parse(rs.getString("secret"), "secret"),
+                secret,
                 rs.getString("description"), rs.getString("created_by"), instant(rs, "created_at"),
                 rs.getLong("position"), State.valueOf(rs.getString("state")), instant(rs, "paused_at"),
                 rs.getString("paused_reason"), rs.getInt("failures"), instant(rs, "failing_since"),
