@@ -19,11 +19,14 @@ import org.junit.jupiter.api.Timeout;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 import jakarta.mail.internet.MimeMessage;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -385,6 +388,63 @@ class RegistrationApiTest extends ApiTest {
             assertThat(awaitRequest(other, "PENDING").get("status").asText()).isEqualTo("PENDING");
             assertThat(api.post("/api/registrations/" + ids.get(winner == first ? 1 : 0) + "/reject", """
                     {"reason": "the organization exists"}""").token(admin).send().status()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * R-REG-1, the narrowest interleaving of two approvals for one name: the second approval has
+     * checked the name, and before it reserves it the first one's whole path runs (its
+     * reservation, the organization created, its reservation released). A trigger made for
+     * this test holds the second reservation until then. The second approval is refused,
+     * and one organization exists.
+     */
+    @Test
+    void R_REG_1_an_approval_whose_check_ran_before_another_request_completed_is_refused() throws Exception {
+        settings(true, true);
+        String name = "Interleaved " + letters(10);
+        Visitor first = Visitor.fresh().withOrganization(name);
+        Visitor second = Visitor.fresh().withOrganization(name.toUpperCase());
+        assertThat(register(first).status()).isEqualTo(202);
+        assertThat(register(second).status()).isEqualTo(202);
+        String firstId = awaitRequest(first, "PENDING").get("id").asText();
+        String secondId = awaitRequest(second, "PENDING").get("id").asText();
+        jdbc.sql("""
+                create or replace function hold_second_reservation() returns trigger language plpgsql as $$
+                begin
+                    if new.registration_id = '%s'::uuid then
+                        for i in 1..400 loop
+                            exit when exists (select 1 from organization_lookup where name_key = new.name_key)
+                                  and not exists (select 1 from registration_organization_lookup
+                                                  where name_key = new.name_key and registration_id <> new.registration_id);
+                            perform pg_sleep(0.05);
+                        end loop;
+                    end if;
+                    return new;
+                end $$""".formatted(secondId)).update();
+        jdbc.sql("""
+                create trigger hold_second_reservation before insert on registration_organization_lookup
+                for each row execute function hold_second_reservation()""").update();
+        try {
+            ExecutorService approving = Executors.newSingleThreadExecutor();
+            Future<Api.Response> held = approving.submit(() ->
+                    api.post("/api/registrations/" + secondId + "/approve", "").token(admin).send());
+            approving.shutdown();
+            // the second approval has checked the name and waits in its reservation
+            await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql("""
+                    select count(*) from pg_stat_activity where query like 'insert into registration_organization_lookup%'
+                    and state = 'active'""").query(Long.class).single() > 0);
+            assertThat(api.post("/api/registrations/" + firstId + "/approve", "").token(admin).send().status())
+                    .isEqualTo(200);
+            awaitRequest(first, "COMPLETED");
+
+            Api.Response refused = held.get(30, TimeUnit.SECONDS);
+            assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+            assertThat(refused.json().get("code").asText()).isEqualTo("R-REG-1");
+            assertThat(awaitRequest(second, "PENDING").get("status").asText()).isEqualTo("PENDING");
+            assertThat(organizationsNamed(name)).isEqualTo(1);
+        } finally {
+            jdbc.sql("drop trigger hold_second_reservation on registration_organization_lookup").update();
+            jdbc.sql("drop function hold_second_reservation()").update();
         }
     }
 

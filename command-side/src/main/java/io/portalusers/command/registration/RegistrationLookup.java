@@ -45,9 +45,23 @@ class RegistrationLookup {
         reserve(event.registrationId(), event.organizationName(), event.username());
     }
 
+    /**
+     * The reservation, then a second look at the organizations. The approval's check of the name
+     * ran before this insert; in between, another registration's whole path may have run (its
+     * reservation, its organization created, its reservation released), so the unique
+     * constraint alone no longer sees it. Its organization was created before its reservation
+     * went, so a look after this insert finds it: then a second row for the name is inserted,
+     * which the constraint refuses as it refuses any name taken first (R-REG-1, 409), and the
+     * whole acceptance rolls back.
+     */
     private void reserve(RegistrationId registration, OrganizationName organizationName, Username username) {
         jdbc.sql("insert into registration_organization_lookup (registration_id, name_key, username_key) values (?, ?, ?)")
                 .params(registration.value(), organizationName.key(), username.key())
+                .update();
+        jdbc.sql("""
+                        insert into registration_organization_lookup (registration_id, name_key)
+                        select gen_random_uuid(), :key where exists (select 1 from organization_lookup where name_key = :key)""")
+                .param("key", organizationName.key())
                 .update();
     }
 
