@@ -42,7 +42,7 @@ class ErasureApiTest extends ApiTest {
         String email = "erin-" + letters(8).toLowerCase() + "@example.com";
         String id = user("Erin", "Plain", email, "PORTAL_ADMIN");
 
-        assertThat(storedPayloads(id).get(0)).doesNotContain(email).doesNotContain("Erin").contains("$encrypted");
+        assertThat(storedPayloads(id).get(0)).doesNotContain(email).doesNotContain("Erin").contains("\"$personal\":");
         Api.Response history = api.get("/api/users/" + id + "/history").token(admin).send();
         assertThat(history.status()).isEqualTo(200);
         assertThat(history.body()).contains(email).contains("Erin");

@@ -69,18 +69,14 @@ public final class EncryptingSerializer implements Serializer {
         if (!PersonalDataCipher.hasPersonalData(type)) {
             return delegate.deserialize(serializedObject);
         }
-        ObjectNode event;
+        ObjectReader reader = readers.computeIfAbsent(type, objectMapper()::readerFor);
         try {
             if (serializedObject.getData() instanceof byte[] bytes) {
-                // read straight from the stored bytes: the node is ours to decrypt in place
-                event = (ObjectNode) objectMapper().readTree(bytes);
-            } else {
-                // a node handed in as it is (an upcaster's) is decrypted as a copy, never in place
-                JsonNode tree = getConverter().convert(serializedObject, JsonNode.class).getData();
-                event = ((ObjectNode) tree).deepCopy();
+                return cipher.read(type, reader, bytes);
             }
-            cipher.decrypt(type, event);
-            return (T) readers.computeIfAbsent(type, objectMapper()::readerFor).readValue(event);
+            // a node handed in as it is (an upcaster's) is read as it is, never decrypted in place
+            JsonNode tree = getConverter().convert(serializedObject, JsonNode.class).getData();
+            return cipher.read(type, reader, tree);
         } catch (IOException e) {
             throw new SerializationException("cannot read an event of " + type.getName(), e);
         }

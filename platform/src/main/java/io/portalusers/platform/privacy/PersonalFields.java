@@ -36,6 +36,16 @@ record PersonalFields(String subject, String erasedWith, List<Field> personal) {
         return !personal.isEmpty();
     }
 
+    /** The personal field of this JSON name, or null (a handful of fields: a scan beats a hash). */
+    Field personal(String name) {
+        for (Field field : personal) {
+            if (field.name.equals(name)) {
+                return field;
+            }
+        }
+        return null;
+    }
+
     private static PersonalFields scan(Class<?> type) {
         if (!type.isRecord()) {
             return NONE;

@@ -128,9 +128,7 @@ class EventLog {
         if (cipher == null || !PersonalDataCipher.hasPersonalData(reader.getValueType().getRawClass())) {
             return reader.readValue(stored);
         }
-        ObjectNode tree = (ObjectNode) json.readTree(stored);
-        cipher.decrypt(reader.getValueType().getRawClass(), tree);
-        return reader.readValue(tree);
+        return cipher.read(reader.getValueType().getRawClass(), reader, stored);
     }
 
     /** The reader of a stored payload type, also one stored under a class's former name. */
