@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portalusers.platform.request.RequestMetadata;
+import org.axonframework.messaging.MetaData;
 import org.axonframework.serialization.Converter;
 import org.axonframework.serialization.SerializationException;
 import org.axonframework.serialization.SerializedObject;
@@ -66,6 +68,13 @@ public final class EncryptingSerializer implements Serializer {
     @SuppressWarnings("unchecked")
     public <S, T> T deserialize(SerializedObject<S> serializedObject) {
         Class<?> type = classFor(serializedObject.getType());
+        if (type == MetaData.class) {
+            // a reason given with the command, sealed under the key of the person the event is about
+            MetaData metaData = delegate.deserialize(serializedObject);
+            Object reason = metaData.get(RequestMetadata.REASON);
+            return (T) (reason == null || reason instanceof String ? metaData
+                    : metaData.and(RequestMetadata.REASON, cipher.openReason(reason)));
+        }
         if (!PersonalDataCipher.hasPersonalData(type)) {
             return delegate.deserialize(serializedObject);
         }
