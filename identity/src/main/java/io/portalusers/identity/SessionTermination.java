@@ -1,6 +1,7 @@
 package io.portalusers.identity;
 
 import io.portalusers.api.user.UserDisabled;
+import io.portalusers.api.user.UserErased;
 import io.portalusers.platform.request.RequestMetadata;
 import io.portalusers.platform.security.ClientAddresses;
 import org.axonframework.config.ConfigurerModule;
@@ -21,7 +22,7 @@ import java.util.List;
  * follow. Its access tokens still verify until they expire, but the API refuses a disabled
  * user's token on every request anyway. Each ended authorization is a row of the sign-in
  * audit record (SESSION_ENDED), committed with the disable, with the address and correlation
- * id of the request that disabled the user.
+ * id of the request that disabled the user. An erased user's audit rows lose their addresses.
  */
 @Component
 @OnSignIn
@@ -43,6 +44,21 @@ class SessionTermination {
     @EventHandler
     void on(UserDisabled event, @MetaDataValue(RequestMetadata.CORRELATION_ID) String correlationId) {
         endOnDisable(event.userId().value(), correlationId);
+    }
+
+    /**
+     * R-ERASE-1: the sign-in and password audit records of an erased user keep what happened,
+     * when and with which outcome, under the user's id, but no longer from where: the addresses
+     * and User-Agents go, in the erasing transaction. (A login that named no user was only ever
+     * kept as a keyed hash.)
+     */
+    @EventHandler
+    void on(UserErased event) {
+        java.util.UUID user = event.userId().value();
+        jdbc.sql("update sign_in_audit set source_address = null, user_agent = null where user_id = ?").param(user)
+                .update();
+        jdbc.sql("update password_audit set source_address = null, client = null where user_id = ?").param(user)
+                .update();
     }
 
     /** Ends every authorization of the user; how many there were. */

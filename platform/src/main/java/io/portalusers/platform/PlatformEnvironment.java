@@ -32,6 +32,8 @@ public class PlatformEnvironment implements EnvironmentPostProcessor, Ordered {
     /** The audience of the embedded default's own tokens, unless another is configured. */
     public static final String EMBEDDED_AUDIENCE = "portal-users";
     private static final String DATASOURCE = "spring.datasource.url";
+    /** The key that wraps each person's data key (privacy); only the embedded default makes its own. */
+    private static final String MASTER_KEY = "portal.privacy.master-key";
     private static final String UPDATE_CHECKER = "axoniq.update-checker.disabled";
 
     @Override
@@ -79,6 +81,11 @@ public class PlatformEnvironment implements EnvironmentPostProcessor, Ordered {
                         + "provider issued for any other API would be accepted here.",
                 "Set SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES to the audience (aud) your identity provider "
                         + "issues this service's tokens for.");
+        require(hasText(environment, MASTER_KEY),
+                "Personal data would have no master key: " + MASTER_KEY + " is not set, and a key kept in the database"
+                        + " would protect nothing against a copy of it.",
+                "Set PORTAL_PRIVACY_MASTER_KEY to 32 random bytes in Base64 (openssl rand -base64 32), the same on every"
+                        + " node, kept apart from the database and its backups.");
     }
 
     private static boolean hasText(ConfigurableEnvironment environment, String property) {

@@ -42,11 +42,47 @@ class ErasureApiTest extends ApiTest {
         String email = "erin-" + letters(8).toLowerCase() + "@example.com";
         String id = user("Erin", "Plain", email, "PORTAL_ADMIN");
 
-        assertThat(storedPayloads(id).get(0)).doesNotContain(email).doesNotContain("Erin").contains("$encrypted");
+        assertThat(storedPayloads(id).get(0)).doesNotContain(email).doesNotContain("Erin").contains("\"$personal\":");
         Api.Response history = api.get("/api/users/" + id + "/history").token(admin).send();
         assertThat(history.status()).isEqualTo(200);
         assertThat(history.body()).contains(email).contains("Erin");
         assertThat(api.get("/api/audit/events?user=" + id).token(admin).send().body()).contains(email);
+    }
+
+    @Test
+    void R_ERASE_1_reasons_given_with_commands_are_stored_sealed_shown_in_clear_and_erased_with_the_person() {
+        String email = "rhea-" + letters(8).toLowerCase() + "@example.com";
+        String id = user("Rhea", "Reasoned", email, "PORTAL_ADMIN");
+        String renamed = "Rhea asked " + letters(6);
+        String left = "Rhea left " + letters(6);
+        assertThat(api.patch("/api/users/" + id, "{\"firstName\": \"Rhiannon\", \"lastName\": \"Reasoned\"}").token(admin)
+                .header("X-Reason", renamed.replace(" ", "%20")).send().status()).isEqualTo(200);
+        assertThat(api.post("/api/users/" + id + "/disable", "").token(admin)
+                .header("X-Reason", left.replace(" ", "%20")).send().status()).isEqualTo(200);
+
+        // the log holds neither reason in clear; every reader shows both
+        List<String> metadata = jdbc.sql("select convert_from(metadata, 'UTF8') from domainevententry"
+                        + " where aggregateidentifier = ? order by sequencenumber")
+                .param(id).query(String.class).list();
+        assertThat(String.join("\n", metadata)).doesNotContain(renamed).doesNotContain(left).contains("$personal");
+        assertThat(api.get("/api/users/" + id + "/history").token(admin).send().body())
+                .contains(renamed).contains(left);
+        assertThat(api.get("/api/audit/events?user=" + id).token(admin).send().body())
+                .contains(renamed).contains(left);
+        assertThat(api.get("/api/audit/events?user=" + id + "&format=csv").token(admin).send().body())
+                .contains(renamed);
+
+        assertThat(api.post("/api/users/" + id + "/erase", REASON).token(admin).send().status()).isEqualTo(200);
+
+        JsonNode history = api.get("/api/users/" + id + "/history").token(admin).send().json();
+        assertThat(history.toString()).doesNotContain(renamed).doesNotContain(left);
+        List<String> reasons = new java.util.ArrayList<>();
+        history.get("items").forEach(entry -> reasons.add(entry.path("reason").asText(null)));
+        assertThat(reasons).filteredOn("[erased]"::equals).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(api.get("/api/audit/events?user=" + id).token(admin).send().body())
+                .doesNotContain(renamed).doesNotContain(left).contains("[erased]");
+        assertThat(jdbc.sql("select count(*) from command_audit where target_id = ? and reason like ?")
+                .params(id, "Rhea%").query(Long.class).single()).isZero();
     }
 
     @Test
@@ -90,6 +126,12 @@ class ErasureApiTest extends ApiTest {
         jdbc.sql("insert into idempotency_key (caller_id, idempotency_key, request_hash, status, body, created_at)"
                         + " values (gen_random_uuid(), 'k-' || ?, '\\x00', 201, convert_to(?, 'UTF8'), now())")
                 .params(id, "{\"id\": \"" + id + "\"}").update();
+        // the sign-in and password audit records of the user, as a sign-in and a password change wrote them
+        jdbc.sql("insert into sign_in_audit (recorded_at, outcome, user_id, client_id, source_address, user_agent)"
+                + " values (now(), 'SIGNED_IN', ?::uuid, 'portal', '203.0.113.7', 'Erin''s browser')").param(id).update();
+        jdbc.sql("insert into password_audit (recorded_at, event, user_id, outcome, client, source_address)"
+                + " values (now(), 'PASSWORD_CHANGED', ?::uuid, 'SUCCEEDED', 'Erin''s browser', '203.0.113.7')")
+                .param(id).update();
 
         Api.Response erased = api.post("/api/users/" + id + "/erase", REASON).token(admin).send();
         assertThat(erased.status()).as(erased.toString()).isEqualTo(200);
@@ -132,6 +174,13 @@ class ErasureApiTest extends ApiTest {
                 .param(id).query(Long.class).single()).isZero();
         assertThat(jdbc.sql("select count(*) from mail_recipient where user_id = ?::uuid").param(id)
                 .query(Long.class).single()).isZero();
+        // the audit records keep what happened and when, not from where
+        assertThat(jdbc.sql("select count(*) from sign_in_audit where user_id = ?::uuid and outcome = 'SIGNED_IN'"
+                + " and source_address is null and user_agent is null").param(id).query(Long.class).single()).isOne();
+        assertThat(jdbc.sql("select count(*) from password_audit where user_id = ?::uuid and event = 'PASSWORD_CHANGED'"
+                + " and source_address is null and client is null").param(id).query(Long.class).single()).isOne();
+        assertThat(jdbc.sql("select count(*) from sign_in_audit where source_address = '203.0.113.7'"
+                + " or user_agent like 'Erin%'").query(Long.class).single()).isZero();
 
         // the email is free again; the erased user takes no more changes
         assertThat(jdbc.sql("select count(*) from email_lookup where user_id = ?::uuid").param(id)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portalusers.api.UserId;
 import io.portalusers.api.user.EmailAddress;
 import io.portalusers.api.user.Language;
@@ -18,12 +19,21 @@ import io.portalusers.platform.privacy.LegacyEventEncryption;
 import org.axonframework.common.DateTimeUtils;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -40,8 +50,12 @@ class LegacyEventEncryptionTest extends OwnContextTest {
     private static final ObjectMapper PLAIN = JsonMapper.builder().findAndAddModules()
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     @Autowired
     private LegacyEventEncryption migration;
+    @Value("${portal.embedded.data-dir}")
+    private String dataDir;
 
     @DynamicPropertySource
     static void legacyDatabase(DynamicPropertyRegistry registry) {
@@ -74,7 +88,7 @@ class LegacyEventEncryptionTest extends OwnContextTest {
         assertThat(migration.encryptLegacyEvents()).isEqualTo(2);
 
         assertThat(payloads(lena)).allSatisfy(p -> assertThat(p).doesNotContain(email).doesNotContain("Lena"));
-        assertThat(payloads(lena).get(0)).contains("$encrypted");
+        assertThat(payloads(lena).get(0)).contains("\"$personal\":").doesNotContain("$encrypted");
         var epoch = jdbc.sql("select from_index, previous_head_index, encode(previous_head_hash, 'hex') as hash,"
                 + " rewritten from event_chain_epoch").query().singleRow();
         assertThat(epoch.get("from_index")).isEqualTo(first);
@@ -106,6 +120,81 @@ class LegacyEventEncryptionTest extends OwnContextTest {
         assertThat(after).doesNotContain(email).doesNotContain("Lena").contains("[erased]");
         awaitSealed();
         assertThat(verify(admin, "").get("intact").asBoolean()).isTrue();
+    }
+
+    @Test
+    void events_encrypted_field_by_field_as_the_version_before_wrote_them_are_read_and_erased() throws Exception {
+        String admin = adminToken();
+        String unique = UUID.randomUUID().toString().substring(0, 8);
+        UserId fred = UserId.random();
+        String email = "fred-" + unique + "@example.com";
+        SecretKey key = formerKey(fred);
+        formerEvent(fred, 0, new UserCreated(fred, Username.of("fred-" + unique), EmailAddress.of(email),
+                new PersonName("Fred", "Former"), Language.ENGLISH, Role.API_OWNER, List.of(), UserSource.PORTAL, null,
+                false), key, "username", "email", "name");
+        formerEvent(fred, 1, new UserNameChanged(fred, new PersonName("Fred", "Fielded")), key, "name");
+        formerEvent(fred, 2, new UserDisabled(fred), key);
+        assertThat(payloads(fred)).allSatisfy(p -> assertThat(p).doesNotContain(email).doesNotContain("Fred"));
+        assertThat(payloads(fred).get(0)).contains("$encrypted");
+
+        // read through the history, the projections (Axon's serializer) and the aggregate (the erase loads it)
+        assertThat(api().get("/api/users/" + fred + "/history").token(admin).send().body())
+                .contains(email).contains("Fielded");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                api().get("/api/users/" + fred).token(admin).send().body()).contains(email).contains("Fielded"));
+        Api.Response erased = api().post("/api/users/" + fred + "/erase", "{\"reason\": \"retention ended\"}")
+                .token(admin).send();
+        assertThat(erased.status()).as(erased.body()).isEqualTo(200);
+        String after = api().get("/api/users/" + fred + "/history").token(admin).send().body();
+        assertThat(after).doesNotContain(email).doesNotContain("Fred").doesNotContain("Fielded").contains("[erased]");
+        // the migration leaves them as they are: encrypted already
+        jdbc.sql("delete from legacy_event_encryption").update();
+        assertThat(migration.encryptLegacyEvents()).isZero();
+    }
+
+    /** A person's key as the service keeps it (wrapped by the master key of the data folder), made by the test. */
+    private SecretKey formerKey(UserId user) throws Exception {
+        byte[] master = Base64.getDecoder().decode(Files.readString(Path.of(dataDir, "personal-data-master.key")).strip());
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        jdbc.sql("insert into personal_data_key (subject, wrapped_key) values (?, ?)")
+                .params(user.toString(), seal(new SecretKeySpec(master, "AES"), key, "personal-data-key:" + user))
+                .update();
+        return new SecretKeySpec(key, "AES");
+    }
+
+    /**
+     * An event as the version before the sealed form stored it: each personal field replaced by
+     * {@code {"$encrypted": Base64 of nonce, AES-GCM ciphertext and tag}}, bound to subject/field.
+     */
+    private void formerEvent(UserId user, long sequence, Object event, SecretKey key, String... personal)
+            throws Exception {
+        ObjectNode tree = PLAIN.valueToTree(event);
+        for (String field : personal) {
+            byte[] value = PLAIN.writeValueAsBytes(tree.get(field));
+            tree.putObject(field).put("$encrypted",
+                    Base64.getEncoder().encodeToString(seal(key, value, user + "/" + field)));
+        }
+        jdbc.sql("""
+                        insert into domainevententry (aggregateidentifier, sequencenumber, type, eventidentifier,
+                                                      metadata, payload, payloadrevision, payloadtype, timestamp)
+                        values (?, ?, 'User', ?, convert_to('{}', 'UTF8'), ?, null, ?, ?)""")
+                .params(user.toString(), sequence, UUID.randomUUID().toString(), PLAIN.writeValueAsBytes(tree),
+                        event.getClass().getName(), DateTimeUtils.formatInstant(Instant.now()))
+                .update();
+    }
+
+    private static byte[] seal(SecretKey key, byte[] plaintext, String associatedData) throws Exception {
+        byte[] nonce = new byte[12];
+        RANDOM.nextBytes(nonce);
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
+        cipher.updateAAD(associatedData.getBytes(StandardCharsets.UTF_8));
+        byte[] sealed = cipher.doFinal(plaintext);
+        byte[] out = new byte[nonce.length + sealed.length];
+        System.arraycopy(nonce, 0, out, 0, nonce.length);
+        System.arraycopy(sealed, 0, out, nonce.length, sealed.length);
+        return out;
     }
 
     /** An event as the version before stored it: its payload in plaintext. */

@@ -106,7 +106,7 @@ class MultiNodeTest {
                 "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + publicKey.toAbsolutePath(),
                 "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + ISSUER,
                 "--spring.security.oauth2.resourceserver.jwt.audiences=" + AUDIENCE,
-                "--portal.bootstrap-admin.invite=false");
+                "--portal.bootstrap-admin.invite=false", ProductionConfigurationTest.MASTER_KEY);
         List<String> queryNode = new ArrayList<>(production);
         queryNode.addAll(List.of("--spring.mail.host=127.0.0.1", "--spring.mail.port=" + mail.port,
                 // an email claimed by a killed node is sent by another after this, within the test

@@ -37,11 +37,11 @@ class OwnSignInAcrossSidesTest {
         commandNode = new SpringApplicationBuilder(CommandSideApplication.class).run("--server.port=0", database,
                 "--spring.datasource.username=postgres", "--portal.identity.issuer=" + ISSUER,
                 "--portal.identity.portal-client.redirect-uris=" + OidcClient.REDIRECT,
-                "--spring.security.oauth2.resourceserver.jwt.audiences=portal-users");
+                "--spring.security.oauth2.resourceserver.jwt.audiences=portal-users", ProductionConfigurationTest.MASTER_KEY);
         queryNode = new SpringApplicationBuilder(QuerySideApplication.class).run("--server.port=0", database,
                 "--spring.datasource.username=postgres", "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + ISSUER,
                 "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://localhost:" + port(commandNode) + "/oauth2/jwks",
-                "--spring.security.oauth2.resourceserver.jwt.audiences=portal-users");
+                "--spring.security.oauth2.resourceserver.jwt.audiences=portal-users", ProductionConfigurationTest.MASTER_KEY);
     }
 
     @AfterAll

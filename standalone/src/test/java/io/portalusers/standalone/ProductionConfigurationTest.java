@@ -54,6 +54,13 @@ import static org.awaitility.Awaitility.await;
  */
 class ProductionConfigurationTest {
 
+    /**
+     * A side's master key of personal data (32 random bytes in Base64), the same for every node
+     * of a test: a side does not start without one.
+     */
+    static final String MASTER_KEY = "--portal.privacy.master-key="
+            + Base64.getEncoder().encodeToString(new java.security.SecureRandom().generateSeed(32));
+
     private static final String BOOTSTRAP_ADMIN = "00000000-0000-4000-8000-000000000001";
     static final String ISSUER = "https://idp.portal.example/realms/portal";
     static final String AUDIENCE = "portal-users-api";
@@ -97,7 +104,7 @@ class ProductionConfigurationTest {
                 "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + publicKey,
                 "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + ISSUER,
                 "--spring.security.oauth2.resourceserver.jwt.audiences=" + AUDIENCE,
-                "--portal.security.audit-clients=bi-reports"};
+                "--portal.security.audit-clients=bi-reports", MASTER_KEY};
         var first = CompletableFuture.supplyAsync(() -> new SpringApplicationBuilder(CommandSideApplication.class)
                 .listeners(ONE_LOGGING_SETUP_AT_A_TIME).run(production));
         var second = CompletableFuture.supplyAsync(() -> new SpringApplicationBuilder(CommandSideApplication.class)

@@ -10,8 +10,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * R-AUTH-2: only the standalone jar has an embedded default. A side started without a
- * database, or without the issuer and audience that bind callers' tokens to it, refuses to
- * start and says what to set, before it opens a port or a connection.
+ * database, or without the issuer and audience that bind callers' tokens to it, or (R-ERASE-1)
+ * without the master key of personal data, refuses to start and says what to set, before it
+ * opens a port or a connection.
  */
 class StartupRequirementsTest {
 
@@ -49,6 +50,20 @@ class StartupRequirementsTest {
         assertThatThrownBy(() -> start(QuerySideApplication.class, "--server.port=0", NOWHERE, ISSUER))
                 .isInstanceOf(StartupRequirement.class)
                 .hasMessageContaining("bound to no audience");
+    }
+
+    @Test
+    void R_ERASE_1_a_side_without_a_master_key_of_personal_data_does_not_start() {
+        assertThatThrownBy(() -> start(CommandSideApplication.class, "--server.port=0", NOWHERE, ISSUER, AUDIENCE))
+                .isInstanceOf(StartupRequirement.class)
+                .hasMessageContaining("portal.privacy.master-key is not set");
+        assertThatThrownBy(() -> start(QuerySideApplication.class, "--server.port=0", NOWHERE, ISSUER, AUDIENCE))
+                .isInstanceOf(StartupRequirement.class)
+                .hasMessageContaining("portal.privacy.master-key is not set");
+        assertThatThrownBy(() -> start(PortalUsersApplication.class, "--server.port=0", NOWHERE, ISSUER, AUDIENCE))
+                .isInstanceOf(StartupRequirement.class)
+                .hasMessageContaining("portal.privacy.master-key is not set");
+        // with one, sides start: OwnSignInAcrossSidesTest, MultiNodeTest, ProductionConfigurationTest
     }
 
     @Test

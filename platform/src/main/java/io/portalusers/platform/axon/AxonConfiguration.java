@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.portalusers.platform.privacy.PersonalDataCipher;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
@@ -106,7 +107,8 @@ public class AxonConfiguration {
      * rows at a time and every event through the configuration's upcaster chain (so through
      * {@link #renamedEvents}). Not with Axon Server, which then stores the events itself.
      * Its gap timeout is {@code portal.events.gap-timeout}, which {@link EventAppendBound} checks
-     * the appends' bound against.
+     * the appends' bound against. The reasons given with commands are stored sealed
+     * ({@link ReasonSealingEventStorageEngine}).
      */
     @Bean
     @ConditionalOnProperty(name = "axon.axonserver.enabled", havingValue = "false")
@@ -115,8 +117,9 @@ public class AxonConfiguration {
                                           PersistenceExceptionResolver persistenceExceptionResolver,
                                           org.axonframework.config.Configuration configuration,
                                           ConnectionProvider connectionProvider, TransactionManager transactionManager,
-                                          @Value("${portal.events.gap-timeout}") Duration gapTimeout) {
-        return JdbcEventStorageEngine.builder()
+                                          @Value("${portal.events.gap-timeout}") Duration gapTimeout,
+                                          PersonalDataCipher personalData) {
+        return new ReasonSealingEventStorageEngine(JdbcEventStorageEngine.builder()
                 .snapshotSerializer(serializer)
                 .upcasterChain(configuration.upcasterChain())
                 .persistenceExceptionResolver(persistenceExceptionResolver)
@@ -126,8 +129,7 @@ public class AxonConfiguration {
                 .transactionManager(transactionManager)
                 .schema(new EventSchema())
                 .batchSize(EVENT_FETCH_SIZE)
-                .gapTimeout(Math.toIntExact(gapTimeout.toMillis()))
-                .build();
+                .gapTimeout(Math.toIntExact(gapTimeout.toMillis())), personalData);
     }
 
     /**

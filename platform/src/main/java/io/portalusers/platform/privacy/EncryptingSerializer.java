@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portalusers.platform.request.RequestMetadata;
+import org.axonframework.messaging.MetaData;
 import org.axonframework.serialization.Converter;
 import org.axonframework.serialization.SerializationException;
 import org.axonframework.serialization.SerializedObject;
@@ -66,21 +68,24 @@ public final class EncryptingSerializer implements Serializer {
     @SuppressWarnings("unchecked")
     public <S, T> T deserialize(SerializedObject<S> serializedObject) {
         Class<?> type = classFor(serializedObject.getType());
+        if (type == MetaData.class) {
+            // a reason given with the command, sealed under the key of the person the event is about
+            MetaData metaData = delegate.deserialize(serializedObject);
+            Object reason = metaData.get(RequestMetadata.REASON);
+            return (T) (reason == null || reason instanceof String ? metaData
+                    : metaData.and(RequestMetadata.REASON, cipher.openReason(reason)));
+        }
         if (!PersonalDataCipher.hasPersonalData(type)) {
             return delegate.deserialize(serializedObject);
         }
-        ObjectNode event;
+        ObjectReader reader = readers.computeIfAbsent(type, objectMapper()::readerFor);
         try {
             if (serializedObject.getData() instanceof byte[] bytes) {
-                // read straight from the stored bytes: the node is ours to decrypt in place
-                event = (ObjectNode) objectMapper().readTree(bytes);
-            } else {
-                // a node handed in as it is (an upcaster's) is decrypted as a copy, never in place
-                JsonNode tree = getConverter().convert(serializedObject, JsonNode.class).getData();
-                event = ((ObjectNode) tree).deepCopy();
+                return cipher.read(type, reader, bytes);
             }
-            cipher.decrypt(type, event);
-            return (T) readers.computeIfAbsent(type, objectMapper()::readerFor).readValue(event);
+            // a node handed in as it is (an upcaster's) is read as it is, never decrypted in place
+            JsonNode tree = getConverter().convert(serializedObject, JsonNode.class).getData();
+            return cipher.read(type, reader, tree);
         } catch (IOException e) {
             throw new SerializationException("cannot read an event of " + type.getName(), e);
         }

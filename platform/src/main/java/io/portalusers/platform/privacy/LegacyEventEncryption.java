@@ -118,7 +118,8 @@ public class LegacyEventEncryption implements ApplicationRunner {
 
     /** Cheap pre-check, without keys: a personal event whose payload has no encrypted field at all. */
     private static boolean plaintext(byte[] payload) {
-        return !new String(payload, java.nio.charset.StandardCharsets.UTF_8).contains(PersonalDataCipher.ENCRYPTED);
+        return !new String(payload, java.nio.charset.StandardCharsets.UTF_8).contains(PersonalDataCipher.ENCRYPTED)
+                && !new String(payload, java.nio.charset.StandardCharsets.UTF_8).contains(PersonalDataCipher.SEALED);
     }
 
     private long rewrite(List<String> types) {

@@ -1,27 +1,21 @@
 package io.portalusers.platform.privacy;
 
 import javax.crypto.SecretKey;
-import javax.sql.DataSource;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Base64;
 import java.util.function.Supplier;
 
 /**
  * The key that wraps every person's data key. From {@code portal.privacy.master-key} (32 bytes,
- * Base64) when set; the embedded default makes one and keeps it in its data folder, as it does
- * its signing key; otherwise one is made once and kept in the database (personal_data_master),
- * shared by every node, which protects nothing against a copy of the database and is meant for
- * trying the side jars out only. Changing it makes every wrapped key unreadable: readers then
- * fail loudly (a key that does not open), they never show data as erased by mistake.
+ * Base64); the embedded default makes one and keeps it in its data folder, as it does its
+ * signing key; anything else refuses to start without one (a key kept in the database would
+ * protect nothing against a copy of it). Changing it makes every wrapped key unreadable:
+ * readers then fail loudly (a key that does not open), they never show data as erased by mistake.
  */
 final class MasterKey implements Supplier<SecretKey> {
 
@@ -62,27 +56,6 @@ final class MasterKey implements Supplier<SecretKey> {
                 return made;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
-            }
-        });
-    }
-
-    /** On a connection of its own, committed at once: never in a transaction that may roll back after it. */
-    static MasterKey inDatabase(DataSource dataSource) {
-        return new MasterKey(() -> {
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(true);
-                try (PreparedStatement insert = c.prepareStatement(
-                        "insert into personal_data_master (master_key) values (?) on conflict do nothing")) {
-                    insert.setBytes(1, Aead.newKey().getEncoded());
-                    insert.executeUpdate();
-                }
-                try (PreparedStatement select = c.prepareStatement("select master_key from personal_data_master");
-                     ResultSet rs = select.executeQuery()) {
-                    rs.next();
-                    return rs.getBytes(1);
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot read the master key from the database", e);
             }
         });
     }

@@ -4,6 +4,7 @@ import io.portalusers.api.privacy.DataSubject;
 import io.portalusers.api.privacy.ErasedWith;
 import io.portalusers.api.privacy.PersonalData;
 
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,13 +14,13 @@ import java.util.List;
  * field, of its {@link ErasedWith} field (or null) and of its {@link PersonalData} fields (a
  * record's components are its JSON properties). {@link #NONE} for a class without personal data.
  */
-record PersonalFields(String subject, String erasedWith, List<Field> personal) {
+record PersonalFields(String subject, String erasedWith, List<Field> personal, Method subjectAccessor) {
 
     /** A personal field, and whether its value is a JSON object (a name of several parts) or a single value. */
     record Field(String name, List<String> parts) {
     }
 
-    static final PersonalFields NONE = new PersonalFields(null, null, List.of());
+    static final PersonalFields NONE = new PersonalFields(null, null, List.of(), null);
 
     private static final ClassValue<PersonalFields> OF = new ClassValue<>() {
         @Override
@@ -36,16 +37,38 @@ record PersonalFields(String subject, String erasedWith, List<Field> personal) {
         return !personal.isEmpty();
     }
 
+    /** The subject of an event of this class, as its JSON has it (an id's text). */
+    String subjectOf(Object event) {
+        try {
+            Object value = subjectAccessor.invoke(event);
+            return value == null ? null : value.toString();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read the subject of " + event.getClass().getName(), e);
+        }
+    }
+
+    /** The personal field of this JSON name, or null (a handful of fields: a scan beats a hash). */
+    Field personal(String name) {
+        for (Field field : personal) {
+            if (field.name.equals(name)) {
+                return field;
+            }
+        }
+        return null;
+    }
+
     private static PersonalFields scan(Class<?> type) {
         if (!type.isRecord()) {
             return NONE;
         }
         String subject = null;
+        Method subjectAccessor = null;
         String erasedWith = null;
         List<Field> personal = new ArrayList<>();
         for (RecordComponent component : type.getRecordComponents()) {
             if (component.isAnnotationPresent(DataSubject.class)) {
                 subject = component.getName();
+                subjectAccessor = component.getAccessor();
             }
             if (component.isAnnotationPresent(ErasedWith.class)) {
                 erasedWith = component.getName();
@@ -64,6 +87,6 @@ record PersonalFields(String subject, String erasedWith, List<Field> personal) {
         if (subject == null) {
             throw new IllegalStateException(type.getName() + " has personal data but no @DataSubject field");
         }
-        return new PersonalFields(subject, erasedWith, List.copyOf(personal));
+        return new PersonalFields(subject, erasedWith, List.copyOf(personal), subjectAccessor);
     }
 }

@@ -2,6 +2,7 @@ package io.portalusers.platform.privacy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portalusers.platform.PlatformEnvironment;
+import io.portalusers.platform.StartupRequirement;
 import org.axonframework.serialization.RevisionResolver;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
@@ -32,7 +33,9 @@ public class PrivacyConfiguration {
             master = MasterKey.inFile(Path.of(environment.getRequiredProperty("portal.embedded.data-dir"))
                     .resolve("personal-data-master.key"));
         } else {
-            master = MasterKey.inDatabase(dataSource);
+            // PlatformEnvironment refuses to start without one before this
+            throw new StartupRequirement("portal.privacy.master-key is not set.",
+                    "Set PORTAL_PRIVACY_MASTER_KEY to 32 random bytes in Base64 (openssl rand -base64 32).");
         }
         return new PersonalDataKeys(dataSource, master, ttl, size);
     }

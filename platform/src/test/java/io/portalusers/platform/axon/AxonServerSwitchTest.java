@@ -1,5 +1,6 @@
 package io.portalusers.platform.axon;
 
+import io.portalusers.platform.privacy.PrivacyConfiguration;
 import org.axonframework.axonserver.connector.AxonServerConnectionManager;
 import org.axonframework.axonserver.connector.command.AxonServerCommandBus;
 import org.axonframework.axonserver.connector.event.axon.AxonServerEventStore;
@@ -67,12 +68,15 @@ class AxonServerSwitchTest {
                     AxonServerBusAutoConfiguration.class))
             .withInitializer(context -> context.getBeanFactory() // durations in settings, as an application reads them
                     .setConversionService(ApplicationConversionService.getSharedInstance()))
-            .withUserConfiguration(AxonConfiguration.class)
+            // the JDBC engine seals reasons with the privacy configuration's cipher, as in the application
+            .withUserConfiguration(AxonConfiguration.class, PrivacyConfiguration.class)
             .withBean(DataSource.class, () -> new DriverManagerDataSource(
                     "jdbc:postgresql://127.0.0.1:" + nothingListens + "/portal_users"))
             .withPropertyValues(
                     "axon.serializer.general=jackson", "axon.serializer.events=jackson", "axon.serializer.messages=jackson",
                     "portal.events.gap-timeout=60s",
+                    "portal.privacy.master-key=" + java.util.Base64.getEncoder().encodeToString(new byte[32]),
+                    "portal.privacy.key-cache-ttl=30s", "portal.privacy.key-cache-size=10",
                     "axon.axonserver.servers=127.0.0.1:" + nothingListens);
 
     @BeforeAll

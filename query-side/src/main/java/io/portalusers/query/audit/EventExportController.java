@@ -271,7 +271,7 @@ class EventExportController {
             line.writeStringField("eventType", eventType(rs.getString("payloadtype")));
             line.writeStringField("actorId", metadata.path("actorId").asText(null));
             line.writeStringField("correlationId", metadata.path("correlationId").asText(null));
-            line.writeStringField("reason", metadata.path("reason").asText(null));
+            line.writeStringField("reason", personalData.openReason(metadata.get("reason")));
             line.writeFieldName("payload");
             line.writeTree(payload);
             line.writeEndObject();
@@ -285,7 +285,7 @@ class EventExportController {
                 Long.toString(rs.getLong("globalindex")), rs.getString("timestamp"), nullToEmpty(rs.getString("type")),
                 rs.getString("aggregateidentifier"), Long.toString(rs.getLong("sequencenumber")),
                 eventType(rs.getString("payloadtype")), metadata.path("actorId").asText(""),
-                metadata.path("correlationId").asText(""), metadata.path("reason").asText(""),
+                metadata.path("correlationId").asText(""), nullToEmpty(personalData.openReason(metadata.get("reason"))),
                 json.writeValueAsString(payload));
         writer.write(String.join(",", values.stream().map(EventExportController::csvField).toList()) + "\r\n");
     }

@@ -1,9 +1,9 @@
 package io.portalusers.query.history;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portalusers.platform.axon.RenamedEvents;
 import io.portalusers.platform.privacy.EncryptingSerializer;
 import io.portalusers.platform.privacy.PersonalDataCipher;
@@ -89,7 +89,7 @@ class EventLog {
                         Object payload = payload(rs.getString(3), rs.getString(4), rs.getBytes(5));
                         Shown metadata = metadataReader.readValue(rs.getBytes(6));
                         return new RecordedEvent(rs.getLong(1), time(rs.getString(2)), payload,
-                                metadata.actorId(), metadata.correlationId(), metadata.reason(), metadata.sourceAddress());
+                                metadata.actorId(), metadata.correlationId(), reason(metadata.reason()), metadata.sourceAddress());
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -128,9 +128,12 @@ class EventLog {
         if (cipher == null || !PersonalDataCipher.hasPersonalData(reader.getValueType().getRawClass())) {
             return reader.readValue(stored);
         }
-        ObjectNode tree = (ObjectNode) json.readTree(stored);
-        cipher.decrypt(reader.getValueType().getRawClass(), tree);
-        return reader.readValue(tree);
+        return cipher.read(reader.getValueType().getRawClass(), reader, stored);
+    }
+
+    /** The reason given with the command: sealed under its person's key, in clear before that was so. */
+    private String reason(JsonNode stored) {
+        return cipher != null ? cipher.openReason(stored) : stored == null || stored.isNull() ? null : stored.asText();
     }
 
     /** The reader of a stored payload type, also one stored under a class's former name. */
@@ -141,6 +144,6 @@ class EventLog {
 
     /** What a history shows of an event's metadata (as {@link RequestMetadata} names it). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    private record Shown(String actorId, String correlationId, String reason, String sourceAddress) {
+    private record Shown(String actorId, String correlationId, JsonNode reason, String sourceAddress) {
     }
 }

@@ -184,7 +184,10 @@ class ScaleOutBenchmark {
                 "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + publicKey.toAbsolutePath(),
                 "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + ISSUER,
                 "--spring.security.oauth2.resourceserver.jwt.audiences=" + AUDIENCE,
-                "--portal.bootstrap-admin.invite=false");
+                "--portal.bootstrap-admin.invite=false",
+                // personal data's master key, the same on every node: a side does not start without one
+                "--portal.privacy.master-key=" + java.util.Base64.getEncoder()
+                        .encodeToString(new java.security.SecureRandom().generateSeed(32)));
         queryNode = new ArrayList<>(production);
         queryNode.addAll(List.of("--spring.mail.host=127.0.0.1", "--spring.mail.port=" + mail.getSmtp().getPort()));
         // full JIT (unlike MultiNodeTest's C1 only, which starts faster): a benchmark measures warm nodes
