@@ -117,6 +117,8 @@ export SPRING_DATASOURCE_USERNAME=postgres
 export SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_PUBLIC_KEY_LOCATION="file:$work/issuer.pem"
 export SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI="$ISSUER"
 export SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_AUDIENCES="$AUDIENCE"
+# the key that wraps every person's data key: the sides refuse to start without one
+export PORTAL_PRIVACY_MASTER_KEY="$(openssl rand -base64 32)"
 
 SERVER_PORT=18081 java -jar command-side/target/command-side-*-exec.jar >"$work/command.log" 2>&1 &
 pids+=($!)

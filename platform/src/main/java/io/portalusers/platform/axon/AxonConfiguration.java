@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.portalusers.platform.privacy.PersonalDataCipher;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
@@ -118,7 +117,7 @@ public class AxonConfiguration {
                                           org.axonframework.config.Configuration configuration,
                                           ConnectionProvider connectionProvider, TransactionManager transactionManager,
                                           @Value("${portal.events.gap-timeout}") Duration gapTimeout,
-                                          PersonalDataCipher personalData) {
+                                          ReasonSealer reasons) {
         return new ReasonSealingEventStorageEngine(JdbcEventStorageEngine.builder()
                 .snapshotSerializer(serializer)
                 .upcasterChain(configuration.upcasterChain())
@@ -129,7 +128,7 @@ public class AxonConfiguration {
                 .transactionManager(transactionManager)
                 .schema(new EventSchema())
                 .batchSize(EVENT_FETCH_SIZE)
-                .gapTimeout(Math.toIntExact(gapTimeout.toMillis())), personalData);
+                .gapTimeout(Math.toIntExact(gapTimeout.toMillis())), reasons);
     }
 
     /**

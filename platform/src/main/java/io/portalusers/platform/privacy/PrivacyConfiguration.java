@@ -3,6 +3,7 @@ package io.portalusers.platform.privacy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portalusers.platform.PlatformEnvironment;
 import io.portalusers.platform.StartupRequirement;
+import io.portalusers.platform.axon.ReasonSealer;
 import org.axonframework.serialization.RevisionResolver;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
@@ -22,22 +23,30 @@ import java.time.Duration;
 public class PrivacyConfiguration {
 
     @Bean
-    PersonalDataKeys personalDataKeys(DataSource dataSource, Environment environment,
-                                      @Value("${portal.privacy.master-key:}") String masterKey,
+    MasterKey personalDataMasterKey(Environment environment, @Value("${portal.privacy.master-key:}") String masterKey) {
+        if (!masterKey.isBlank()) {
+            return MasterKey.configured(masterKey);
+        }
+        if (environment.getProperty(PlatformEnvironment.EMBEDDED, Boolean.class, false)) {
+            return MasterKey.inFile(Path.of(environment.getRequiredProperty("portal.embedded.data-dir"))
+                    .resolve("personal-data-master.key"));
+        }
+        // PlatformEnvironment refuses to start without one before this
+        throw new StartupRequirement("portal.privacy.master-key is not set.",
+                "Set PORTAL_PRIVACY_MASTER_KEY to 32 random bytes in Base64 (openssl rand -base64 32).");
+    }
+
+    @Bean
+    PersonalDataKeys personalDataKeys(DataSource dataSource, MasterKey master,
                                       @Value("${portal.privacy.key-cache-ttl}") Duration ttl,
                                       @Value("${portal.privacy.key-cache-size}") int size) {
-        MasterKey master;
-        if (!masterKey.isBlank()) {
-            master = MasterKey.configured(masterKey);
-        } else if (environment.getProperty(PlatformEnvironment.EMBEDDED, Boolean.class, false)) {
-            master = MasterKey.inFile(Path.of(environment.getRequiredProperty("portal.embedded.data-dir"))
-                    .resolve("personal-data-master.key"));
-        } else {
-            // PlatformEnvironment refuses to start without one before this
-            throw new StartupRequirement("portal.privacy.master-key is not set.",
-                    "Set PORTAL_PRIVACY_MASTER_KEY to 32 random bytes in Base64 (openssl rand -base64 32).");
-        }
         return new PersonalDataKeys(dataSource, master, ttl, size);
+    }
+
+    /** Keys for other secrets at rest (webhook signing secrets, ...), derived from the master key. */
+    @Bean
+    DerivedKeys derivedKeys(MasterKey master) {
+        return new DerivedKeys(master);
     }
 
     /**
@@ -54,6 +63,12 @@ public class PrivacyConfiguration {
     @Bean
     PersonalDataCipher personalDataCipher(@Qualifier("defaultAxonObjectMapper") ObjectMapper json, PersonalDataKeys keys) {
         return new PersonalDataCipher(json, keys);
+    }
+
+    /** How the event store seals the reasons given with commands: under the key of the event's person. */
+    @Bean
+    ReasonSealer reasonSealer(PersonalDataCipher cipher) {
+        return cipher::sealReason;
     }
 
     /** Replaces the one Axon would build from {@code axon.serializer.events=jackson}: the same, encrypting. */
