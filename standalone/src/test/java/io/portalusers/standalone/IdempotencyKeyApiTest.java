@@ -115,6 +115,27 @@ class IdempotencyKeyApiTest extends ApiTest {
         assertThat(eventCount(first.json().get("id").asText())).isEqualTo(1);
     }
 
+    /**
+     * A kept answer may hold what is shown only once (a webhook's signing secret): it is kept
+     * sealed, and a body kept in clear before is still replayed as it is.
+     */
+    @Test
+    void an_answer_is_kept_sealed_and_one_kept_in_clear_before_is_still_replayed() {
+        String key = newKey();
+        String name = unique("Sealed");
+        Api.Response first = create(admin, key, name);
+        assertThat(first.status()).isEqualTo(201);
+        String id = first.json().get("id").asText();
+        byte[] stored = jdbc.sql("select body from idempotency_key where idempotency_key = ?").param(key)
+                .query(byte[].class).single();
+        assertThat(new String(stored, StandardCharsets.ISO_8859_1)).doesNotContain(id).doesNotContain("version");
+        assertReplayOf(first, create(admin, key, name));
+
+        jdbc.sql("update idempotency_key set body = ? where idempotency_key = ?")
+                .params(first.body().getBytes(StandardCharsets.UTF_8), key).update();
+        assertReplayOf(first, create(admin, key, name));
+    }
+
     @Test
     void the_same_key_with_another_body_is_refused_as_reused() {
         String key = newKey();

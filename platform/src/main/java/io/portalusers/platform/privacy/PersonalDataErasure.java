@@ -39,6 +39,8 @@ public class PersonalDataErasure {
                             update mail_outbox set recipient = ?, params = '{}'::jsonb, last_error = null
                             where user_id::text = ? or message_id like ?""")
                     .params(Erased.TEXT, subject, aboutIt).update();
+            // answers are kept sealed: those naming a person are found by their Location (the created
+            // resource) and the caller; the body is searched only in answers kept in clear before
             jdbc.sql("""
                             delete from idempotency_key where caller_id::text = ? or position(? in body) > 0
                                 or position(? in coalesce(location, '')) > 0""")

@@ -1,9 +1,8 @@
 package io.portalusers.query.webhooks;
 
+import io.portalusers.platform.privacy.DerivedKeys;
 import org.junit.jupiter.api.Test;
-import org.springframework.mock.env.MockEnvironment;
 
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.UUID;
 
@@ -15,15 +14,14 @@ class WebhookSecretCipherTest {
     private static WebhookSecretCipher withMasterKey(byte fill) {
         byte[] master = new byte[32];
         java.util.Arrays.fill(master, fill);
-        return new WebhookSecretCipher(new MockEnvironment()
-                .withProperty("portal.privacy.master-key", Base64.getEncoder().encodeToString(master)), null);
+        return new WebhookSecretCipher(DerivedKeys.of(master));
     }
 
     @Test
     void hkdf_sha256_gives_the_output_of_rfc_5869_test_case_3() {
         byte[] inputKey = new byte[22];
         java.util.Arrays.fill(inputKey, (byte) 0x0b);
-        assertThat(HexFormat.of().formatHex(WebhookSecretCipher.hkdfSha256(inputKey, new byte[0])))
+        assertThat(HexFormat.of().formatHex(DerivedKeys.hkdfSha256(inputKey, new byte[0])))
                 .isEqualTo("8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d");
     }
 

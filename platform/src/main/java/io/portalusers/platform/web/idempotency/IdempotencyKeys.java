@@ -1,20 +1,26 @@
 package io.portalusers.platform.web.idempotency;
 
 import io.portalusers.api.UserId;
+import io.portalusers.platform.privacy.DerivedKeys;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
  * The first answers to POSTs that carried an Idempotency-Key, per caller, kept for
  * {@code portal.idempotency.retention} from the first request. All but
- * {@link #purgeExpired} run inside the transaction of the request they serve.
+ * {@link #purgeExpired} run inside the transaction of the request they serve. An answer is kept
+ * sealed (a key derived from the master key, bound to its caller and key): it may hold what
+ * was shown only once, such as a webhook's signing secret, or a person's data; answers kept in
+ * clear before are still read as they are.
  */
 @Component
 public class IdempotencyKeys {
@@ -22,12 +28,18 @@ public class IdempotencyKeys {
     /** The lock of a (caller, key) pair; a key is visible ASCII without spaces, so the text is unambiguous. */
     private static final String LOCK_ID = "hashtextextended(? || ' ' || ?, 0)";
 
+    private static final String SEALING = "portal-users idempotency answers v1";
+    /** The first byte of a sealed body; a body kept in clear (JSON, or nothing) never starts with it. */
+    private static final byte SEALED = 1;
+
     private final JdbcClient jdbc;
     private final Duration retention;
+    private final DerivedKeys keys;
 
-    IdempotencyKeys(JdbcClient jdbc, @Value("${portal.idempotency.retention}") Duration retention) {
+    IdempotencyKeys(JdbcClient jdbc, @Value("${portal.idempotency.retention}") Duration retention, DerivedKeys keys) {
         this.jdbc = jdbc;
         this.retention = retention;
+        this.keys = keys;
     }
 
     /**
@@ -50,7 +62,7 @@ public class IdempotencyKeys {
                 .params(caller.value(), key, expiredAt(now))
                 .query((rs, row) -> new RecordedResponse(rs.getBytes("request_hash"), rs.getInt("status"),
                         rs.getString("location"), rs.getString("etag"), rs.getString("content_type"),
-                        rs.getBytes("body")))
+                        open(caller, key, rs.getBytes("body"))))
                 .optional();
     }
 
@@ -75,7 +87,7 @@ public class IdempotencyKeys {
                             created_at = excluded.created_at
                         where idempotency_key.created_at <= ?""")
                 .params(caller.value(), key, response.requestHash(), response.status(), response.location(),
-                        response.etag(), response.contentType(), response.body(), now.atOffset(ZoneOffset.UTC),
+                        response.etag(), response.contentType(), seal(caller, key, response.body()), now.atOffset(ZoneOffset.UTC),
                         expiredAt(now))
                 .update();
     }
@@ -83,6 +95,25 @@ public class IdempotencyKeys {
     /** Deletes the records that have expired as of {@code now}; returns how many. */
     public int purgeExpired(Instant now) {
         return jdbc.sql("delete from idempotency_key where created_at <= ?").param(expiredAt(now)).update();
+    }
+
+    private byte[] seal(UserId caller, String key, byte[] body) {
+        byte[] sealed = keys.seal(SEALING, body, boundTo(caller, key));
+        byte[] stored = new byte[sealed.length + 1];
+        stored[0] = SEALED;
+        System.arraycopy(sealed, 0, stored, 1, sealed.length);
+        return stored;
+    }
+
+    private byte[] open(UserId caller, String key, byte[] stored) {
+        if (stored.length == 0 || stored[0] != SEALED) {
+            return stored;
+        }
+        return keys.open(SEALING, Arrays.copyOfRange(stored, 1, stored.length), boundTo(caller, key));
+    }
+
+    private static byte[] boundTo(UserId caller, String key) {
+        return ("idempotency_key:" + caller + " " + key).getBytes(StandardCharsets.UTF_8);
     }
 
     private OffsetDateTime expiredAt(Instant now) {

@@ -1,0 +1,71 @@
+package io.portalusers.platform.privacy;
+
+import javax.crypto.Mac;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Keys for other secrets at rest, each derived from the master key by HKDF-SHA256 under a
+ * label of its own: none of them is the key that wraps the persons' data keys, and one leaked
+ * derived key opens nothing of another label. Changing the master key changes them all.
+ */
+public final class DerivedKeys {
+
+    private final Supplier<SecretKey> master;
+    private final Map<String, SecretKey> derived = new ConcurrentHashMap<>();
+
+    DerivedKeys(Supplier<SecretKey> master) {
+        this.master = master;
+    }
+
+    /** Derived from {@code master} (32 bytes), for a test without the service. */
+    public static DerivedKeys of(byte[] master) {
+        SecretKey key = new SecretKeySpec(master.clone(), "AES");
+        return new DerivedKeys(() -> key);
+    }
+
+    /** The AES-256 key of {@code label}. */
+    public SecretKey derive(String label) {
+        byte[] bytes = master.get().getEncoded();
+        try {
+            return new SecretKeySpec(hkdfSha256(bytes, label.getBytes(StandardCharsets.UTF_8)), "AES");
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    /**
+     * {@code plaintext} sealed (AES-256-GCM: a random nonce, then the ciphertext and its tag) with
+     * the key of {@code label}, bound to {@code associatedData} (where it belongs), so that a
+     * sealed value moved elsewhere does not open.
+     */
+    public byte[] seal(String label, byte[] plaintext, byte[] associatedData) {
+        return Aead.seal(derived.computeIfAbsent(label, this::derive), plaintext, associatedData);
+    }
+
+    /** What {@link #seal} sealed; refused loudly when altered, moved, or sealed under another master key. */
+    public byte[] open(String label, byte[] sealed, byte[] associatedData) {
+        return Aead.open(derived.computeIfAbsent(label, this::derive), sealed, associatedData);
+    }
+
+    /** HKDF-SHA256 (RFC 5869) of 32 bytes, without salt: extract, then the first block of expand. */
+    public static byte[] hkdfSha256(byte[] inputKey, byte[] info) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
+            byte[] pseudoRandomKey = mac.doFinal(inputKey);
+            mac.init(new SecretKeySpec(pseudoRandomKey, "HmacSHA256"));
+            mac.update(info);
+            mac.update((byte) 1);
+            return mac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+}
