@@ -35,6 +35,7 @@ class ScimDocumentation {
     private static final String REF = "#/components/schemas/";
     private static final String ERROR = "ScimError";
     private static final String USER = "ScimUser";
+    private static final String USER_INPUT = "ScimUserInput";
     private static final String GROUP = "ScimGroup";
     private static final String LIST = "ScimListResponse";
     private static final String PATCH = "ScimPatchOp";
@@ -67,13 +68,13 @@ class ScimDocumentation {
                     body(operation, SEARCH);
                     responses.addApiResponse("200", ok(LIST));
                 } else if (users) {
-                    body(operation, USER);
+                    body(operation, USER_INPUT);
                     responses.addApiResponse("201", ok(USER).description("Created; Location and ETag name it"));
                 }
             }
             case PUT -> {
                 if (users) {
-                    body(operation, USER);
+                    body(operation, USER_INPUT);
                     responses.addApiResponse("200", ok(USER));
                 }
             }
@@ -165,42 +166,13 @@ class ScimDocumentation {
                 .addProperty("scimType", new StringSchema())
                 .addProperty("detail", new StringSchema())
                 .required(List.of("schemas", "status")));
-        components.addSchemas(USER, new ObjectSchema()
-                .description("A SCIM User with the enterprise extension and the portal's own ("
-                        + Scim.PORTAL_USER + ": role and organization to write, accountRole and organizations "
-                        + "to read); attributes= and excludedAttributes= leave fields out, never id and schemas")
-                .addProperty("schemas", uris)
-                .addProperty("id", new StringSchema().format("uuid"))
-                .addProperty("externalId", new StringSchema().description("Written, never returned: kept only "
-                        + "as a hash, like a sign-in subject"))
-                .addProperty("userName", new StringSchema().minLength(3).maxLength(64))
-                .addProperty("name", new ObjectSchema()
-                        .addProperty("givenName", new StringSchema())
-                        .addProperty("familyName", new StringSchema())
-                        .addProperty("formatted", new StringSchema()))
-                .addProperty("displayName", new StringSchema())
-                .addProperty("emails", new ArraySchema().items(new ObjectSchema()
-                        .addProperty("value", new StringSchema())
-                        .addProperty("type", new StringSchema())
-                        .addProperty("primary", new BooleanSchema())))
-                .addProperty("active", new BooleanSchema())
-                .addProperty("preferredLanguage", new StringSchema())
-                .addProperty("meta", meta)
-                .addProperty(Scim.PORTAL_USER, new ObjectSchema()
-                        .description("The portal's extension: role and organization are written, accountRole and "
-                                + "organizations read")
-                        .addProperty("role", new StringSchema().description("The asserted role: a value of the "
-                                + "scheme's roleValues, which the scheme's authorization type may make follow"))
-                        .addProperty("organization", new StringSchema().description("The asserted organization, "
-                                + "by the name of one that exists"))
-                        .addProperty("accountRole", new StringSchema().description("The user's role, as the rest "
-                                + "of the API names it"))
-                        .addProperty("organizations", new ArraySchema().items(new ObjectSchema()
-                                .addProperty("value", new StringSchema().format("uuid"))
-                                .addProperty("display", new StringSchema())
-                                .addProperty("role", new StringSchema()))))
-                // the enterprise extension and attributes clients send that are ignored
-                .additionalProperties(true));
+        components.addSchemas(USER, user(uris, meta).required(List.of("schemas", "id")));
+        Schema<?> input = user(uris, meta).description("A SCIM User as a client writes it (create, replace): userName, "
+                + "name with givenName and familyName, and an email are required; read-only attributes are ignored")
+                .required(List.of("userName", "name", "emails"));
+        input.getProperties().get("name").required(List.of("givenName", "familyName"));
+        ((ArraySchema) input.getProperties().get("emails")).minItems(1).getItems().required(List.of("value"));
+        components.addSchemas(USER_INPUT, input);
         components.addSchemas(GROUP, new ObjectSchema()
                 .description("An organization as a SCIM Group: its members of this client's scheme, and their "
                         + "org role in " + Scim.PORTAL_GROUP)
@@ -241,5 +213,45 @@ class ScimDocumentation {
                 .addProperty("excludedAttributes", new ArraySchema().items(new StringSchema()))
                 // other attributes (sortBy, sortOrder) are taken and ignored: sorting is not supported
                 .additionalProperties(true));
+    }
+
+    /** A SCIM User's schema, a fresh copy each time (the answer's and the request's differ in what is required). */
+    private static Schema<?> user(Schema<?> uris, Schema<?> meta) {
+        return new ObjectSchema()
+                .description("A SCIM User with the enterprise extension and the portal's own ("
+                        + Scim.PORTAL_USER + ": role and organization to write, accountRole and organizations "
+                        + "to read); attributes= and excludedAttributes= leave fields out, never id and schemas")
+                .addProperty("schemas", uris)
+                .addProperty("id", new StringSchema().format("uuid"))
+                .addProperty("externalId", new StringSchema().description("Written, never returned: kept only "
+                        + "as a hash, like a sign-in subject"))
+                .addProperty("userName", new StringSchema().minLength(3).maxLength(64))
+                .addProperty("name", new ObjectSchema()
+                        .addProperty("givenName", new StringSchema())
+                        .addProperty("familyName", new StringSchema())
+                        .addProperty("formatted", new StringSchema()))
+                .addProperty("displayName", new StringSchema())
+                .addProperty("emails", new ArraySchema().items(new ObjectSchema()
+                        .addProperty("value", new StringSchema())
+                        .addProperty("type", new StringSchema())
+                        .addProperty("primary", new BooleanSchema())))
+                .addProperty("active", new BooleanSchema())
+                .addProperty("preferredLanguage", new StringSchema())
+                .addProperty("meta", meta)
+                .addProperty(Scim.PORTAL_USER, new ObjectSchema()
+                        .description("The portal's extension: role and organization are written, accountRole and "
+                                + "organizations read")
+                        .addProperty("role", new StringSchema().description("The asserted role: a value of the "
+                                + "scheme's roleValues, which the scheme's authorization type may make follow"))
+                        .addProperty("organization", new StringSchema().description("The asserted organization, "
+                                + "by the name of one that exists"))
+                        .addProperty("accountRole", new StringSchema().description("The user's role, as the rest "
+                                + "of the API names it"))
+                        .addProperty("organizations", new ArraySchema().items(new ObjectSchema()
+                                .addProperty("value", new StringSchema().format("uuid"))
+                                .addProperty("display", new StringSchema())
+                                .addProperty("role", new StringSchema()))))
+                // the enterprise extension and attributes clients send that are ignored
+                .additionalProperties(true);
     }
 }
