@@ -29,8 +29,8 @@ class SignUpPage {
     static final String PATH = ConsoleConfiguration.ROOT + "/sign-up";
     private static final String API = "/api/registrations";
     private static final String SETTINGS = "/api/settings/registration";
-    /** The form's fields, in the API's names. */
-    private static final String[] FIELDS = {"username", "email", "firstName", "lastName", "language", "organizationName",
+    /** The form's fields, in the API's names and in the page's order (the keyboard goes to the first refused). */
+    private static final String[] FIELDS = {"firstName", "lastName", "email", "username", "language", "organizationName",
             "termsAccepted"};
 
     private final ConsoleApi api;

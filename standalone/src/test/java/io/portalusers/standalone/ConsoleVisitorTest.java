@@ -46,6 +46,8 @@ class ConsoleVisitorTest extends ConsoleTest {
         // the API's refusals in the page's language
         browser.find(By.id("register")).click();
         assertThat(browser.text(By.id("firstName-error"))).isEqualTo("Bitte füllen Sie dieses Feld aus.");
+        assertThat(browser.driver.switchTo().activeElement().getAttribute("id")).as("the first field of the page to correct")
+                .isEqualTo("firstName");
         assertThat(browser.text(By.id("termsAccepted-error")))
                 .isEqualTo("Bitte akzeptieren Sie die Nutzungsbedingungen, um sich zu registrieren.");
         browser.page("sign-up-refused-de");
