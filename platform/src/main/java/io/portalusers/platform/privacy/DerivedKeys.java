@@ -17,6 +17,9 @@ import java.util.function.Supplier;
  */
 public final class DerivedKeys {
 
+    /** The first byte of a sealed value. */
+    private static final byte VERSION = 1;
+
     private final Supplier<SecretKey> master;
     private final Map<String, SecretKey> derived = new ConcurrentHashMap<>();
 
@@ -31,7 +34,7 @@ public final class DerivedKeys {
     }
 
     /** The AES-256 key of {@code label}. */
-    public SecretKey derive(String label) {
+    private SecretKey derive(String label) {
         byte[] bytes = master.get().getEncoded();
         try {
             return new SecretKeySpec(hkdfSha256(bytes, label.getBytes(StandardCharsets.UTF_8)), "AES");
@@ -41,17 +44,30 @@ public final class DerivedKeys {
     }
 
     /**
-     * {@code plaintext} sealed (AES-256-GCM: a random nonce, then the ciphertext and its tag) with
-     * the key of {@code label}, bound to {@code associatedData} (where it belongs), so that a
-     * sealed value moved elsewhere does not open.
+     * {@code plaintext} sealed with the key of {@code label}, bound to {@code associatedData}
+     * (where it belongs), so that a sealed value moved elsewhere does not open: a version byte,
+     * then AES-256-GCM's random nonce, the ciphertext and its tag.
      */
     public byte[] seal(String label, byte[] plaintext, byte[] associatedData) {
-        return Aead.seal(derived.computeIfAbsent(label, this::derive), plaintext, associatedData);
+        byte[] sealed = Aead.seal(derived.computeIfAbsent(label, this::derive), plaintext, associatedData);
+        byte[] stored = new byte[sealed.length + 1];
+        stored[0] = VERSION;
+        System.arraycopy(sealed, 0, stored, 1, sealed.length);
+        return stored;
     }
 
     /** What {@link #seal} sealed; refused loudly when altered, moved, or sealed under another master key. */
-    public byte[] open(String label, byte[] sealed, byte[] associatedData) {
-        return Aead.open(derived.computeIfAbsent(label, this::derive), sealed, associatedData);
+    public byte[] open(String label, byte[] stored, byte[] associatedData) {
+        if (!isSealed(stored)) {
+            throw new IllegalStateException("not a sealed value");
+        }
+        return Aead.open(derived.computeIfAbsent(label, this::derive), Arrays.copyOfRange(stored, 1, stored.length),
+                associatedData);
+    }
+
+    /** Whether {@code stored} is what {@link #seal} wrote: text kept in clear before (JSON, or nothing) never is. */
+    public static boolean isSealed(byte[] stored) {
+        return stored.length > 0 && stored[0] == VERSION;
     }
 
     /** HKDF-SHA256 (RFC 5869) of 32 bytes, without salt: extract, then the first block of expand. */

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -29,8 +28,6 @@ public class IdempotencyKeys {
     private static final String LOCK_ID = "hashtextextended(? || ' ' || ?, 0)";
 
     private static final String SEALING = "portal-users idempotency answers v1";
-    /** The first byte of a sealed body; a body kept in clear (JSON, or nothing) never starts with it. */
-    private static final byte SEALED = 1;
 
     private final JdbcClient jdbc;
     private final Duration retention;
@@ -98,18 +95,11 @@ public class IdempotencyKeys {
     }
 
     private byte[] seal(UserId caller, String key, byte[] body) {
-        byte[] sealed = keys.seal(SEALING, body, boundTo(caller, key));
-        byte[] stored = new byte[sealed.length + 1];
-        stored[0] = SEALED;
-        System.arraycopy(sealed, 0, stored, 1, sealed.length);
-        return stored;
+        return keys.seal(SEALING, body, boundTo(caller, key));
     }
 
     private byte[] open(UserId caller, String key, byte[] stored) {
-        if (stored.length == 0 || stored[0] != SEALED) {
-            return stored;
-        }
-        return keys.open(SEALING, Arrays.copyOfRange(stored, 1, stored.length), boundTo(caller, key));
+        return DerivedKeys.isSealed(stored) ? keys.open(SEALING, stored, boundTo(caller, key)) : stored;
     }
 
     private static byte[] boundTo(UserId caller, String key) {
