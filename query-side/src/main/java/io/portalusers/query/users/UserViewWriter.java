@@ -79,13 +79,16 @@ class UserViewWriter {
             written.addAll(upsert(rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT))));
         }
         List<UUID> replaced = new ArrayList<>();
-        List<Object[]> memberships = new ArrayList<>();
+        List<UUID> members = new ArrayList<>();
+        List<UUID> organizations = new ArrayList<>();
+        List<String> roles = new ArrayList<>();
         for (UserRow row : rows) {
             if (row.memberships != null && written.contains(row.userId)) {
                 replaced.add(row.userId);
                 for (Membership membership : row.memberships) {
-                    memberships.add(new Object[]{row.userId, membership.organizationId().value(),
-                            membership.role().name()});
+                    members.add(row.userId);
+                    organizations.add(membership.organizationId().value());
+                    roles.add(membership.role().name());
                 }
             }
         }
@@ -94,9 +97,14 @@ class UserViewWriter {
                     .param(replaced.toArray(UUID[]::new))
                     .update();
         }
-        if (!memberships.isEmpty()) {
-            template.batchUpdate("insert into user_membership_view (user_id, organization_id, org_role) values (?, ?, ?)",
-                    memberships, new int[]{Types.OTHER, Types.OTHER, Types.VARCHAR});
+        if (!members.isEmpty()) {
+            // one statement for the batch: the report counts' statement trigger then runs once, not per row
+            jdbc.sql("""
+                            insert into user_membership_view (user_id, organization_id, org_role)
+                            select * from unnest(?::uuid[], ?::uuid[], ?::text[])""")
+                    .params(members.toArray(UUID[]::new), organizations.toArray(UUID[]::new),
+                            roles.toArray(String[]::new))
+                    .update();
         }
     }
 
