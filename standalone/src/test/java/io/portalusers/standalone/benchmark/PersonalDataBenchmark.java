@@ -60,7 +60,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PersonalDataBenchmark extends OwnContextTest {
 
-    private static final Path RESULTS = Path.of("target/benchmark/personal-data.md");
+    private static final Path RESULTS = Path.of(System.getProperty("benchmark.results", "target/benchmark/personal-data.md"));
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -107,7 +107,7 @@ class PersonalDataBenchmark extends OwnContextTest {
         Markdown md = new Markdown();
         md.machine("Personal data: encrypted against plain append and replay",
                 "nice -n 10 mvn -o -B -pl standalone -am test -Dtest=PersonalDataBenchmark "
-                        + "-Dsurefire.failIfNoSpecifiedTests=false -Dbenchmark.users=" + users,
+                        + "-Dsurefire.failIfNoSpecifiedTests=false -Dbenchmark.users=" + users + " -Dbenchmark.rounds=" + rounds,
                 dataSource::getConnection,
                 "the event store of the service's context (Axon's JdbcEventStorageEngine, fetch size 1,000), driven by the"
                         + " benchmark; the context's event processors shut down first");
