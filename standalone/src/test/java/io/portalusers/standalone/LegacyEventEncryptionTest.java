@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portalusers.api.OrganizationId;
 import io.portalusers.api.UserId;
+import io.portalusers.api.organization.AccountPlan;
+import io.portalusers.api.organization.OrganizationCreated;
+import io.portalusers.api.organization.OrganizationName;
 import io.portalusers.api.user.EmailAddress;
 import io.portalusers.api.user.Language;
 import io.portalusers.api.user.PersonName;
@@ -16,6 +20,7 @@ import io.portalusers.api.user.UserNameChanged;
 import io.portalusers.api.user.UserSource;
 import io.portalusers.api.user.Username;
 import io.portalusers.platform.privacy.LegacyEventEncryption;
+import io.portalusers.platform.request.RequestMetadata;
 import org.axonframework.common.DateTimeUtils;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,6 +40,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -123,6 +129,57 @@ class LegacyEventEncryptionTest extends OwnContextTest {
     }
 
     @Test
+    void reasons_in_clear_of_events_written_before_reasons_were_sealed_are_sealed_in_place_and_erased_with_their_person()
+            throws Exception {
+        String admin = adminToken();
+        String unique = UUID.randomUUID().toString().substring(0, 8);
+        UserId rita = UserId.random();
+        String reason = "Rita Reason-" + unique + " asked to be disabled";
+        plaintextEvent(rita, 0, new UserCreated(rita, Username.of("rita-" + unique),
+                EmailAddress.of("rita-" + unique + "@example.com"), new PersonName("Rita", "Reason"), Language.ENGLISH,
+                Role.API_OWNER, List.of(), UserSource.PORTAL, null, false));
+        plaintextEvent("User", rita.toString(), 1, new UserDisabled(rita),
+                Map.of(RequestMetadata.ACTOR_ID, "00000000-0000-4000-8000-000000000001", RequestMetadata.REASON, reason));
+        // an event about no one (an organization's): its reason is not personal data and stays as given
+        OrganizationId organization = OrganizationId.random();
+        String organizationReason = "new partner " + unique;
+        plaintextEvent("Organization", organization.toString(), 0, new OrganizationCreated(organization,
+                OrganizationName.of("Partner " + unique), AccountPlan.of("Gold")), Map.of(RequestMetadata.REASON,
+                organizationReason));
+        long first = jdbc.sql("select globalindex from domainevententry where aggregateidentifier = ? and sequencenumber = 1")
+                .param(rita.toString()).query(Long.class).single();
+        awaitSealed();
+        assertThat(verify(admin, "").get("intact").asBoolean()).isTrue();
+        jdbc.sql("delete from legacy_event_encryption").update();
+        jdbc.sql("delete from legacy_reason_sealing").update();
+        long epochs = jdbc.sql("select count(*) from event_chain_epoch").query(Long.class).single();
+        migration.encryptLegacyEvents();
+
+        assertThat(migration.sealLegacyReasons()).isEqualTo(1);
+
+        assertThat(metadata(rita.toString(), 1)).doesNotContain(reason).doesNotContain("Rita").contains("$personal");
+        assertThat(metadata(organization.toString(), 0)).contains(organizationReason);
+        assertThat(jdbc.sql("select count(*) from event_chain_epoch where from_index <= ?").param(first)
+                .query(Long.class).single()).isGreaterThan(0);
+        assertThat(jdbc.sql("select count(*) from event_chain_epoch").query(Long.class).single()).isGreaterThan(epochs);
+        awaitSealed();
+        assertThat(verify(admin, "").get("intact").asBoolean()).isTrue();
+        assertThat(api().get("/api/users/" + rita + "/history").token(admin).send().body()).contains(reason);
+        // done once: a second run finds nothing, even when asked to look again
+        assertThat(migration.sealLegacyReasons()).isZero();
+        jdbc.sql("delete from legacy_reason_sealing").update();
+        assertThat(migration.sealLegacyReasons()).isZero();
+
+        Api.Response erased = api().post("/api/users/" + rita + "/erase", "{\"reason\": \"retention ended\"}")
+                .token(admin).send();
+        assertThat(erased.status()).as(erased.body()).isEqualTo(200);
+        assertThat(api().get("/api/users/" + rita + "/history").token(admin).send().body())
+                .doesNotContain(reason).contains("[erased]");
+        awaitSealed();
+        assertThat(verify(admin, "").get("intact").asBoolean()).isTrue();
+    }
+
+    @Test
     void events_encrypted_field_by_field_as_the_version_before_wrote_them_are_read_and_erased() throws Exception {
         String admin = adminToken();
         String unique = UUID.randomUUID().toString().substring(0, 8);
@@ -199,13 +256,26 @@ class LegacyEventEncryptionTest extends OwnContextTest {
 
     /** An event as the version before stored it: its payload in plaintext. */
     private void plaintextEvent(UserId user, long sequence, Object event) throws Exception {
+        plaintextEvent("User", user.toString(), sequence, event, Map.of());
+    }
+
+    /** An event as a version before stored it: its payload and its metadata (a reason, say) in plaintext. */
+    private void plaintextEvent(String type, String aggregate, long sequence, Object event, Map<String, String> metadata)
+            throws Exception {
         jdbc.sql("""
                         insert into domainevententry (aggregateidentifier, sequencenumber, type, eventidentifier,
                                                       metadata, payload, payloadrevision, payloadtype, timestamp)
-                        values (?, ?, 'User', ?, convert_to('{}', 'UTF8'), ?, null, ?, ?)""")
-                .params(user.toString(), sequence, UUID.randomUUID().toString(), PLAIN.writeValueAsBytes(event),
-                        event.getClass().getName(), DateTimeUtils.formatInstant(Instant.now()))
+                        values (?, ?, ?, ?, ?, ?, null, ?, ?)""")
+                .params(aggregate, sequence, type, UUID.randomUUID().toString(), PLAIN.writeValueAsBytes(metadata),
+                        PLAIN.writeValueAsBytes(event), event.getClass().getName(),
+                        DateTimeUtils.formatInstant(Instant.now()))
                 .update();
+    }
+
+    private String metadata(String aggregate, long sequence) {
+        return jdbc.sql("select metadata from domainevententry where aggregateidentifier = ? and sequencenumber = ?")
+                .params(aggregate, sequence).query((rs, n) -> new String(rs.getBytes(1), StandardCharsets.UTF_8))
+                .single();
     }
 
     private List<String> payloads(UserId user) {

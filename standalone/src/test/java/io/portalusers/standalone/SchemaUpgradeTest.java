@@ -84,7 +84,7 @@ class SchemaUpgradeTest extends ApiTest {
             // in its V3 (whose seals come from the running service's sealer, so none yet), the
             // query nodes' table (query V3), the webhooks' tables (query V4) and the personal data keys,
             // chain epochs and the record of the old events' encryption (platform V4, which the running
-            // service fills) are new and empty
+            // service fills) and of their reasons' sealing (platform V5) are new and empty
             Map<String, String> after = new LinkedHashMap<>(contents(connection));
             assertThat(after.remove("event_append_bound")).as("the append bound's row, new in the platform's V2")
                     .startsWith("1 ");
@@ -101,12 +101,13 @@ class SchemaUpgradeTest extends ApiTest {
             expected.put("event_chain_epoch", "0 ");
             expected.put("event_chain_epoch_epoch_seq", "1 false");
             expected.put("legacy_event_encryption", "0 ");
+            expected.put("legacy_reason_sealing", "0 ");
             assertThat(after).as("every row of every table, after the upgrade").isEqualTo(expected);
             assertThat(before.keySet()).contains("domainevententry", "actor_membership", "user_view", "mail_link_token");
             assertThat(rows(connection, "select r::text from report_users_by_state r order by 1"))
                     .isEqualTo(reportBefore).isNotEmpty();
             // each module continues the legacy history from a baseline at its V1, then runs what follows
-            assertThat(history(connection, "platform_schema_history")).containsExactly("1 BASELINE", "2 SQL", "3 SQL", "4 SQL");
+            assertThat(history(connection, "platform_schema_history")).containsExactly("1 BASELINE", "2 SQL", "3 SQL", "4 SQL", "5 SQL");
             assertThat(history(connection, "command_schema_history")).containsExactly("1 BASELINE");
             assertThat(history(connection, "query_schema_history"))
                     .containsExactly("1 BASELINE", "2 SQL", "3 SQL", "4 SQL", "5 SQL", "R SQL");

@@ -7,6 +7,7 @@ import io.portalusers.platform.axon.RenamedEvents;
 import io.portalusers.platform.chain.ChainHash;
 import io.portalusers.platform.chain.ChainVerifier;
 import io.portalusers.platform.chain.EventSealer;
+import io.portalusers.platform.request.RequestMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -69,6 +70,7 @@ public class LegacyEventEncryption implements ApplicationRunner {
     public void run(ApplicationArguments args) throws SQLException {
         if (enabled) {
             encryptLegacyEvents();
+            sealLegacyReasons();
         }
     }
 
@@ -87,19 +89,87 @@ public class LegacyEventEncryption implements ApplicationRunner {
             done();
             return 0;
         }
-        ChainVerifier.Report before;
-        try (Connection c = dataSource.getConnection()) {
-            before = new ChainVerifier().verify(c, 0, ChainHash.GENESIS, null, null);
-        }
-        if (!before.intact()) {
-            log.error("Events written before personal data was encrypted are left as they are: the event log does not"
-                    + " verify against its hash chain ({} at global index {}). Investigate, then restart.",
-                    before.firstMismatch().kind(), before.firstMismatch().globalIndex());
+        if (!chainIntact("Events written before personal data was encrypted")) {
             return 0;
         }
         Long rewritten = transaction.execute(status -> rewrite(types));
         log.info("Encrypted the personal data of {} events written before encryption", rewritten);
         return rewritten == null ? 0 : rewritten;
+    }
+
+    /**
+     * Seals the reasons given with commands ({@code X-Reason}) that events about a person still
+     * hold in clear in their metadata, written before reasons were sealed, under that person's
+     * key (as erased for a person erased meanwhile), in a recorded re-seal epoch as the payloads
+     * are; how many events. Reasons on events about no one stay as they are, as new ones do.
+     */
+    public long sealLegacyReasons() throws SQLException {
+        if (!jdbc.queryForList("select done_at from legacy_reason_sealing").isEmpty()) {
+            return 0;
+        }
+        Boolean any = jdbc.query("select exists (select from domainevententry where position(? in metadata) > 0)",
+                ps -> ps.setBytes(1, CLEAR_REASON), rs -> rs.next() && rs.getBoolean(1));
+        if (!Boolean.TRUE.equals(any)) {
+            reasonsDone();
+            return 0;
+        }
+        if (!chainIntact("Reasons given with commands before reasons were sealed")) {
+            return 0;
+        }
+        Long sealed = transaction.execute(status -> sealReasons());
+        log.info("Sealed the reasons of {} events written before reasons were sealed", sealed);
+        return sealed == null ? 0 : sealed;
+    }
+
+    /** How a reason in clear begins in the metadata Axon's Jackson serializer wrote (a sealed one is an object). */
+    private static final byte[] CLEAR_REASON = ("\"" + RequestMetadata.REASON + "\":\"")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private long sealReasons() {
+        jdbc.query("select pg_advisory_xact_lock(?)", rs -> null, EventSealer.LOCK);
+        List<Object[]> updates = new ArrayList<>();
+        jdbc.query("select globalindex, payloadtype, payload, metadata from domainevententry"
+                        + " where position(? in metadata) > 0 order by globalindex",
+                ps -> ps.setBytes(1, CLEAR_REASON),
+                rs -> {
+                    ObjectNode metadata = (ObjectNode) tree(rs.getBytes(4));
+                    JsonNode reason = metadata.get(RequestMetadata.REASON);
+                    Class<?> type = classOf(rs.getString(2));
+                    if (reason == null || !reason.isTextual() || type == null) {
+                        return;
+                    }
+                    Object stored = cipher.sealReasonOf(PersonalDataCipher.aboutWhom(type, tree(rs.getBytes(3))),
+                            reason.asText());
+                    if (stored != null && !reason.asText().equals(stored)) {
+                        metadata.set(RequestMetadata.REASON, json.valueToTree(stored));
+                        updates.add(new Object[]{bytes(metadata), rs.getLong(1)});
+                    }
+                });
+        reasonsDone();
+        if (updates.isEmpty()) {
+            return 0L;
+        }
+        jdbc.batchUpdate("update domainevententry set metadata = ? where globalindex = ?", updates);
+        reseal((Long) updates.get(0)[1], updates.size(), "reasons of events written before reasons were sealed, sealed in place");
+        return (long) updates.size();
+    }
+
+    private void reasonsDone() {
+        jdbc.update("insert into legacy_reason_sealing (done_at) values (now()) on conflict do nothing");
+    }
+
+    /** Whether the log verifies from its start; logs why {@code what} is left as it is when not. */
+    private boolean chainIntact(String what) throws SQLException {
+        ChainVerifier.Report before;
+        try (Connection c = dataSource.getConnection()) {
+            before = new ChainVerifier().verify(c, 0, ChainHash.GENESIS, null, null);
+        }
+        if (!before.intact()) {
+            log.error("{} are left as they are: the event log does not verify against its hash chain ({} at global"
+                    + " index {}). Investigate, then restart.", what, before.firstMismatch().kind(),
+                    before.firstMismatch().globalIndex());
+        }
+        return before.intact();
     }
 
     private boolean anyPlaintext(List<String> types) {
@@ -147,7 +217,17 @@ public class LegacyEventEncryption implements ApplicationRunner {
             return 0L;
         }
         jdbc.batchUpdate("update domainevententry set payload = ? where globalindex = ?", updates);
-        long first = (Long) updates.get(0)[1];
+        reseal((Long) updates.get(0)[1], updates.size(),
+                "personal data of events written before encryption encrypted in place");
+        return (long) updates.size();
+    }
+
+    /**
+     * After rows from {@code first} on were rewritten in place: the seals from there on are
+     * dropped (the sealer makes them again from the unchanged seal before) and the epoch is
+     * recorded with the head it replaced, and why.
+     */
+    private void reseal(long first, int rewritten, String reason) {
         var head = jdbc.queryForMap("select global_index, hash from event_seal_head");
         long headIndex = ((Number) head.get("global_index")).longValue();
         if (first <= headIndex) {
@@ -158,8 +238,8 @@ public class LegacyEventEncryption implements ApplicationRunner {
             byte[] keptHash = kept.isEmpty() ? ChainHash.GENESIS : (byte[]) kept.get(0).get("hash");
             jdbc.update("""
                     insert into event_chain_epoch (from_index, previous_head_index, previous_head_hash, rewritten, reason)
-                    values (?, ?, ?, ?, 'personal data of events written before encryption encrypted in place')""",
-                    first, headIndex, head.get("hash"), updates.size());
+                    values (?, ?, ?, ?, ?)""",
+                    first, headIndex, head.get("hash"), rewritten, reason);
             jdbc.update("delete from event_seal where global_index >= ?", first);
             jdbc.update("""
                     update event_seal_head set global_index = ?, hash = ?,
@@ -167,7 +247,6 @@ public class LegacyEventEncryption implements ApplicationRunner {
             log.warn("Re-seal epoch: the hash chain is sealed again from global index {} (head before: {} {})",
                     first, headIndex, ChainHash.hex((byte[]) head.get("hash")));
         }
-        return (long) updates.size();
     }
 
     /** Every event since is encrypted when written: later starts need not look again. */

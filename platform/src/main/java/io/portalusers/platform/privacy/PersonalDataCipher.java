@@ -283,7 +283,11 @@ public final class PersonalDataCipher {
      * about no one (an organization's, the portal's settings).
      */
     public Object sealReason(Object payload, String reason) {
-        String subject = payload == null ? null : aboutWhom(payload);
+        return sealReasonOf(payload == null ? null : aboutWhom(payload), reason);
+    }
+
+    /** {@link #sealReason} for an event about {@code subject} (the reason as it is when null). */
+    Object sealReasonOf(String subject, String reason) {
         if (subject == null || reason == null) {
             return reason;
         }
@@ -342,6 +346,12 @@ public final class PersonalDataCipher {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot read " + component, e);
         }
+    }
+
+    /** {@link #aboutWhom(Object)} of an event of {@code type} read as a JSON tree; null when about no one. */
+    static String aboutWhom(Class<?> type, JsonNode event) {
+        JsonNode value = ABOUT.get(type).map(component -> event.path(component.getName())).orElse(null);
+        return value != null && value.isTextual() ? value.asText() : null;
     }
 
     private static final ClassValue<Optional<RecordComponent>> ABOUT = new ClassValue<>() {
