@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Runs the benchmarks with targets (B1 to B7) one after the other, each in a JVM of its
-# own, and gathers their results into one file: each benchmark's own section, then every line
-# that states a target as met or not, in one list at the top.
+# Runs the benchmarks with targets (B1 to B7, then the console's typeahead in the browser) one
+# after the other, each in a JVM of its own, and gathers their results into one file: each
+# benchmark's own section, then every line that states a target as met or not, in one list at
+# the top.
 #
 #   benchmarks/run-all.sh                 # the record: 1,000,000 users (hours; on a quiet machine)
 #   USERS=20000 benchmarks/run-all.sh     # a quicker look at the same figures
-#   ONLY=commands benchmarks/run-all.sh   # one of: search, commands, history, lag
+#   ONLY=commands benchmarks/run-all.sh   # one of: search, commands, history, lag, typeahead
 #
 # Writes benchmarks/RESULTS.md (override with RESULTS=...), and each benchmark's file beside it
 # in target/benchmark-run/.
@@ -35,6 +36,7 @@ run search SearchRebuildReportsBenchmark -Dbenchmark.users="$USERS" -Dbenchmark.
 run commands CommandBenchmark -Dbenchmark.warmup=6000 -Dbenchmark.creates="$CREATES" -Dbenchmark.usersPerSize=100
 run history HistoryBenchmark
 run lag LagBenchmark -Dbenchmark.rate=500 -Dbenchmark.seconds=60
+run typeahead ConsoleTypeaheadBenchmark -Dbenchmark.users="$USERS"
 
 {
   echo "# Benchmark results"

@@ -12,6 +12,8 @@ import io.portalusers.api.user.UserEnabled;
 import io.portalusers.api.user.UserLanguageChanged;
 import io.portalusers.api.user.UserNameChanged;
 import io.portalusers.platform.axon.RenamedEvents;
+import io.portalusers.standalone.EventRows;
+import io.portalusers.standalone.UserHistories;
 import org.axonframework.common.DateTimeUtils;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.SimpleSerializedObject;
@@ -24,7 +26,9 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,7 +37,8 @@ import java.util.UUID;
  * B4's baseline: what a rebuild costs without a framework. A keyset read of the event table,
  * the same deserialization, a fold of each user's events in memory, and a batched upsert of
  * the final rows into copies of the users view (with all its indexes). Folds exactly as the
- * users projection does, so that the rows can be compared.
+ * users projection does, so that the rows can be compared. The same fold fills the users view
+ * of a benchmark that only reads it, straight from generated histories ({@link #fill}).
  */
 final class Baseline {
 
@@ -108,6 +113,40 @@ final class Baseline {
             }
         }
         upsert(connection, rows);
+    }
+
+    /** Users folded this many at a time, so that a million of them are never held at once. */
+    private static final int FILL_CHUNK = 10_000;
+
+    /**
+     * The rows the users projection ends with for every user of {@code histories}, folded from
+     * their events in memory as {@link #rebuild} folds them from the event table (each event at
+     * its time as the event table keeps it, to the millisecond), and written straight into
+     * {@code userTable} and {@code membershipTable}; no event is stored. Every user first, then,
+     * with fresh statistics for the foreign key's check of each membership, the memberships.
+     */
+    static void fill(Connection connection, UserHistories histories, String userTable, String membershipTable)
+            throws SQLException {
+        for (int from = 0; from < histories.users(); from += FILL_CHUNK) {
+            upsert(connection, folded(histories, from).values(), userTable, null);
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("analyze " + userTable);
+        }
+        for (int from = 0; from < histories.users(); from += FILL_CHUNK) {
+            upsert(connection, folded(histories, from).values(), null, membershipTable);
+        }
+    }
+
+    private static Map<UUID, Row> folded(UserHistories histories, int from) {
+        Map<UUID, Row> rows = new LinkedHashMap<>();
+        for (int user = from; user < Math.min(histories.users(), from + FILL_CHUNK); user++) {
+            for (EventRows.Event event : histories.history(user)) {
+                fold(rows, event.payload(), event.sequence(),
+                        utc(DateTimeUtils.parseInstant(DateTimeUtils.formatInstant(event.at()))));
+            }
+        }
+        return rows;
     }
 
     private static void fold(Map<UUID, Row> rows, Object event, long version, OffsetDateTime at) {
@@ -194,8 +233,17 @@ final class Baseline {
     }
 
     private static void upsert(Connection connection, Map<UUID, Row> rows) throws SQLException {
-        try (PreparedStatement user = connection.prepareStatement("""
-                insert into bench_user_view (user_id, username, email, first_name, last_name, full_name, language,
+        upsert(connection, rows.values(), "bench_user_view", "bench_user_membership_view");
+    }
+
+    /**
+     * The rows into {@code userTable} and their memberships into {@code membershipTable}, batch by batch
+     * (either table may be null: that part is left out).
+     */
+    private static void upsert(Connection connection, Collection<Row> rows, String userTable, String membershipTable)
+            throws SQLException {
+        try (PreparedStatement user = userTable == null ? null : connection.prepareStatement("""
+                insert into %s (user_id, username, email, first_name, last_name, full_name, language,
                     category, account_role, source, scheme_id, enabled, activation, created_at, updated_at, version,
                     invitation_status, invitation_issued_at, invitation_expires_at, invitation_id)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -206,46 +254,59 @@ final class Baseline {
                     activation = excluded.activation, created_at = excluded.created_at, updated_at = excluded.updated_at,
                     version = excluded.version, invitation_status = excluded.invitation_status,
                     invitation_issued_at = excluded.invitation_issued_at,
-                    invitation_expires_at = excluded.invitation_expires_at, invitation_id = excluded.invitation_id""");
-             PreparedStatement membership = connection.prepareStatement("""
-                insert into bench_user_membership_view (user_id, organization_id, org_role) values (?, ?, ?)
-                on conflict (user_id, organization_id) do update set org_role = excluded.org_role""")) {
+                    invitation_expires_at = excluded.invitation_expires_at, invitation_id = excluded.invitation_id"""
+                .formatted(userTable));
+             PreparedStatement membership = membershipTable == null ? null : connection.prepareStatement("""
+                insert into %s (user_id, organization_id, org_role) values (?, ?, ?)
+                on conflict (user_id, organization_id) do update set org_role = excluded.org_role"""
+                .formatted(membershipTable))) {
             int batched = 0;
-            for (Row row : rows.values()) {
-                user.setObject(1, row.id);
-                user.setString(2, row.username);
-                user.setString(3, row.email);
-                user.setString(4, row.firstName);
-                user.setString(5, row.lastName);
-                user.setString(6, row.fullName);
-                user.setString(7, row.language);
-                user.setString(8, row.category);
-                user.setString(9, row.accountRole);
-                user.setString(10, row.source);
-                user.setObject(11, row.schemeId);
-                user.setBoolean(12, row.enabled);
-                user.setString(13, row.activation);
-                user.setObject(14, row.createdAt);
-                user.setObject(15, row.updatedAt);
-                user.setLong(16, row.version);
-                user.setString(17, row.invitationStatus);
-                user.setObject(18, row.invitationIssuedAt);
-                user.setObject(19, row.invitationExpiresAt);
-                user.setObject(20, row.invitationId);
-                user.addBatch();
-                for (Membership m : row.memberships) {
-                    membership.setObject(1, row.id);
-                    membership.setObject(2, m.organizationId().value());
-                    membership.setString(3, m.role().name());
-                    membership.addBatch();
+            for (Row row : rows) {
+                if (user != null) {
+                    user.setObject(1, row.id);
+                    user.setString(2, row.username);
+                    user.setString(3, row.email);
+                    user.setString(4, row.firstName);
+                    user.setString(5, row.lastName);
+                    user.setString(6, row.fullName);
+                    user.setString(7, row.language);
+                    user.setString(8, row.category);
+                    user.setString(9, row.accountRole);
+                    user.setString(10, row.source);
+                    user.setObject(11, row.schemeId);
+                    user.setBoolean(12, row.enabled);
+                    user.setString(13, row.activation);
+                    user.setObject(14, row.createdAt);
+                    user.setObject(15, row.updatedAt);
+                    user.setLong(16, row.version);
+                    user.setString(17, row.invitationStatus);
+                    user.setObject(18, row.invitationIssuedAt);
+                    user.setObject(19, row.invitationExpiresAt);
+                    user.setObject(20, row.invitationId);
+                    user.addBatch();
+                }
+                if (membership != null) {
+                    for (Membership m : row.memberships) {
+                        membership.setObject(1, row.id);
+                        membership.setObject(2, m.organizationId().value());
+                        membership.setString(3, m.role().name());
+                        membership.addBatch();
+                    }
                 }
                 if (++batched == UPSERT_BATCH) {
-                    user.executeBatch();
-                    membership.executeBatch();
+                    execute(user, membership);
                     batched = 0;
                 }
             }
+            execute(user, membership);
+        }
+    }
+
+    private static void execute(PreparedStatement user, PreparedStatement membership) throws SQLException {
+        if (user != null) {
             user.executeBatch();
+        }
+        if (membership != null) {
             membership.executeBatch();
         }
     }

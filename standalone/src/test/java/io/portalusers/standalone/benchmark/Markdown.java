@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The results file: when, where, how, and the figures as the benchmark writes them. */
-final class Markdown {
+public final class Markdown {
 
     @FunctionalInterface
-    interface Connections {
+    public interface Connections {
         Connection open() throws SQLException;
     }
 
@@ -28,13 +28,13 @@ final class Markdown {
     }
 
     /** The title, then when, how ({@code command}) and where: machine, Java, the database. */
-    void machine(String title, String command, Connections database) {
+    public void machine(String title, String command, Connections database) {
         machine(title, command, database, "in the same JVM as the benchmark (Spring Boot context of the tests, "
                 + "random port), called over HTTP on localhost");
     }
 
     /** As above, with where the service ran ({@code service}). */
-    void machine(String title, String command, Connections database, String service) {
+    public void machine(String title, String command, Connections database, String service) {
         lines.add("# " + title);
         lines.add("");
         lines.add("- date: " + Instant.now().truncatedTo(ChronoUnit.SECONDS));
@@ -54,29 +54,36 @@ final class Markdown {
         lines.add("");
     }
 
-    void section(String title) {
+    public void section(String title) {
         lines.add("");
         lines.add("## " + title);
         lines.add("");
     }
 
-    void line(String format, Object... args) {
+    public void line(String format, Object... args) {
         lines.add(args.length == 0 ? format : format.formatted(args));
     }
 
-    void table(String... header) {
+    public void table(String... header) {
         lines.add("| " + String.join(" | ", header) + " |");
         lines.add("|" + "---|".repeat(header.length));
     }
 
-    void row(String... cells) {
+    public void row(String... cells) {
         lines.add("| " + String.join(" | ", cells) + " |");
     }
 
-    void write(Path file) throws IOException {
+    public void write(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.write(file, lines);
         lines.forEach(System.out::println);
+    }
+
+    /** The nearest-rank percentile of {@code values} (in any order), as every benchmark here reports it. */
+    public static double percentile(List<Double> values, int percentile) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 
     private static String value(Statement statement, String sql) throws SQLException {

@@ -1,11 +1,8 @@
 package io.portalusers.standalone.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.zaxxer.hikari.HikariDataSource;
-import io.portalusers.api.OrganizationId;
 import io.portalusers.platform.PeriodicTask;
 import io.portalusers.standalone.Api;
-import io.portalusers.standalone.EventRows;
 import io.portalusers.standalone.UserHistories;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.StreamingEventProcessor;
@@ -21,12 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +43,6 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
 
     private static final int USERS = Integer.getInteger("benchmark.users", 20_000);
     private static final int TERMS = Integer.getInteger("benchmark.terms", 1_000);
-    private static final int ORGANIZATIONS = Math.max(10, USERS / 1_000);
     private static final Path RESULTS = Path.of(System.getProperty("benchmark.results",
             "target/benchmark/RESULTS-search-rebuild-reports.md"));
     /** Up to this many users the replay runs to its end; beyond, it is measured over a window. */
@@ -82,11 +76,11 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
                 + "-Dbenchmark.rebuildWindowSeconds=%d -Dbenchmark.results=%s").formatted(USERS, TERMS,
                 SEARCH_BUDGET_SECONDS, REBUILD_WINDOW_SECONDS, RESULTS));
         try (Connection connection = raw()) {
-            UserHistories histories = new UserHistories(20261128, USERS, ORGANIZATIONS, Instant.now());
+            UsersDataSet data = new UsersDataSet(USERS);
             StreamingEventProcessor users = processing.eventProcessor("users", StreamingEventProcessor.class).orElseThrow();
             users.shutDown();
-            long generated = generate(connection, histories);
-            organizations(connection, histories.organizations());
+            long generated = generate(connection, data);
+            data.insertOrganizations(connection);
             rebuild(connection, users, generated);
             analyze(connection);
             search(connection);
@@ -98,39 +92,14 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
 
     // ---------------------------------------------------------------- data
 
-    private long generate(Connection connection, UserHistories histories) throws SQLException {
-        EventRows rows = new EventRows(serializer);
+    private long generate(Connection connection, UsersDataSet data) throws SQLException {
         long started = System.nanoTime();
-        List<EventRows.Event> batch = new ArrayList<>();
         // realistic order: a user's later events interleaved with the next users' (UserHistories.log)
-        for (EventRows.Event event : histories.log()) {
-            batch.add(event);
-            if (batch.size() >= 10_000) {
-                rows.copy(connection, batch);
-                batch.clear();
-            }
-        }
-        rows.copy(connection, batch);
+        long events = data.appendEvents(connection, serializer);
         double seconds = (System.nanoTime() - started) / 1e9;
-        long events = (long) histories.users() * UserHistories.EVENTS_PER_USER;
         out.line("Generated %,d users, %,d events (COPY into the event table in Axon's row format, "
-                + "Axon's serializer) in %.1f s; %,d organizations.", histories.users(), events, seconds, ORGANIZATIONS);
+                + "Axon's serializer) in %.1f s; %,d organizations.", data.users(), events, seconds, data.organizations());
         return events;
-    }
-
-    /** The organizations' view rows (the per-organization report reads them); no events needed for that. */
-    private void organizations(Connection connection, List<OrganizationId> organizations) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("""
-                insert into organization_view (organization_id, name, account_plan, created_at, updated_at, version)
-                values (?, ?, ?, now(), now(), 0) on conflict do nothing""")) {
-            for (int i = 0; i < organizations.size(); i++) {
-                insert.setObject(1, organizations.get(i).value());
-                insert.setString(2, "Organization %05d".formatted(i));
-                insert.setString(3, i % 3 == 0 ? "Gold" : "Silver");
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
     }
 
     // ---------------------------------------------------------------- B4
@@ -234,10 +203,8 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
     private static void analyze(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("drop table if exists bench_user_membership_view, bench_user_view");
-            statement.execute("vacuum analyze user_view");
-            statement.execute("vacuum analyze user_membership_view");
-            statement.execute("vacuum analyze organization_view");
         }
+        UsersDataSet.vacuumAnalyze(connection);
     }
 
     // ---------------------------------------------------------------- B1
@@ -265,7 +232,7 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
             }
             Result naive = naive(connection, term);
             Result ours = ours(term);
-            String kind = naive.total() <= 100 ? "rare" : naive.capped() ? "common" : "medium";
+            String kind = UsersDataSet.kind(naive.total(), naive.capped());
             latencies.computeIfAbsent(kind + " search", k -> new Latencies()).add(ours.searchMs(), naive.searchMs());
             latencies.computeIfAbsent(kind + " typeahead", k -> new Latencies()).add(ours.suggestMs(), naive.suggestMs());
             latencies.computeIfAbsent(kind + " terms", k -> new Latencies()).add(0, 0);
@@ -439,12 +406,7 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
 
     /** A connection of its own, without the service's statement timeout, batching inserts. */
     private Connection raw() throws SQLException {
-        HikariDataSource hikari = dataSource.unwrap(HikariDataSource.class);
-        String url = hikari.getJdbcUrl();
-        Connection connection = DriverManager.getConnection(url + (url.contains("?") ? "&" : "?")
-                + "reWriteBatchedInserts=true", hikari.getUsername(), hikari.getPassword());
-        connection.setAutoCommit(true);
-        return connection;
+        return UsersDataSet.raw(dataSource);
     }
 
     @SuppressWarnings("unchecked")
@@ -478,9 +440,7 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
         }
 
         static double percentile(List<Double> values, int percentile) {
-            List<Double> sorted = values.stream().sorted().toList();
-            int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
-            return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+            return Markdown.percentile(values, percentile);
         }
     }
 
