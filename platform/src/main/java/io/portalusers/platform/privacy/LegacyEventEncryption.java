@@ -66,35 +66,36 @@ public class LegacyEventEncryption implements ApplicationRunner {
         this.enabled = enabled;
     }
 
+    /**
+     * Both rewrites a start may owe, with the whole chain verified once before them (each
+     * rewrite keeps it verifiable: what it rewrites is sealed again in a recorded epoch), not
+     * once per rewrite: on a log of millions of events that is a minute of start-up each.
+     */
     @Override
     public void run(ApplicationArguments args) throws SQLException {
-        if (enabled) {
-            encryptLegacyEvents();
-            sealLegacyReasons();
+        if (!enabled) {
+            return;
+        }
+        List<String> types = plaintextTypes();
+        boolean reasons = clearReasons();
+        if ((types.isEmpty() && !reasons) || !chainIntact("Events written before personal data was encrypted")) {
+            return;
+        }
+        if (!types.isEmpty()) {
+            encrypt(types);
+        }
+        if (reasons) {
+            sealReasons();
         }
     }
 
     /** Rewrites every event with a personal field still in plaintext; how many. */
     public long encryptLegacyEvents() throws SQLException {
-        if (!jdbc.queryForList("select done_at from legacy_event_encryption").isEmpty()) {
+        List<String> types = plaintextTypes();
+        if (types.isEmpty() || !chainIntact("Events written before personal data was encrypted")) {
             return 0;
         }
-        List<String> types = new ArrayList<>();
-        for (String stored : jdbc.queryForList("select distinct payloadtype from domainevententry", String.class)) {
-            if (PersonalDataCipher.hasPersonalData(classOf(stored))) {
-                types.add(stored);
-            }
-        }
-        if (types.isEmpty() || !anyPlaintext(types)) {
-            done();
-            return 0;
-        }
-        if (!chainIntact("Events written before personal data was encrypted")) {
-            return 0;
-        }
-        Long rewritten = transaction.execute(status -> rewrite(types));
-        log.info("Encrypted the personal data of {} events written before encryption", rewritten);
-        return rewritten == null ? 0 : rewritten;
+        return encrypt(types);
     }
 
     /**
@@ -104,21 +105,47 @@ public class LegacyEventEncryption implements ApplicationRunner {
      * are; how many events. Reasons on events about no one stay as they are, as new ones do.
      */
     public long sealLegacyReasons() throws SQLException {
-        if (!jdbc.queryForList("select done_at from legacy_reason_sealing").isEmpty()) {
+        if (!clearReasons() || !chainIntact("Reasons given with commands before reasons were sealed")) {
             return 0;
+        }
+        return sealReasons();
+    }
+
+    /** The stored types of events with personal data, when one of them is still in plaintext; else none, and done. */
+    private List<String> plaintextTypes() {
+        if (!jdbc.queryForList("select done_at from legacy_event_encryption").isEmpty()) {
+            return List.of();
+        }
+        List<String> types = new ArrayList<>();
+        for (String stored : jdbc.queryForList("select distinct payloadtype from domainevententry", String.class)) {
+            if (PersonalDataCipher.hasPersonalData(classOf(stored))) {
+                types.add(stored);
+            }
+        }
+        if (types.isEmpty() || !anyPlaintext(types)) {
+            done();
+            return List.of();
+        }
+        return types;
+    }
+
+    /** Whether an event may still hold a reason in clear; when none does, that is recorded as done. */
+    private boolean clearReasons() {
+        if (!jdbc.queryForList("select done_at from legacy_reason_sealing").isEmpty()) {
+            return false;
         }
         Boolean any = jdbc.query("select exists (select from domainevententry where position(? in metadata) > 0)",
                 ps -> ps.setBytes(1, CLEAR_REASON), rs -> rs.next() && rs.getBoolean(1));
         if (!Boolean.TRUE.equals(any)) {
             reasonsDone();
-            return 0;
         }
-        if (!chainIntact("Reasons given with commands before reasons were sealed")) {
-            return 0;
-        }
-        Long sealed = transaction.execute(status -> sealReasons());
-        log.info("Sealed the reasons of {} events written before reasons were sealed", sealed);
-        return sealed == null ? 0 : sealed;
+        return Boolean.TRUE.equals(any);
+    }
+
+    private long encrypt(List<String> types) {
+        Long rewritten = transaction.execute(status -> rewrite(types));
+        log.info("Encrypted the personal data of {} events written before encryption", rewritten);
+        return rewritten == null ? 0 : rewritten;
     }
 
     /** How a reason in clear begins in the metadata Axon's Jackson serializer wrote (a sealed one is an object). */
@@ -126,6 +153,12 @@ public class LegacyEventEncryption implements ApplicationRunner {
             .getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     private long sealReasons() {
+        Long sealed = transaction.execute(status -> sealReasonsInPlace());
+        log.info("Sealed the reasons of {} events written before reasons were sealed", sealed);
+        return sealed == null ? 0 : sealed;
+    }
+
+    private long sealReasonsInPlace() {
         jdbc.query("select pg_advisory_xact_lock(?)", rs -> null, EventSealer.LOCK);
         List<Object[]> updates = new ArrayList<>();
         jdbc.query("select globalindex, payloadtype, payload, metadata from domainevententry"

@@ -211,11 +211,6 @@ class LagBenchmark extends ServiceBenchmark {
                 .params(first, last).query(Long.class).list().stream().mapToLong(Long::longValue).toArray();
     }
 
-    private long head() {
-        Long head = jdbc.sql("select max(globalindex) from domainevententry").query(Long.class).single();
-        return head == null ? 0 : head;
-    }
-
     private static long position(StreamingEventProcessor users) {
         Map<Integer, EventTrackerStatus> status = users.processingStatus();
         if (status.isEmpty()) {

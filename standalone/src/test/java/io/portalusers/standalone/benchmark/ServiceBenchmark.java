@@ -28,19 +28,25 @@ abstract class ServiceBenchmark extends ApiTest {
     protected void settle(Duration atMost) throws InterruptedException {
         long deadline = System.nanoTime() + atMost.toNanos();
         while (System.nanoTime() < deadline) {
-            Long head = jdbc.sql("select max(globalindex) from domainevententry").query(Long.class).single();
+            long head = head();
             boolean settled = processing.eventProcessors().values().stream()
                     .filter(StreamingEventProcessor.class::isInstance)
                     .map(StreamingEventProcessor.class::cast)
                     .filter(StreamingEventProcessor::isRunning)
                     .allMatch(processor -> !processor.processingStatus().isEmpty()
                             && processor.processingStatus().values().stream().allMatch(status -> status.isCaughtUp()
-                            && status.getCurrentPosition().orElse(-1) >= (head == null ? 0 : head)));
+                            && status.getCurrentPosition().orElse(-1) >= head));
             if (settled) {
                 return;
             }
             Thread.sleep(200);
         }
         throw new AssertionError("the event processors did not catch up within " + atMost);
+    }
+
+    /** The global index of the log's last event (0 when empty). */
+    protected long head() {
+        Long head = jdbc.sql("select max(globalindex) from domainevententry").query(Long.class).single();
+        return head == null ? 0 : head;
     }
 }
