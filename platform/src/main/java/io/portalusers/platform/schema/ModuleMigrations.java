@@ -8,6 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy;
 
+import com.zaxxer.hikari.HikariDataSource;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,6 +19,7 @@ import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -71,7 +75,7 @@ public class ModuleMigrations implements FlywayMigrationStrategy {
     @Override
     public void migrate(Flyway flyway) {
         Configuration template = flyway.getConfiguration();
-        DataSource dataSource = template.getDataSource();
+        DataSource dataSource = withoutTimeouts(template.getDataSource());
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true); // the lock is the session's: no transaction may end it
             lock(connection);
@@ -115,8 +119,36 @@ public class ModuleMigrations implements FlywayMigrationStrategy {
     private static FluentConfiguration configure(Configuration template, String location, String table) {
         return Flyway.configure(template.getClassLoader())
                 .configuration(template)
+                .dataSource(withoutTimeouts(template.getDataSource()))
                 .locations(location)
                 .table(table);
+    }
+
+    /**
+     * Migrations run on connections of their own, without the pool's session caps (the statement
+     * and idle-in-transaction timeouts of the pool's {@code options}): a migration that derives a
+     * table from every user takes minutes at a million users, and Flyway keeps one connection
+     * idle in a transaction while it migrates on another. Other connection properties are kept.
+     * A data source that is not the pool is used as it is.
+     */
+    static DataSource withoutTimeouts(DataSource dataSource) {
+        HikariDataSource pool;
+        try {
+            if (dataSource instanceof DriverManagerDataSource || !dataSource.isWrapperFor(HikariDataSource.class)) {
+                return dataSource;
+            }
+            pool = dataSource.unwrap(HikariDataSource.class);
+        } catch (SQLException e) {
+            return dataSource;
+        }
+        Properties properties = new Properties();
+        properties.putAll(pool.getDataSourceProperties());
+        String options = properties.getProperty("options", "")
+                .replaceAll("-c\\s*(statement_timeout|idle_in_transaction_session_timeout)=\\S+", "").strip();
+        properties.setProperty("options", (options + " -c statement_timeout=0 -c idle_in_transaction_session_timeout=0").strip());
+        DriverManagerDataSource unpooled = new DriverManagerDataSource(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+        unpooled.setConnectionProperties(properties);
+        return unpooled;
     }
 
     /** Whether {@code table} exists where Flyway keeps its histories (its default schema, else the search path's first). */
