@@ -84,8 +84,17 @@ class SchemaUpgradeTest extends ApiTest {
             // in its V3 (whose seals come from the running service's sealer, so none yet), the
             // query nodes' table (query V3), the webhooks' tables (query V4) and the personal data keys,
             // chain epochs and the record of the old events' encryption (platform V4, which the running
-            // service fills) and of their reasons' sealing (platform V5) are new and empty
+            // service fills) and of their reasons' sealing (platform V5) are new and empty; the search
+            // heads (query V6) are built from the users there
             Map<String, String> after = new LinkedHashMap<>(contents(connection));
+            assertThat(after.remove("search_head")).as("the search heads of the users there, new in the query side's V6")
+                    .startsWith(rows(connection, """
+                            select count(*) || ' ' from (select distinct k.field, t.trigram, k.user_id
+                            from (select 'n' as field, lower(full_name) as sort_key, user_id from user_view
+                                  union all select 'e', lower(email), user_id from user_view) k
+                            cross join lateral search_trigrams(k.sort_key) as t(trigram)) entries""").get(0))
+                    .doesNotStartWith("0 ");
+            assertThat(after.remove("search_head_size")).as("the heads' size, new in the query side's V6").startsWith("1 ");
             assertThat(after.remove("event_append_bound")).as("the append bound's row, new in the platform's V2")
                     .startsWith("1 ");
             assertThat(after.remove("event_seal_head")).as("the seal head's row, new in the platform's V3")
@@ -102,6 +111,7 @@ class SchemaUpgradeTest extends ApiTest {
             expected.put("event_chain_epoch_epoch_seq", "1 false");
             expected.put("legacy_event_encryption", "0 ");
             expected.put("legacy_reason_sealing", "0 ");
+            expected.put("search_head_bound", "0 ");
             assertThat(after).as("every row of every table, after the upgrade").isEqualTo(expected);
             assertThat(before.keySet()).contains("domainevententry", "actor_membership", "user_view", "mail_link_token");
             assertThat(rows(connection, "select r::text from report_users_by_state r order by 1"))
@@ -110,7 +120,7 @@ class SchemaUpgradeTest extends ApiTest {
             assertThat(history(connection, "platform_schema_history")).containsExactly("1 BASELINE", "2 SQL", "3 SQL", "4 SQL", "5 SQL");
             assertThat(history(connection, "command_schema_history")).containsExactly("1 BASELINE");
             assertThat(history(connection, "query_schema_history"))
-                    .containsExactly("1 BASELINE", "2 SQL", "3 SQL", "4 SQL", "5 SQL", "R SQL");
+                    .containsExactly("1 BASELINE", "2 SQL", "3 SQL", "4 SQL", "5 SQL", "6 SQL", "R SQL");
             assertThat(history(connection, "identity_schema_history"))
                     .containsExactly("0 BASELINE", "1 SQL", "2 SQL", "3 SQL", "4 SQL");
         }
@@ -120,7 +130,7 @@ class SchemaUpgradeTest extends ApiTest {
         try (Connection connection = connect(fresh)) {
             assertThat(rows(connection, "select to_regclass('flyway_schema_history')::text")).as("legacy scripts never run")
                     .containsExactly((String) null);
-            assertThat(history(connection, "query_schema_history")).containsExactly("0 BASELINE", "1 SQL", "2 SQL", "3 SQL", "4 SQL", "5 SQL", "R SQL");
+            assertThat(history(connection, "query_schema_history")).containsExactly("0 BASELINE", "1 SQL", "2 SQL", "3 SQL", "4 SQL", "5 SQL", "6 SQL", "R SQL");
         }
 
         assertSameSchema(legacy, fresh);
@@ -130,7 +140,7 @@ class SchemaUpgradeTest extends ApiTest {
         migrateNow(fresh, migrations);
         assertSameSchema(legacy, fresh);
         try (Connection connection = connect(legacy)) {
-            assertThat(history(connection, "query_schema_history")).containsExactly("1 BASELINE", "2 SQL", "3 SQL", "4 SQL", "5 SQL", "R SQL");
+            assertThat(history(connection, "query_schema_history")).containsExactly("1 BASELINE", "2 SQL", "3 SQL", "4 SQL", "5 SQL", "6 SQL", "R SQL");
         }
     }
 

@@ -2,6 +2,7 @@ package io.portalusers.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.portalusers.api.UserId;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.portalusers.query.users.SearchSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -354,7 +355,9 @@ class UserSearchApiTest extends ApiTest {
             assertThat(search(admin, query + 2).status()).as("a page past the cap").isEqualTo(400);
             assertThat(ids(suggest(admin, "name=" + marker))).containsExactlyElementsOf(suggested);
 
-            // a walk of the name index too short to fill the page: every match is read and sorted instead
+            // without the search heads, a walk of the name index too short to fill the page: every
+            // match is read and sorted instead
+            settings.setHeads(false);
             settings.setWalk(1);
             assertThat(ids(search(admin, query + 0))).isEqualTo(exact.subList(0, 2));
             assertThat(ids(search(admin, query + 1))).isEqualTo(exact.subList(2, 4));
@@ -362,6 +365,96 @@ class UserSearchApiTest extends ApiTest {
         } finally {
             settings.setCountCap(cap);
             settings.setWalk(walk);
+            settings.setHeads(true);
+        }
+    }
+
+    private double commonPages(String read) {
+        return context.getBean(MeterRegistry.class).get("portal.search.common.pages").tag("read", read).counter().count();
+    }
+
+    /**
+     * R-SEARCH-1: a common term's pages and suggestions read from the search heads (each trigram's
+     * first users in name order, kept by the database) are those every match sorted gives: from a
+     * head that holds every user of the trigram, from one cut at a bound (the page within it, and
+     * the page past it, which the head cannot give), and with a filter that leaves too few in it.
+     */
+    @Test
+    void R_SEARCH_1_common_terms_read_from_the_search_heads_give_the_pages_every_match_sorted_gives() {
+        String org = organization();
+        List<String> lastNames = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            // the marker at the start, inside and at the end of the names, in no particular order
+            String name = switch (i % 3) {
+                case 0 -> marker + letters(3);
+                case 1 -> letters(2) + marker + letters(2);
+                default -> letters(4) + marker;
+            };
+            developer("Head" + letters(3), name, org);
+            lastNames.add(name);
+        }
+        String publisher = user("Head", "Pub" + marker, letters(12) + "@" + marker + ".example", "API_OWNER");
+        awaitMatches("name=" + marker, 10);
+        SearchSettings settings = context.getBean(SearchSettings.class);
+        int cap = settings.getCountCap();
+        List<String> terms = List.of(marker, marker.substring(2, 7), marker.substring(5));
+        // the publisher's name ("head pub...") comes first; it alone is not a common term's match
+        String[] queries = {"&size=3&page=0", "&size=3&page=1", "&size=2&page=1", "&category=developers&size=4&page=0",
+                "&category=publishers&size=3&page=0"};
+        try {
+            settings.setCountCap(4);
+            // every match sorted, as the heads-less search reads a common term's page
+            settings.setHeads(false);
+            Map<String, List<String>> sorted = new LinkedHashMap<>();
+            for (String term : terms) {
+                for (String query : queries) {
+                    sorted.put(term + query, ids(search(admin, "name=" + term + query)));
+                }
+                sorted.put(term + " suggested", ids(suggest(admin, "name=" + term + "&limit=5")));
+            }
+            assertThat(sorted.get(marker + "&category=publishers&size=3&page=0")).containsExactly(publisher);
+            settings.setHeads(true);
+
+            // heads holding every user of their trigrams (this test's are only its own ten)
+            double fromHeads = commonPages("head");
+            for (String term : terms) {
+                for (String query : queries) {
+                    assertThat(ids(search(admin, "name=" + term + query))).as(term + query)
+                            .containsExactlyElementsOf(sorted.get(term + query));
+                }
+                assertThat(ids(suggest(admin, "name=" + term + "&limit=5"))).containsExactlyElementsOf(sorted.get(term + " suggested"));
+            }
+            assertThat(commonPages("head")).as("every common term's page and suggestions, from the heads")
+                    .isEqualTo(fromHeads + terms.size() * queries.length);
+
+            // heads of four users each: the first page is within them, the second past their bound
+            jdbc.sql("update search_head_size set entries = 4").update();
+            jdbc.sql("select search_heads_rebuild()").query(String.class).single();
+            assertThat(jdbc.sql("select count(*) from search_head_bound where field = 'n' and trigram = :t")
+                    .param("t", marker.substring(0, 3).toLowerCase(Locale.ROOT)).query(Long.class).single())
+                    .as("the marker's first trigram is cut at a bound").isEqualTo(1);
+            fromHeads = commonPages("head");
+            double sortedPages = commonPages("sort") + commonPages("walk");
+            assertThat(ids(search(admin, "name=" + marker + "&size=3&page=0"))).containsExactlyElementsOf(sorted.get(marker + "&size=3&page=0"));
+            assertThat(commonPages("head")).as("within the head").isEqualTo(fromHeads + 1);
+            assertThat(ids(search(admin, "name=" + marker + "&size=3&page=1"))).containsExactlyElementsOf(sorted.get(marker + "&size=3&page=1"));
+            assertThat(ids(search(admin, "name=" + marker + "&category=developers&size=4&page=0")))
+                    .containsExactlyElementsOf(sorted.get(marker + "&category=developers&size=4&page=0"));
+            assertThat(commonPages("head")).as("past the head, and a filter leaving too few in it").isEqualTo(fromHeads + 1);
+            assertThat(commonPages("sort") + commonPages("walk")).isEqualTo(sortedPages + 2);
+            for (String term : terms) {
+                for (String query : queries) {
+                    assertThat(ids(search(admin, "name=" + term + query))).as(term + query)
+                            .containsExactlyElementsOf(sorted.get(term + query));
+                }
+                assertThat(ids(suggest(admin, "name=" + term + "&limit=5"))).containsExactlyElementsOf(sorted.get(term + " suggested"));
+            }
+            assertThat(lastNames).hasSize(9);
+        } finally {
+            settings.setCountCap(cap);
+            settings.setHeads(true);
+            jdbc.sql("update search_head_size set entries = 200").update();
+            jdbc.sql("select search_heads_rebuild()").query(String.class).single();
         }
     }
 

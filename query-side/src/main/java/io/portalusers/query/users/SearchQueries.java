@@ -1,15 +1,20 @@
 package io.portalusers.query.users;
 
 import io.portalusers.api.InvalidValueException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -21,12 +26,26 @@ import java.util.stream.Collectors;
 @Component
 class SearchQueries {
 
+    /** How a common term's page was read: from a search head, a walk of the sort's index, or every match sorted. */
+    static final String HEAD = "head";
+    static final String WALK = "walk";
+    static final String SORT = "sort";
+
     private final JdbcClient jdbc;
     private final TransactionTemplate readOnly;
     private final SearchSettings settings;
 
-    SearchQueries(JdbcClient jdbc, PlatformTransactionManager transactions, SearchSettings settings) {
+    private final Map<String, Counter> firstPages = new HashMap<>();
+
+    SearchQueries(JdbcClient jdbc, PlatformTransactionManager transactions, SearchSettings settings,
+                  MeterRegistry meters) {
         this.jdbc = jdbc;
+        for (String read : List.of(HEAD, WALK, SORT)) {
+            // how common terms' pages were found: many "sort" would say the heads are too short for the filters used
+            firstPages.put(read, Counter.builder("portal.search.common.pages")
+                    .description("Pages of terms with more matches than the count cap, by how they were read")
+                    .tag("read", read).register(meters));
+        }
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
         this.settings = settings;
@@ -47,14 +66,17 @@ class SearchQueries {
      * their indexes and of the typeahead, whatever the database's collation (their indexes in db/query).
      */
     enum Sort {
-        NAME("lower(u.full_name) collate \"C\""),
-        EMAIL("lower(u.email) collate \"C\""),
-        CREATED("u.created_at");
+        NAME("lower(u.full_name) collate \"C\"", "n"),
+        EMAIL("lower(u.email) collate \"C\"", "e"),
+        CREATED("u.created_at", null);
 
         final String key;
+        /** The search heads (db/query V6) kept in this order, ascending: {@code n} names, {@code e} emails. */
+        final String heads;
 
-        Sort(String key) {
+        Sort(String key, String heads) {
             this.key = key;
+            this.heads = heads;
         }
 
         static Order order(String raw) {
@@ -62,16 +84,61 @@ class SearchQueries {
             Sort sort = choice(Sort.class, descending ? raw.substring(1) : raw);
             String direction = descending ? " desc" : " asc";
             return new Order(sort.key + direction + ", u.user_id" + direction,
-                    sort.key + " as sort_key, u.user_id as sort_id", "u.sort_key" + direction + ", u.sort_id" + direction);
+                    sort.key + " as sort_key, u.user_id as sort_id", "u.sort_key" + direction + ", u.sort_id" + direction,
+                    descending ? null : sort.heads);
         }
     }
 
     /**
      * An order as SQL: {@code columns} of {@code user_view u}; and for a subquery that walks the
      * order's index, its {@code keys} as columns of their own and the order {@code byKeys} of those,
-     * so that the planner sees the subquery's rows come in order and reads no more than it needs.
+     * so that the planner sees the subquery's rows come in order and reads no more than it needs;
+     * {@code heads} the field of the search heads kept in this order, or null (none is).
      */
-    record Order(String columns, String keys, String byKeys) {
+    record Order(String columns, String keys, String byKeys, String heads) {
+    }
+
+    /**
+     * The {@code columns} of the first {@code limit} after {@code offset} in {@code order} of those
+     * {@code where} finds, read from the search head (db/query V6) of the term's trigram whose
+     * head reaches furthest in the order: every match of the term up to that head's bound is in
+     * it, since a match has each of the term's trigrams. Null when the heads are off
+     * ({@code portal.search.heads}), or when the matches in it up to its
+     * bound do not fill the page: the page then lies past the head, or filters left too few.
+     * {@code order} must be the ascending order of the field {@code headTerm} is typed into.
+     */
+    <T> List<T> fromHead(String columns, SearchConditions where, Order order, String headTerm, int limit,
+                         long offset, RowMapper<T> row) {
+        if (!settings.isHeads()) {
+            return null;
+        }
+        List<T> found = new ArrayList<>();
+        boolean[] complete = {false};
+        jdbc.sql("""
+                        with best as (
+                            select t.trigram, b.sort_key, b.user_id
+                            from search_trigrams(lower(:%1$s)) as t(trigram)
+                            left join search_head_bound b on b.field = cast(:headField as "char") and b.trigram = t.trigram
+                            order by b.sort_key is null desc, b.sort_key desc, b.user_id desc limit 1)
+                        select %2$s, (select best.sort_key is null from best) as head_complete
+                        from user_view u
+                        where u.user_id in (select h.user_id from search_head h join best
+                                            on h.field = cast(:headField as "char") and h.trigram = best.trigram
+                                            and (best.sort_key is null or (h.sort_key, h.user_id) <= (best.sort_key, best.user_id)))
+                          and %3$s
+                        order by %4$s limit :needed""".formatted(headTerm, columns, where.sql(), order.columns()))
+                .params(where.params())
+                .param("headField", order.heads())
+                .param("needed", offset + limit)
+                .query(rs -> {
+                    complete[0] = rs.getBoolean("head_complete");
+                    found.add(row.mapRow(rs, found.size()));
+                });
+        if (found.size() < offset + limit && !complete[0]) {
+            return null;
+        }
+        firstPages.get(HEAD).increment();
+        return found.subList((int) Math.min(offset, found.size()), found.size());
     }
 
     /**
@@ -79,9 +146,17 @@ class SearchQueries {
      * after {@code offset} in {@code order}. A walk of the sort's index finds them soonest, unless
      * they gather late in that order (the names that start with "Zor", say): so the walk stops after
      * {@code portal.search.walk} rows, and then every match is read through the trigram index and sorted.
+     * Before either, the search head of {@code headTerm} (the bind parameter of a term typed into the
+     * field the order sorts by, or null) when it holds the page ({@link #fromHead}).
      */
-    <T> List<T> firstOfMany(String columns, SearchConditions where, Order order, int limit, long offset,
-                            RowMapper<T> row) {
+    <T> List<T> firstOfMany(String columns, SearchConditions where, Order order, String headTerm, int limit,
+                            long offset, RowMapper<T> row) {
+        if (headTerm != null) {
+            List<T> fromHead = fromHead(columns, where, order, headTerm, limit, offset, row);
+            if (fromHead != null) {
+                return fromHead;
+            }
+        }
         List<T> found = jdbc.sql("""
                         select %1$s from (select u.*, %2$s from user_view u order by %3$s limit :walk) u
                         where %4$s order by %5$s limit :limit offset :offset""".formatted(columns, order.keys(),
@@ -93,8 +168,10 @@ class SearchQueries {
                 .query(row)
                 .list();
         if (found.size() == limit) {
+            firstPages.get(WALK).increment();
             return found;
         }
+        firstPages.get(SORT).increment();
         return jdbc.sql("with matches as materialized (select u.* from user_view u where %1$s) select %2$s from matches u"
                         .formatted(where.sql(), columns) + " order by %s limit :limit offset :offset"
                         .formatted(order.columns()))

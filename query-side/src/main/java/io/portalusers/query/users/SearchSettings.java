@@ -14,6 +14,7 @@ public class SearchSettings {
 
     private int countCap;
     private int walk;
+    private boolean heads;
 
     /** Exact totals up to this many matches; beyond, the total is this cap and a lower bound. */
     public int getCountCap() {
@@ -34,5 +35,14 @@ public class SearchSettings {
 
     public void setWalk(int walk) {
         this.walk = walk;
+    }
+
+    /** Whether a common term's first page is read from the search heads when they hold it. */
+    public boolean isHeads() {
+        return heads;
+    }
+
+    public void setHeads(boolean heads) {
+        this.heads = heads;
     }
 }

@@ -2,6 +2,7 @@ package io.portalusers.query.users;
 
 import io.portalusers.platform.actor.Actor;
 import io.portalusers.platform.problem.FieldErrors;
+import io.portalusers.query.users.SearchQueries.Order;
 import io.portalusers.query.users.SearchQueries.Sort;
 import org.springframework.stereotype.Component;
 
@@ -97,6 +98,13 @@ class Typeahead {
                     .query((rs, n) -> suggestion(rs))
                     .list();
         }
+        Order sort = Sort.order(field.param);
+        String columns = "u.user_id, u.full_name, u.email, u.username";
+        // a common term's first matches are in the head of one of its trigrams: no count needed
+        List<Suggestion> fromHead = queries.fromHead(columns, where, sort, field.param, limit, 0, (rs, n) -> suggestion(rs));
+        if (fromHead != null) {
+            return fromHead;
+        }
         int countCap = queries.countCap();
         List<Suggestion> few = new ArrayList<>();
         long[] matched = {0};
@@ -112,8 +120,7 @@ class Typeahead {
         if (matched[0] <= countCap) {
             return few;
         }
-        return queries.firstOfMany("u.user_id, u.full_name, u.email, u.username", where,
-                Sort.order(field == Field.NAME ? "name" : "email"), limit, 0, (rs, n) -> suggestion(rs));
+        return queries.firstOfMany(columns, where, sort, null, limit, 0, (rs, n) -> suggestion(rs));
     }
 
     private static Suggestion suggestion(ResultSet rs) throws SQLException {

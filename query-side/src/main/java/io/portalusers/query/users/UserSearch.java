@@ -143,7 +143,10 @@ class UserSearch {
             boolean capped = matches.size() > countCap;
             List<UUID> ids;
             if (capped) {
-                ids = queries.firstOfMany("u.user_id", where, order, request.size(), request.offset(),
+                // a name term's heads hold the first matches in name order, an email term's in email order
+                String headTerm = nameTerm != null && "n".equals(order.heads()) ? "name"
+                        : emailTerm != null && "e".equals(order.heads()) ? "email" : null;
+                ids = queries.firstOfMany("u.user_id", where, order, headTerm, request.size(), request.offset(),
                         (rs, n) -> rs.getObject("user_id", UUID.class));
             } else {
                 // the offset is below the cap (checked above), so it fits an int
