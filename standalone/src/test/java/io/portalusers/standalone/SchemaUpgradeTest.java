@@ -144,6 +144,22 @@ class SchemaUpgradeTest extends ApiTest {
         }
     }
 
+    /**
+     * Migrations run on connections without the pool's session caps (a migration that derives a
+     * table from a million users takes minutes), and the pool's connections keep them.
+     */
+    @Test
+    void migrations_run_without_the_pools_statement_and_idle_in_transaction_timeouts() throws SQLException {
+        try (Connection pooled = dataSource.getConnection();
+             Connection migrating = ModuleMigrations.withoutTimeouts(dataSource).getConnection()) {
+            assertThat(rows(pooled, "show statement_timeout")).containsExactly("15s");
+            assertThat(rows(pooled, "show idle_in_transaction_session_timeout")).containsExactly("20s");
+            assertThat(rows(migrating, "show statement_timeout")).containsExactly("0");
+            assertThat(rows(migrating, "show idle_in_transaction_session_timeout")).containsExactly("0");
+            assertThat(rows(migrating, "select current_database()")).isEqualTo(rows(pooled, "select current_database()"));
+        }
+    }
+
     /** A database whose legacy history stopped early (here at V12) is first taken to the legacy V21 by the legacy scripts. */
     @Test
     void a_database_behind_in_the_legacy_history_completes_it_first() throws SQLException {

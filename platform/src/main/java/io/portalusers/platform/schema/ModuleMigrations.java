@@ -131,7 +131,7 @@ public class ModuleMigrations implements FlywayMigrationStrategy {
      * idle in a transaction while it migrates on another. Other connection properties are kept.
      * A data source that is not the pool is used as it is.
      */
-    static DataSource withoutTimeouts(DataSource dataSource) {
+    public static DataSource withoutTimeouts(DataSource dataSource) {
         HikariDataSource pool;
         try {
             if (dataSource instanceof DriverManagerDataSource || !dataSource.isWrapperFor(HikariDataSource.class)) {
