@@ -103,7 +103,7 @@ class ConsoleTypeaheadBenchmark extends ConsoleTest {
         }
     }
 
-    record Sample(Classified term, double browserMs, double apiMs) {
+    record Sample(Classified term, double browserMs, double apiMs, Split split) {
     }
 
     @Test
@@ -134,7 +134,7 @@ class ConsoleTypeaheadBenchmark extends ConsoleTest {
                     }
                 }
                 for (Classified term : terms.get(field)) {
-                    samples.add(new Sample(term, typed(input, term), 0));
+                    samples.add(typed(input, term));
                 }
                 // the field emptied again, so that the next field's terms are searched alone
                 input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
@@ -149,7 +149,7 @@ class ConsoleTypeaheadBenchmark extends ConsoleTest {
             }
             List<Sample> measured = new ArrayList<>();
             for (Sample sample : samples) {
-                measured.add(new Sample(sample.term(), sample.browserMs(), api(direct, sample.term().term())));
+                measured.add(new Sample(sample.term(), sample.browserMs(), api(direct, sample.term().term()), sample.split()));
             }
             report(measured);
             assertThat(measured).as("every term measured").hasSize(terms.values().stream().mapToInt(List::size).sum());
@@ -373,7 +373,8 @@ class ConsoleTypeaheadBenchmark extends ConsoleTest {
     /** Times, in the page, each armed term from the keydown of its third key to the settling of its results. */
     private void instrument() {
         js("""
-                window.__armed = null; window.__start = null; window.__took = null;
+                window.__armed = null; window.__start = null; window.__took = null; window.__split = null;
+                performance.setResourceTimingBufferSize(100000);
                 document.addEventListener('keydown', e => {
                   if (window.__armed && e.target.id === window.__armed.field) { window.__start = performance.now(); }
                 }, true);
@@ -383,7 +384,14 @@ class ConsoleTypeaheadBenchmark extends ConsoleTest {
                   if (!armed || window.__start === null || !results) { return; }
                   const shown = document.getElementById('results-for');
                   if (shown && shown.getAttribute('data-' + armed.field) === armed.term) {
-                    window.__took = performance.now() - window.__start;
+                    const now = performance.now();
+                    window.__took = now - window.__start;
+                    // the results request's own timing: sent, answered by the console's server, received
+                    const request = performance.getEntriesByType('resource')
+                      .filter(r => r.name.includes('/console/users/results') && r.startTime >= window.__start).pop();
+                    window.__split = request ? [request.requestStart - window.__start,
+                      request.responseStart - request.requestStart, now - request.responseStart] : null;
+                    performance.clearResourceTimings();
                     window.__armed = null;
                     window.__start = null;
                   }
@@ -394,21 +402,33 @@ class ConsoleTypeaheadBenchmark extends ConsoleTest {
      * Types {@code term} as a person does: the term before selected, two characters (their answer
      * settled), then the third; the ms from the third key to its results in the page.
      */
-    private double typed(WebElement input, Classified term) {
+    private Sample typed(WebElement input, Classified term) {
         String field = term.term().field();
         String text = term.term().text();
         input.sendKeys(Keys.chord(Keys.CONTROL, "a"));
         input.sendKeys(text.substring(0, 2));
         settledOn(field, text.substring(0, 2));
-        js("window.__armed = {field: arguments[0], term: arguments[1]}; window.__start = null; window.__took = null;",
-                field, text);
+        js("window.__armed = {field: arguments[0], term: arguments[1]}; window.__start = null; window.__took = null;"
+                + " window.__split = null;", field, text);
         input.sendKeys(text.substring(2));
         Number took = browser.until(d -> (Number) js("return window.__took"));
         settledOn(field, text);
         assertThat(browser.driver.findElements(By.id("search-refusal"))).as("a term of three characters is searched").isEmpty();
         assertThat(browser.text(By.id("total"))).as("the console shows the API's total for " + text)
                 .startsWith(term.shown() + " user");
-        return took.doubleValue();
+        @SuppressWarnings("unchecked")
+        List<Number> split = (List<Number>) js("return window.__split");
+        return new Sample(term, took.doubleValue(), 0, split == null ? null
+                : new Split(split.get(0).doubleValue(), split.get(1).doubleValue(), split.get(2).doubleValue()));
+    }
+
+    /**
+     * Where a keystroke's time went, from the results request's resource timing in the page: from
+     * the keydown to the request sent (htmx), from sent to the first byte of the answer (the
+     * console's server and its call to the API), and from that byte to the results settled (the
+     * download, htmx's swap, the browser's layout).
+     */
+    record Split(double toRequest, double server, double toSettled) {
     }
 
     /** Waits until the results shown are those for {@code text} in {@code field} and no request is in flight. */
@@ -460,8 +480,25 @@ class ConsoleTypeaheadBenchmark extends ConsoleTest {
         out.line("Slowest in the browser: %s.", String.join(", ", slowest.stream().map(s -> "`%s` (%s, %s matches) %.1f ms, API %.1f ms"
                 .formatted(s.term().term().text(), s.term().term().field(), s.term().shown(), s.browserMs(), s.apiMs())).toList()));
         out.line("");
+        out.line("Where the browser's time went, from the results request's resource timing in the page: keydown to the "
+                + "request sent (htmx), sent to the answer's first byte (the console's server, its call to the API), "
+                + "first byte to the results settled (download, swap, layout). Milliseconds, p50 / p95 of each part.");
+        out.table("class", "n", "to request", "console's server", "to settled");
+        for (String kind : KINDS) {
+            List<Split> splits = samples.stream().filter(s -> s.term().kind().equals(kind) && s.split() != null)
+                    .map(Sample::split).toList();
+            if (!splits.isEmpty()) {
+                out.row(kind, String.valueOf(splits.size()), p50p95(splits.stream().map(Split::toRequest).toList()),
+                        p50p95(splits.stream().map(Split::server).toList()), p50p95(splits.stream().map(Split::toSettled).toList()));
+            }
+        }
+        out.line("");
         out.line("Target (results of a 3-letter term within %.0f ms of the last keystroke at p95, on %,d users): %s.",
                 TARGET_MS, USERS, met ? "met" : "NOT met");
+    }
+
+    private static String p50p95(List<Double> ms) {
+        return "%.1f / %.1f".formatted(Markdown.percentile(ms, 50), Markdown.percentile(ms, 95));
     }
 
     /** One row of the table; whether its p95 meets the target. */
