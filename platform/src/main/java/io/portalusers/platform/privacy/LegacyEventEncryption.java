@@ -78,7 +78,9 @@ public class LegacyEventEncryption implements ApplicationRunner {
         }
         List<String> types = plaintextTypes();
         boolean reasons = clearReasons();
-        if ((types.isEmpty() && !reasons) || !chainIntact("Events written before personal data was encrypted")) {
+        if ((types.isEmpty() && !reasons) || !chainIntact(types.isEmpty()
+                ? "Reasons given with commands before reasons were sealed"
+                : "Events written before personal data was encrypted")) {
             return;
         }
         if (!types.isEmpty()) {

@@ -74,8 +74,10 @@ public class ModuleMigrations implements FlywayMigrationStrategy {
 
     @Override
     public void migrate(Flyway flyway) {
-        Configuration template = flyway.getConfiguration();
-        DataSource dataSource = withoutTimeouts(template.getDataSource());
+        Configuration pooled = flyway.getConfiguration();
+        Configuration template = Flyway.configure(pooled.getClassLoader()).configuration(pooled)
+                .dataSource(withoutTimeouts(pooled.getDataSource()));
+        DataSource dataSource = template.getDataSource();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true); // the lock is the session's: no transaction may end it
             lock(connection);
@@ -119,7 +121,6 @@ public class ModuleMigrations implements FlywayMigrationStrategy {
     private static FluentConfiguration configure(Configuration template, String location, String table) {
         return Flyway.configure(template.getClassLoader())
                 .configuration(template)
-                .dataSource(withoutTimeouts(template.getDataSource()))
                 .locations(location)
                 .table(table);
     }
@@ -134,7 +135,7 @@ public class ModuleMigrations implements FlywayMigrationStrategy {
     public static DataSource withoutTimeouts(DataSource dataSource) {
         HikariDataSource pool;
         try {
-            if (dataSource instanceof DriverManagerDataSource || !dataSource.isWrapperFor(HikariDataSource.class)) {
+            if (!dataSource.isWrapperFor(HikariDataSource.class)) {
                 return dataSource;
             }
             pool = dataSource.unwrap(HikariDataSource.class);

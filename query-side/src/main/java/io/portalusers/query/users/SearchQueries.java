@@ -11,10 +11,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -26,29 +24,30 @@ import java.util.stream.Collectors;
 @Component
 class SearchQueries {
 
-    /** How a common term's page was read: from a search head, a walk of the sort's index, or every match sorted. */
-    static final String HEAD = "head";
-    static final String WALK = "walk";
-    static final String SORT = "sort";
-
     private final JdbcClient jdbc;
     private final TransactionTemplate readOnly;
     private final SearchSettings settings;
 
-    private final Map<String, Counter> firstPages = new HashMap<>();
+    /** How common terms' pages were read: many "sort" would say the heads are too short for the filters used. */
+    private final Counter fromHeads;
+    private final Counter walked;
+    private final Counter sorted;
 
     SearchQueries(JdbcClient jdbc, PlatformTransactionManager transactions, SearchSettings settings,
                   MeterRegistry meters) {
         this.jdbc = jdbc;
-        for (String read : List.of(HEAD, WALK, SORT)) {
-            // how common terms' pages were found: many "sort" would say the heads are too short for the filters used
-            firstPages.put(read, Counter.builder("portal.search.common.pages")
-                    .description("Pages of terms with more matches than the count cap, by how they were read")
-                    .tag("read", read).register(meters));
-        }
+        this.fromHeads = pagesRead("head", meters);
+        this.walked = pagesRead("walk", meters);
+        this.sorted = pagesRead("sort", meters);
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
         this.settings = settings;
+    }
+
+    private static Counter pagesRead(String how, MeterRegistry meters) {
+        return Counter.builder("portal.search.common.pages")
+                .description("Pages of terms with more matches than the count cap, by how they were read")
+                .tag("read", how).register(meters);
     }
 
     JdbcClient jdbc() {
@@ -66,16 +65,19 @@ class SearchQueries {
      * their indexes and of the typeahead, whatever the database's collation (their indexes in db/query).
      */
     enum Sort {
-        NAME("lower(u.full_name) collate \"C\"", "n"),
-        EMAIL("lower(u.email) collate \"C\"", "e"),
-        CREATED("u.created_at", null);
+        NAME("lower(u.full_name) collate \"C\"", "name", "n"),
+        EMAIL("lower(u.email) collate \"C\"", "email", "e"),
+        CREATED("u.created_at", null, null);
 
         final String key;
+        /** The bind parameter of a term typed into the field this order sorts by (as the search and typeahead name it). */
+        final String term;
         /** The search heads (db/query V6) kept in this order, ascending: {@code n} names, {@code e} emails. */
         final String heads;
 
-        Sort(String key, String heads) {
+        Sort(String key, String term, String heads) {
             this.key = key;
+            this.term = term;
             this.heads = heads;
         }
 
@@ -85,7 +87,7 @@ class SearchQueries {
             String direction = descending ? " desc" : " asc";
             return new Order(sort.key + direction + ", u.user_id" + direction,
                     sort.key + " as sort_key, u.user_id as sort_id", "u.sort_key" + direction + ", u.sort_id" + direction,
-                    descending ? null : sort.heads);
+                    descending ? null : sort);
         }
     }
 
@@ -93,23 +95,24 @@ class SearchQueries {
      * An order as SQL: {@code columns} of {@code user_view u}; and for a subquery that walks the
      * order's index, its {@code keys} as columns of their own and the order {@code byKeys} of those,
      * so that the planner sees the subquery's rows come in order and reads no more than it needs;
-     * {@code heads} the field of the search heads kept in this order, or null (none is).
+     * {@code heads} the sort whose search heads are kept in this order, or null (none are).
      */
-    record Order(String columns, String keys, String byKeys, String heads) {
+    record Order(String columns, String keys, String byKeys, Sort heads) {
     }
 
     /**
      * The {@code columns} of the first {@code limit} after {@code offset} in {@code order} of those
-     * {@code where} finds, read from the search head (db/query V6) of the term's trigram whose
-     * head reaches furthest in the order: every match of the term up to that head's bound is in
-     * it, since a match has each of the term's trigrams. Null when the heads are off
-     * ({@code portal.search.heads}), or when the matches in it up to its
+     * {@code where} finds, read from the search head (db/query V6) of the trigram of the term typed
+     * into the field {@code order} sorts by whose head reaches furthest in the order: every match of
+     * the term up to that head's bound is in it, since a match has each of the term's trigrams.
+     * Null when no head applies (the heads off by {@code portal.search.heads}, a descending order or
+     * one by creation, no term in the sorted field), or when the matches in the head up to its
      * bound do not fill the page: the page then lies past the head, or filters left too few.
-     * {@code order} must be the ascending order of the field {@code headTerm} is typed into.
      */
-    <T> List<T> fromHead(String columns, SearchConditions where, Order order, String headTerm, int limit,
-                         long offset, RowMapper<T> row) {
-        if (!settings.isHeads()) {
+    <T> List<T> fromHead(String columns, SearchConditions where, Order order, int limit, long offset,
+                         RowMapper<T> row) {
+        Sort heads = order.heads();
+        if (!settings.isHeads() || heads == null || !where.params().containsKey(heads.term)) {
             return null;
         }
         List<T> found = new ArrayList<>();
@@ -126,9 +129,9 @@ class SearchQueries {
                                             on h.field = cast(:headField as "char") and h.trigram = best.trigram
                                             and (best.sort_key is null or (h.sort_key, h.user_id) <= (best.sort_key, best.user_id)))
                           and %3$s
-                        order by %4$s limit :needed""".formatted(headTerm, columns, where.sql(), order.columns()))
+                        order by %4$s limit :needed""".formatted(heads.term, columns, where.sql(), order.columns()))
                 .params(where.params())
-                .param("headField", order.heads())
+                .param("headField", heads.heads)
                 .param("needed", offset + limit)
                 .query(rs -> {
                     complete[0] = rs.getBoolean("head_complete");
@@ -137,7 +140,7 @@ class SearchQueries {
         if (found.size() < offset + limit && !complete[0]) {
             return null;
         }
-        firstPages.get(HEAD).increment();
+        fromHeads.increment();
         return found.subList((int) Math.min(offset, found.size()), found.size());
     }
 
@@ -146,17 +149,10 @@ class SearchQueries {
      * after {@code offset} in {@code order}. A walk of the sort's index finds them soonest, unless
      * they gather late in that order (the names that start with "Zor", say): so the walk stops after
      * {@code portal.search.walk} rows, and then every match is read through the trigram index and sorted.
-     * Before either, the search head of {@code headTerm} (the bind parameter of a term typed into the
-     * field the order sorts by, or null) when it holds the page ({@link #fromHead}).
+     * (Callers ask {@link #fromHead} first.)
      */
-    <T> List<T> firstOfMany(String columns, SearchConditions where, Order order, String headTerm, int limit,
-                            long offset, RowMapper<T> row) {
-        if (headTerm != null) {
-            List<T> fromHead = fromHead(columns, where, order, headTerm, limit, offset, row);
-            if (fromHead != null) {
-                return fromHead;
-            }
-        }
+    <T> List<T> firstOfMany(String columns, SearchConditions where, Order order, int limit, long offset,
+                            RowMapper<T> row) {
         List<T> found = jdbc.sql("""
                         select %1$s from (select u.*, %2$s from user_view u order by %3$s limit :walk) u
                         where %4$s order by %5$s limit :limit offset :offset""".formatted(columns, order.keys(),
@@ -168,10 +164,10 @@ class SearchQueries {
                 .query(row)
                 .list();
         if (found.size() == limit) {
-            firstPages.get(WALK).increment();
+            walked.increment();
             return found;
         }
-        firstPages.get(SORT).increment();
+        sorted.increment();
         return jdbc.sql("with matches as materialized (select u.* from user_view u where %1$s) select %2$s from matches u"
                         .formatted(where.sql(), columns) + " order by %s limit :limit offset :offset"
                         .formatted(order.columns()))

@@ -101,7 +101,7 @@ class Typeahead {
         Order sort = Sort.order(field.param);
         String columns = "u.user_id, u.full_name, u.email, u.username";
         // a common term's first matches are in the head of one of its trigrams: no count needed
-        List<Suggestion> fromHead = queries.fromHead(columns, where, sort, field.param, limit, 0, (rs, n) -> suggestion(rs));
+        List<Suggestion> fromHead = queries.fromHead(columns, where, sort, limit, 0, (rs, n) -> suggestion(rs));
         if (fromHead != null) {
             return fromHead;
         }
@@ -120,7 +120,7 @@ class Typeahead {
         if (matched[0] <= countCap) {
             return few;
         }
-        return queries.firstOfMany(columns, where, sort, null, limit, 0, (rs, n) -> suggestion(rs));
+        return queries.firstOfMany(columns, where, sort, limit, 0, (rs, n) -> suggestion(rs));
     }
 
     private static Suggestion suggestion(ResultSet rs) throws SQLException {

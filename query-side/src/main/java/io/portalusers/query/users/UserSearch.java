@@ -11,6 +11,7 @@ import io.portalusers.platform.web.Page;
 import io.portalusers.query.users.SearchQueries.Order;
 import io.portalusers.query.users.SearchQueries.Sort;
 import io.portalusers.query.users.UsersQueryController.UserView;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 
 import static io.portalusers.query.users.SearchQueries.choice;
@@ -143,11 +144,11 @@ class UserSearch {
             boolean capped = matches.size() > countCap;
             List<UUID> ids;
             if (capped) {
-                // a name term's heads hold the first matches in name order, an email term's in email order
-                String headTerm = nameTerm != null && "n".equals(order.heads()) ? "name"
-                        : emailTerm != null && "e".equals(order.heads()) ? "email" : null;
-                ids = queries.firstOfMany("u.user_id", where, order, headTerm, request.size(), request.offset(),
-                        (rs, n) -> rs.getObject("user_id", UUID.class));
+                RowMapper<UUID> id = (rs, n) -> rs.getObject("user_id", UUID.class);
+                ids = queries.fromHead("u.user_id", where, order, request.size(), request.offset(), id);
+                if (ids == null) {
+                    ids = queries.firstOfMany("u.user_id", where, order, request.size(), request.offset(), id);
+                }
             } else {
                 // the offset is below the cap (checked above), so it fits an int
                 int from = (int) Math.min(request.offset(), matches.size());
