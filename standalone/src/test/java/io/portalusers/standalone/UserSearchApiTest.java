@@ -395,6 +395,8 @@ class UserSearchApiTest extends ApiTest {
         }
         String publisher = user("Head", "Pub" + marker, letters(12) + "@" + marker + ".example", "API_OWNER");
         awaitMatches("name=" + marker, 10);
+        // built, should a rebuild of the users view before this test have left them not built yet
+        jdbc.sql("select search_heads_build_if_missing()").query(Boolean.class).single();
         SearchSettings settings = context.getBean(SearchSettings.class);
         int cap = settings.getCountCap();
         List<String> terms = List.of(marker, marker.substring(2, 7), marker.substring(5));
@@ -455,6 +457,55 @@ class UserSearchApiTest extends ApiTest {
             settings.setHeads(true);
             jdbc.sql("update search_head_size set entries = 200").update();
             jdbc.sql("select search_heads_rebuild()").query(String.class).single();
+        }
+    }
+
+    /**
+     * R-SEARCH-1: while the search heads are not built (a rebuild of the users view emptied the
+     * view and its replay is not done), writers leave them alone and a common term's page and
+     * suggestions read every match: a user added meanwhile, first in name order, is on them.
+     */
+    @Test
+    void R_SEARCH_1_while_the_search_heads_are_not_built_a_common_terms_page_reads_every_match() {
+        String org = organization();
+        for (int i = 0; i < 5; i++) {
+            developer("Head" + letters(3), marker + letters(3), org);
+        }
+        awaitMatches("name=" + marker, 5);
+        SearchSettings settings = context.getBean(SearchSettings.class);
+        int cap = settings.getCountCap();
+        try {
+            settings.setHeadsBuild(false);
+            jdbc.sql("select search_heads_build_if_missing()").query(Boolean.class).single();
+            settings.setCountCap(2);
+            List<String> before = ids(search(admin, "name=" + marker + "&size=3&page=0"));
+            settings.setCountCap(cap);
+            assertThat(before).hasSize(3);
+
+            // not built from here on (as the emptying of the view marks them), their entries left as they were
+            jdbc.sql("update search_head_size set built = false").update();
+            String first = developer("Aaa" + letters(3), marker + letters(3), org);
+            awaitMatches("name=" + marker, 6);
+            assertThat(jdbc.sql("select count(*) from search_head where user_id = ?::uuid").param(first)
+                    .query(Long.class).single()).as("the writer left the heads alone").isZero();
+
+            settings.setCountCap(2);
+            double fromHeads = commonPages("head");
+            assertThat(ids(search(admin, "name=" + marker + "&size=3&page=0")))
+                    .containsExactly(first, before.get(0), before.get(1));
+            assertThat(ids(suggest(admin, "name=" + marker + "&limit=3")))
+                    .containsExactly(first, before.get(0), before.get(1));
+            assertThat(commonPages("head")).as("nothing read from heads not built").isEqualTo(fromHeads);
+
+            // built: the new user is in them, and the page comes from them again
+            assertThat(jdbc.sql("select search_heads_build_if_missing()").query(Boolean.class).single()).isTrue();
+            assertThat(ids(search(admin, "name=" + marker + "&size=3&page=0")))
+                    .containsExactly(first, before.get(0), before.get(1));
+            assertThat(commonPages("head")).isEqualTo(fromHeads + 1);
+        } finally {
+            settings.setCountCap(cap);
+            settings.setHeadsBuild(true);
+            jdbc.sql("select search_heads_build_if_missing()").query(Boolean.class).single();
         }
     }
 

@@ -107,7 +107,8 @@ class SearchQueries {
      * the term up to that head's bound is in it, since a match has each of the term's trigrams.
      * Null when no head applies (the heads off by {@code portal.search.heads}, a descending order or
      * one by creation, no term in the sorted field), or when the matches in the head up to its
-     * bound do not fill the page: the page then lies past the head, or filters left too few.
+     * bound do not fill the page: the page then lies past the head, or filters left too few, or
+     * the heads are not built (the view is being rebuilt: {@link SearchHeadsBuilder}).
      */
     <T> List<T> fromHead(String columns, SearchConditions where, Order order, int limit, long offset,
                          RowMapper<T> row) {
@@ -125,7 +126,8 @@ class SearchQueries {
                             order by b.sort_key is null desc, b.sort_key desc, b.user_id desc limit 1)
                         select %2$s, (select best.sort_key is null from best) as head_complete
                         from user_view u
-                        where u.user_id in (select h.user_id from search_head h join best
+                        where (select built from search_head_size)
+                          and u.user_id in (select h.user_id from search_head h join best
                                             on h.field = cast(:headField as "char") and h.trigram = best.trigram
                                             and (best.sort_key is null or (h.sort_key, h.user_id) <= (best.sort_key, best.user_id)))
                           and %3$s

@@ -15,6 +15,7 @@ public class SearchSettings {
     private int countCap;
     private int walk;
     private boolean heads;
+    private boolean headsBuild;
 
     /** Exact totals up to this many matches; beyond, the total is this cap and a lower bound. */
     public int getCountCap() {
@@ -44,5 +45,19 @@ public class SearchSettings {
 
     public void setHeads(boolean heads) {
         this.heads = heads;
+    }
+
+    /**
+     * Whether this node builds the search heads when a rebuild of the users view left them
+     * unbuilt, once the replay is done ({@link SearchHeadsBuilder}); off to build them at a
+     * chosen time instead ({@code select search_heads_build_if_missing()}), the users
+     * processor's writes waiting while they are built.
+     */
+    public boolean isHeadsBuild() {
+        return headsBuild;
+    }
+
+    public void setHeadsBuild(boolean headsBuild) {
+        this.headsBuild = headsBuild;
     }
 }
