@@ -116,7 +116,7 @@ class ProjectionRebuildApiTest extends ApiTest {
                 .param(erased).query(String.class).single()).isEqualTo("[erased] [erased] [erased] [erased]");
     }
 
-    /** The search heads built again after the users view's replay, holding what they must (db/query V6, V8). */
+    /** The search heads built again after the users view's replay, holding what they must (db/query V6, V7). */
     private void awaitSearchHeadsBuilt() {
         await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.sql("select built from search_head_size")
                 .query(Boolean.class).single());

@@ -60,7 +60,7 @@ class SearchHeadsTest extends ApiTest {
 
     @BeforeEach
     void headsBuilt() {
-        // should a rebuild of the users view before this test have left them not built yet (db/query V8)
+        // should a rebuild of the users view before this test have left them not built yet (db/query V7)
         jdbc.sql("select search_heads_build_if_missing()").query(Boolean.class).single();
     }
 

@@ -14,7 +14,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.time.Duration;
 
 /**
- * Builds the search heads again after a rebuild of the users view (db/query V8). Emptying the
+ * Builds the search heads again after a rebuild of the users view (db/query V7). Emptying the
  * view marks them not built, so that its replay does not keep them event by event (that made a
  * replay four times slower); once the users processor's segments on a node are past their
  * replay, that node builds them from the view in one statement (about two minutes at a million

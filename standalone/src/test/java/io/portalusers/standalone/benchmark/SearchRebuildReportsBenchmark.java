@@ -171,7 +171,7 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
                             FULL_REBUILD_UP_TO);
         }
 
-        // the replay kept no search heads (db/query V8): built once from the view, as the node does when it is done
+        // the replay kept no search heads (db/query V7): built once from the view, as the node does when it is done
         long headsStarted = System.nanoTime();
         boolean headsBuilt = (boolean) single(connection, "select search_heads_build_if_missing()");
         double headsSeconds = (System.nanoTime() - headsStarted) / 1e9;
