@@ -83,10 +83,18 @@ begin
 end
 $$;
 
-create or replace function search_heads_truncated() returns trigger language plpgsql as $$
+-- Empties the heads and marks them not built: a rebuild's emptying of the view does it, and so
+-- should a bulk load into the view (the heads then built once after, not row by row).
+create function search_heads_clear() returns void language plpgsql as $$
 begin
     truncate search_head, search_head_bound;
     update search_head_size set built = false;
+end
+$$;
+
+create or replace function search_heads_truncated() returns trigger language plpgsql as $$
+begin
+    perform search_heads_clear();
     return null;
 end
 $$;
@@ -100,11 +108,15 @@ begin
 end
 $$;
 
--- Builds the heads if they are not built; true if it did. Of several nodes calling at once, one
--- builds and the others wait for it on the row lock, then find the heads built. The view's lock
--- comes first, as an emptying of the view takes it before it marks the heads (no deadlock).
+-- Builds the heads if they are not built; true if it did. When they are built (nearly always) it
+-- returns at once, taking no lock: query nodes call it every few seconds. Of several nodes calling
+-- at once, one builds and the others wait for it on the row lock, then find the heads built. The
+-- view's lock comes first, as an emptying of the view takes it before it marks the heads (no deadlock).
 create function search_heads_build_if_missing() returns boolean language plpgsql as $$
 begin
+    if (select built from search_head_size) then
+        return false;
+    end if;
     lock table user_view in share mode;
     perform from search_head_size where not built for update;
     if not found then

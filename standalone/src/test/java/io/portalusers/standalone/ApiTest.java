@@ -183,6 +183,16 @@ public abstract class ApiTest {
         });
     }
 
+    /** Until the read model {@code projection} has replayed (if it was rebuilt) and caught up with the log. */
+    protected void awaitCaughtUp(String projection) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
+            com.fasterxml.jackson.databind.JsonNode status = api.get("/api/admin/projections/" + projection)
+                    .token(admin).send().json();
+            return status.get("caughtUp").asBoolean() && !status.get("replaying").asBoolean()
+                    && status.get("progress").asDouble() >= 1.0;
+        });
+    }
+
     /** Random lower-case letters: names no other test uses, and (letters only) terms trigrams can find. */
     protected static String letters(int count) {
         StringBuilder letters = new StringBuilder();

@@ -188,8 +188,7 @@ class ConsoleTypeaheadBenchmark extends ConsoleTest {
             // as a rebuild does: the heads not kept row by row while the view fills, built once after (db/query V7)
             search.setHeadsBuild(false);
             try (Statement statement = connection.createStatement()) {
-                statement.execute("update search_head_size set built = false");
-                statement.execute("truncate search_head, search_head_bound");
+                statement.execute("select search_heads_clear()");
             }
             data.fillView(connection, "user_view", "user_membership_view");
             double seconds = (System.nanoTime() - started) / 1e9;

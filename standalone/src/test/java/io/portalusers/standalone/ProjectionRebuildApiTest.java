@@ -42,14 +42,6 @@ class ProjectionRebuildApiTest extends ApiTest {
                 .query(String.class).single();
     }
 
-    private void awaitCaughtUp(String name) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            JsonNode status = api.get("/api/admin/projections/" + name).token(admin).send().json();
-            return status.get("caughtUp").asBoolean() && !status.get("replaying").asBoolean()
-                    && status.get("progress").asDouble() >= 1.0;
-        });
-    }
-
     /**
      * Every user and organization row carries its aggregate's last event, whatever other tests
      * just did: nothing in flight, and nothing missed (a missed event fails here, by name).

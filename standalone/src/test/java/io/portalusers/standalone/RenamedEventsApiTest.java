@@ -62,15 +62,6 @@ class RenamedEventsApiTest extends ApiTest {
         return read.get();
     }
 
-    /** As the projection rebuild test waits: replayed and caught up with the log. */
-    private void awaitCaughtUp(String projection) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            JsonNode status = api.get("/api/admin/projections/" + projection).token(admin).send().json();
-            return status.get("caughtUp").asBoolean() && !status.get("replaying").asBoolean()
-                    && status.get("progress").asDouble() >= 1.0;
-        });
-    }
-
     @Test
     void an_event_stored_under_its_former_class_name_is_read_everywhere_under_the_current_one() {
         String user = user("Rita", "Renamed", "rita-" + letters(10) + "@example.com", "API_OWNER");

@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -25,7 +24,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.zaxxer.hikari.HikariDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The search heads of db/query V6, which the user search reads a common term's first page from:
@@ -64,10 +62,7 @@ class SearchHeadsTest extends ApiTest {
     void headsBuilt() {
         // a rebuild of the users view started by a test before this one: its replay done (its writes
         // would add entries under these tests' counts), and the heads it left not built built (db/query V7)
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            com.fasterxml.jackson.databind.JsonNode status = api.get("/api/admin/projections/users").token(admin).send().json();
-            return status.get("caughtUp").asBoolean() && !status.get("replaying").asBoolean();
-        });
+        awaitCaughtUp("users");
         jdbc.sql("select search_heads_build_if_missing()").query(Boolean.class).single();
     }
 

@@ -41,10 +41,11 @@ public class SearchHeadsBuilder {
 
     /**
      * Builds the heads if they are not built and the users processor runs here with every
-     * segment it holds past its replay; true if it did.
+     * segment it holds past its replay; true if it did. Built, the database's function returns
+     * at once without a lock.
      */
     public boolean buildIfMissing() {
-        if (!replayDone() || jdbc.sql("select built from search_head_size").query(Boolean.class).single()) {
+        if (!replayDone()) {
             return false;
         }
         long started = System.nanoTime();
