@@ -461,6 +461,52 @@ class UserSearchApiTest extends ApiTest {
     }
 
     /**
+     * R-SEARCH-1: a common term typed into one field with the list in the other field's order (an
+     * email term in name order, the console's default, and a name term in email order) reads its
+     * page from the heads kept across the fields (db/query V8), and gets the page every match sorted gives.
+     */
+    @Test
+    void R_SEARCH_1_an_email_term_in_name_order_and_a_name_term_in_email_order_read_from_the_search_heads() {
+        String org = organization();
+        String inNames = letters(10);
+        for (int i = 0; i < 8; i++) {
+            // the emails hold the marker (their domain), the names the other one; neither in the other's order
+            developer(letters(6), letters(2) + inNames + letters(2), org);
+        }
+        awaitMatches("email=" + marker, 8);
+        jdbc.sql("select search_heads_build_if_missing()").query(Boolean.class).single();
+        SearchSettings settings = context.getBean(SearchSettings.class);
+        int cap = settings.getCountCap();
+        List<String> queries = List.of("email=" + marker + "&sort=name&size=3&page=0",
+                "email=" + marker + "&sort=name&size=2&page=2",
+                "email=" + marker.substring(1, 7) + "&sort=name&size=4&page=1",
+                "name=" + inNames + "&sort=email&size=3&page=0",
+                "name=" + inNames.substring(2, 8) + "&sort=email&size=3&page=1",
+                "email=" + marker + "&name=" + inNames.substring(0, 5) + "&sort=name&size=3&page=1",
+                "email=" + marker + "&name=" + inNames.substring(0, 5) + "&sort=email&size=5&page=0");
+        try {
+            // the eight matches past the cap, each page starting within it
+            settings.setCountCap(5);
+            settings.setHeads(false);
+            Map<String, List<String>> sorted = new LinkedHashMap<>();
+            for (String query : queries) {
+                sorted.put(query, ids(search(admin, query)));
+            }
+            assertThat(sorted.get(queries.get(0))).hasSize(3);
+            assertThat(sorted.get(queries.get(1))).hasSize(2);
+            settings.setHeads(true);
+            double fromHeads = commonPages("head");
+            for (String query : queries) {
+                assertThat(ids(search(admin, query))).as(query).containsExactlyElementsOf(sorted.get(query));
+            }
+            assertThat(commonPages("head")).as("every page from the heads").isEqualTo(fromHeads + queries.size());
+        } finally {
+            settings.setCountCap(cap);
+            settings.setHeads(true);
+        }
+    }
+
+    /**
      * R-SEARCH-1: while the search heads are not built (a rebuild of the users view emptied the
      * view and its replay is not done), writers leave them alone and a common term's page and
      * suggestions read every match: a user added meanwhile, first in name order, is on them.

@@ -11,8 +11,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -65,20 +67,21 @@ class SearchQueries {
      * their indexes and of the typeahead, whatever the database's collation (their indexes in db/query).
      */
     enum Sort {
-        NAME("lower(u.full_name) collate \"C\"", "name", "n"),
-        EMAIL("lower(u.email) collate \"C\"", "email", "e"),
+        NAME("lower(u.full_name) collate \"C\"", "n", "m"),
+        EMAIL("lower(u.email) collate \"C\"", "f", "e"),
         CREATED("u.created_at", null, null);
 
         final String key;
-        /** The bind parameter of a term typed into the field this order sorts by (as the search and typeahead name it). */
-        final String term;
-        /** The search heads (db/query V6) kept in this order, ascending: {@code n} names, {@code e} emails. */
-        final String heads;
+        /**
+         * The search heads (db/query V8) kept in this order, ascending, by the field a term is typed
+         * into (the bind parameter the search and the typeahead give it): of the names' trigrams and
+         * of the emails' trigrams. None for the order by creation.
+         */
+        final Map<String, String> heads;
 
-        Sort(String key, String term, String heads) {
+        Sort(String key, String nameHeads, String emailHeads) {
             this.key = key;
-            this.term = term;
-            this.heads = heads;
+            this.heads = nameHeads == null ? Map.of() : Map.of("name", nameHeads, "email", emailHeads);
         }
 
         static Order order(String raw) {
@@ -95,45 +98,58 @@ class SearchQueries {
      * An order as SQL: {@code columns} of {@code user_view u}; and for a subquery that walks the
      * order's index, its {@code keys} as columns of their own and the order {@code byKeys} of those,
      * so that the planner sees the subquery's rows come in order and reads no more than it needs;
-     * {@code heads} the sort whose search heads are kept in this order, or null (none are).
+     * {@code heads} the sort whose search heads are kept in this order, or null (none are: descending).
      */
     record Order(String columns, String keys, String byKeys, Sort heads) {
     }
 
     /**
      * The {@code columns} of the first {@code limit} after {@code offset} in {@code order} of those
-     * {@code where} finds, read from the search head (db/query V6) of the trigram of the term typed
-     * into the field {@code order} sorts by whose head reaches furthest in the order: every match of
-     * the term up to that head's bound is in it, since a match has each of the term's trigrams.
+     * {@code where} finds, read from the search head (db/query V6, V8) that reaches furthest in the
+     * order among those of the trigrams of the terms typed (a name term's trigrams have heads in
+     * either order, and so have an email term's): every match up to that head's bound is in it,
+     * since a match has each of its term's trigrams.
      * Null when no head applies (the heads off by {@code portal.search.heads}, a descending order or
-     * one by creation, no term in the sorted field), or when the matches in the head up to its
-     * bound do not fill the page: the page then lies past the head, or filters left too few, or
-     * the heads are not built (the view is being rebuilt: {@link SearchHeadsBuilder}).
+     * one by creation, no term), or when the matches in the head up to its bound do not fill the
+     * page: the page then lies past the head, or filters left too few, or the heads are not built
+     * (the view is being rebuilt: {@link SearchHeadsBuilder}).
      */
     <T> List<T> fromHead(String columns, SearchConditions where, Order order, int limit, long offset,
                          RowMapper<T> row) {
-        Sort heads = order.heads();
-        if (!settings.isHeads() || heads == null || !where.params().containsKey(heads.term)) {
+        Sort sort = order.heads();
+        if (!settings.isHeads() || sort == null) {
+            return null;
+        }
+        List<String> trigrams = new ArrayList<>();
+        Map<String, Object> params = new HashMap<>(where.params());
+        sort.heads.forEach((term, field) -> {
+            if (where.params().containsKey(term)) {
+                trigrams.add("select cast(:%1$sHeads as \"char\") as field, trigram from search_trigrams(lower(:%1$s)) as t(trigram)"
+                        .formatted(term));
+                params.put(term + "Heads", field);
+            }
+        });
+        if (trigrams.isEmpty()) {
             return null;
         }
         List<T> found = new ArrayList<>();
         boolean[] complete = {false};
         jdbc.sql("""
                         with best as (
-                            select t.trigram, b.sort_key, b.user_id
-                            from search_trigrams(lower(:%1$s)) as t(trigram)
-                            left join search_head_bound b on b.field = cast(:headField as "char") and b.trigram = t.trigram
+                            select t.field, t.trigram, b.sort_key, b.user_id
+                            from (%1$s) as t
+                            left join search_head_bound b on b.field = t.field and b.trigram = t.trigram
                             order by b.sort_key is null desc, b.sort_key desc, b.user_id desc limit 1)
                         select %2$s, (select best.sort_key is null from best) as head_complete
                         from user_view u
                         where (select built from search_head_size)
                           and u.user_id in (select h.user_id from search_head h join best
-                                            on h.field = cast(:headField as "char") and h.trigram = best.trigram
+                                            on h.field = best.field and h.trigram = best.trigram
                                             and (best.sort_key is null or (h.sort_key, h.user_id) <= (best.sort_key, best.user_id)))
                           and %3$s
-                        order by %4$s limit :needed""".formatted(heads.term, columns, where.sql(), order.columns()))
-                .params(where.params())
-                .param("headField", heads.heads)
+                        order by %4$s limit :needed""".formatted(String.join(" union all ", trigrams), columns,
+                        where.sql(), order.columns()))
+                .params(params)
                 .param("needed", offset + limit)
                 .query(rs -> {
                     complete[0] = rs.getBoolean("head_complete");
