@@ -85,15 +85,28 @@ class SchemaUpgradeTest extends ApiTest {
             // query nodes' table (query V3), the webhooks' tables (query V4) and the personal data keys,
             // chain epochs and the record of the old events' encryption (platform V4, which the running
             // service fills) and of their reasons' sealing (platform V5) are new and empty; the search
-            // heads (query V6) are built from the users there
+            // heads (query V6) are built from the users there, emptied by query V8 (which adds heads across
+            // the fields) and marked not built, for a query node to build (checked below)
             Map<String, String> after = new LinkedHashMap<>(contents(connection));
-            assertThat(after.remove("search_head")).as("the search heads of the users there, new in the query side's V6")
-                    .startsWith(rows(connection, """
-                            select count(*) || ' ' from (select distinct k.field, t.trigram, k.user_id
-                            from (select 'n' as field, lower(full_name) as sort_key, user_id from user_view
-                                  union all select 'e', lower(email), user_id from user_view) k
-                            cross join lateral search_trigrams(k.sort_key) as t(trigram)) entries""").get(0))
-                    .doesNotStartWith("0 ");
+            // the users' rows as they were, beside the search keys the query side's V9 stores in them
+            String columns = String.join(", ", rows(connection, """
+                    select column_name from information_schema.columns
+                    where table_name = 'user_view' and is_generated = 'NEVER' order by ordinal_position"""));
+            after.put("user_view", rows(connection, "select count(*) || ' ' || coalesce(md5(string_agg(t::text, "
+                    + "E'\\n' order by t::text)), '') from (select " + columns + " from user_view) t").get(0));
+            assertThat(rows(connection, "select count(*) from user_view where name_key <> user_search_key(full_name)"
+                    + " or email_key <> user_search_key(email)")).as("the stored search keys").containsExactly("0");
+            assertThat(after.remove("search_head")).as("the search heads, emptied by the query side's V8").startsWith("0 ");
+            assertThat(rows(connection, "select built::text from search_head_size"))
+                    .as("the heads marked not built by V8, a rebuild's mark").containsExactly("false");
+            assertThat(rows(connection, "select search_heads_build_if_missing()::text")).containsExactly("true");
+            assertThat(rows(connection, "select count(*) || ' ' from search_head"))
+                    .as("the search heads of the users there in the four fields, built as a query node builds them")
+                    .containsExactly(rows(connection, """
+                            select count(*) || ' ' from (select distinct k.field, t.trigram, u.user_id from user_view u
+                            cross join lateral search_head_keys(u.full_name, u.email) as k
+                            cross join lateral search_trigrams(k.trigram_text) as t(trigram)) entries""").get(0))
+                    .doesNotContain("0 ");
             assertThat(after.remove("search_head_size")).as("the heads' size, new in the query side's V6").startsWith("1 ");
             assertThat(after.remove("event_append_bound")).as("the append bound's row, new in the platform's V2")
                     .startsWith("1 ");
@@ -120,7 +133,7 @@ class SchemaUpgradeTest extends ApiTest {
             assertThat(history(connection, "platform_schema_history")).containsExactly("1 BASELINE", "2 SQL", "3 SQL", "4 SQL", "5 SQL");
             assertThat(history(connection, "command_schema_history")).containsExactly("1 BASELINE");
             assertThat(history(connection, "query_schema_history"))
-                    .containsExactly("1 BASELINE", "2 SQL", "3 SQL", "4 SQL", "5 SQL", "6 SQL", "7 SQL", "R SQL");
+                    .containsExactly("1 BASELINE", "2 SQL", "3 SQL", "4 SQL", "5 SQL", "6 SQL", "7 SQL", "8 SQL", "9 SQL", "R SQL");
             assertThat(history(connection, "identity_schema_history"))
                     .containsExactly("0 BASELINE", "1 SQL", "2 SQL", "3 SQL", "4 SQL");
         }
@@ -130,7 +143,7 @@ class SchemaUpgradeTest extends ApiTest {
         try (Connection connection = connect(fresh)) {
             assertThat(rows(connection, "select to_regclass('flyway_schema_history')::text")).as("legacy scripts never run")
                     .containsExactly((String) null);
-            assertThat(history(connection, "query_schema_history")).containsExactly("0 BASELINE", "1 SQL", "2 SQL", "3 SQL", "4 SQL", "5 SQL", "6 SQL", "7 SQL", "R SQL");
+            assertThat(history(connection, "query_schema_history")).containsExactly("0 BASELINE", "1 SQL", "2 SQL", "3 SQL", "4 SQL", "5 SQL", "6 SQL", "7 SQL", "8 SQL", "9 SQL", "R SQL");
         }
 
         assertSameSchema(legacy, fresh);
@@ -140,7 +153,7 @@ class SchemaUpgradeTest extends ApiTest {
         migrateNow(fresh, migrations);
         assertSameSchema(legacy, fresh);
         try (Connection connection = connect(legacy)) {
-            assertThat(history(connection, "query_schema_history")).containsExactly("1 BASELINE", "2 SQL", "3 SQL", "4 SQL", "5 SQL", "6 SQL", "7 SQL", "R SQL");
+            assertThat(history(connection, "query_schema_history")).containsExactly("1 BASELINE", "2 SQL", "3 SQL", "4 SQL", "5 SQL", "6 SQL", "7 SQL", "8 SQL", "9 SQL", "R SQL");
         }
     }
 

@@ -40,16 +40,31 @@ final class SearchConditions {
 
     /**
      * R-SEARCH-1, R-SEARCH-3: the term anywhere in the column, case-insensitively, every character
-     * literal. strpos on the lower-cased text decides; the search key's LIKE (user_search_key) is what the
-     * trigram index answers, a superset of the matches. The planner estimates {@code <> 0} on a
-     * function as nearly always true, so the two conditions (which are nearly one) count once in
-     * its estimate of the matches, not twice.
+     * literal. strpos on the lower-cased text decides; the LIKE over the column's stored search key
+     * ({@code name_key}, {@code email_key}: db/query V9) is what the trigram index answers, a
+     * superset of the matches. The planner estimates {@code <> 0} on a function as nearly always
+     * true, so the two conditions (which are nearly one) count once in its estimate of the matches,
+     * not twice.
      */
-    void matching(String column, String param, SearchTerm term) {
+    void matching(Column column, String param, SearchTerm term) {
         if (term != null) {
-            and("strpos(lower(" + column + "), lower(:" + param + ")) <> 0 and user_search_key(" + column
-                    + ") like '%' || user_search_key(:" + param + ") || '%'");
+            and("strpos(lower(u." + column.text + "), lower(:" + param + ")) <> 0 and u." + column.key
+                    + " like '%' || user_search_key(:" + param + ") || '%'");
             param(param, term.text());
+        }
+    }
+
+    /** A searched column of {@code user_view u} and its stored search key. */
+    enum Column {
+        NAME("full_name", "name_key"),
+        EMAIL("email", "email_key");
+
+        final String text;
+        final String key;
+
+        Column(String text, String key) {
+            this.text = text;
+            this.key = key;
         }
     }
 

@@ -33,15 +33,18 @@ class Typeahead {
 
     /** The field a term is typed into, as the request names it, and its column. */
     enum Field {
-        NAME("name", "u.full_name"),
-        EMAIL("email", "u.email");
+        NAME("name", SearchConditions.Column.NAME),
+        EMAIL("email", SearchConditions.Column.EMAIL);
 
         final String param;
+        final SearchConditions.Column searched;
+        /** The column of {@code user_view u}. */
         final String column;
 
-        Field(String param, String column) {
+        Field(String param, SearchConditions.Column searched) {
             this.param = param;
-            this.column = column;
+            this.searched = searched;
+            this.column = "u." + searched.text;
         }
     }
 
@@ -73,7 +76,7 @@ class Typeahead {
             List<Suggestion> suggestions = new ArrayList<>(suggestions(starting, field, limit, false));
             if (suggestions.size() < limit) {
                 SearchConditions containing = visible.copy();
-                containing.matching(column, field.param, typed);
+                containing.matching(field.searched, field.param, typed);
                 // strpos finds the first occurrence: past the first character means "not a prefix"
                 containing.and("strpos(lower(" + column + "), lower(:" + field.param + ")) > 1");
                 suggestions.addAll(suggestions(containing, field, limit - suggestions.size(), true));

@@ -94,8 +94,8 @@ class UserSearch {
             errors.throwIfAny();
         }
 
-        where.matching("u.full_name", "name", nameTerm);
-        where.matching("u.email", "email", emailTerm);
+        where.matching(SearchConditions.Column.NAME, "name", nameTerm);
+        where.matching(SearchConditions.Column.EMAIL, "email", emailTerm);
         if (tab != null) {
             where.and(tab.condition);
         }
