@@ -27,9 +27,10 @@ class RestartTest {
     @TempDir
     Path dataDir;
 
-    private ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(PortalUsersApplication.class)
-                .run("--server.port=0", "--portal.embedded.data-dir=" + dataDir);
+    private ConfigurableApplicationContext start(String... settings) {
+        List<String> args = new java.util.ArrayList<>(List.of("--server.port=0", "--portal.embedded.data-dir=" + dataDir));
+        args.addAll(List.of(settings));
+        return new SpringApplicationBuilder(PortalUsersApplication.class).run(args.toArray(String[]::new));
     }
 
     private static Api api(ConfigurableApplicationContext context) {
@@ -101,6 +102,21 @@ class RestartTest {
             assertThat(jdbc.sql("show fsync").query(String.class).single()).isEqualTo("on");
             assertThat(jdbc.sql("show synchronous_commit").query(String.class).single()).isEqualTo("on");
             assertThat(jdbc.sql("show full_page_writes").query(String.class).single()).isEqualTo("on");
+        }
+    }
+
+    @Test
+    void the_embedded_postgresql_takes_its_server_settings_from_the_configuration_with_a_buffer_cache_for_a_large_view() {
+        try (ConfigurableApplicationContext running = start()) {
+            JdbcClient jdbc = running.getBean(JdbcClient.class);
+            assertThat(jdbc.sql("show shared_buffers").query(String.class).single()).as("the default").isEqualTo("1GB");
+            assertThat(jdbc.sql("show work_mem").query(String.class).single()).as("PostgreSQL's own").isEqualTo("4MB");
+        }
+        try (ConfigurableApplicationContext running = start("--portal.embedded.postgres.work-mem=16MB",
+                "--portal.embedded.postgres.shared-buffers=256MB")) {
+            JdbcClient jdbc = running.getBean(JdbcClient.class);
+            assertThat(jdbc.sql("show work_mem").query(String.class).single()).isEqualTo("16MB");
+            assertThat(jdbc.sql("show shared_buffers").query(String.class).single()).isEqualTo("256MB");
         }
     }
 

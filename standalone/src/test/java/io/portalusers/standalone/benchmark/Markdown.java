@@ -44,7 +44,7 @@ public final class Markdown {
                 + System.getProperty("java.vm.name") + "), test JVM max heap "
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
         try (Connection connection = database.open(); Statement statement = connection.createStatement()) {
-            lines.add("- database: the tests' embedded PostgreSQL (io.zonky), its default settings: "
+            lines.add("- database: the tests' embedded PostgreSQL (io.zonky), the service's embedded defaults (portal.embedded.postgres.*, fsync off in tests): "
                     + value(statement, "select version()") + "; shared_buffers " + value(statement, "show shared_buffers")
                     + ", work_mem " + value(statement, "show work_mem") + ", lc_ctype " + value(statement, "select datctype from pg_database where datname = current_database()"));
         } catch (SQLException e) {
