@@ -30,9 +30,11 @@ class AddUserController {
     static final int PAIRS = 3;
 
     private final ConsoleApi api;
+    private final OrganizationPicker picker;
 
-    AddUserController(ConsoleApi api) {
+    AddUserController(ConsoleApi api, OrganizationPicker picker) {
         this.api = api;
+        this.picker = picker;
     }
 
     /** What the form sends; its fields keep what was typed when the API refuses it. */
@@ -132,7 +134,7 @@ class AddUserController {
         model.addAttribute("form", form);
         model.addAttribute("problem", problem);
         model.addAttribute("errors", errors);
-        model.addAttribute("organizations", organizations());
+        model.addAttribute("organizationChoices", picker.choices(null, form.organization));
         model.addAttribute("pairs", java.util.stream.IntStream.range(0, PAIRS).boxed().toList());
         model.addAttribute("languages", Labels.LANGUAGES);
         Map<String, String> fields = new LinkedHashMap<>();
@@ -144,16 +146,5 @@ class AddUserController {
         model.addAttribute("values", Map.of("username", form.username, "email", form.email,
                 "firstName", form.firstName, "lastName", form.lastName));
         return "console/add-user";
-    }
-
-    /** The organizations the admin may choose, by name. */
-    private List<Map<String, String>> organizations() {
-        List<Map<String, String>> organizations = new ArrayList<>();
-        ApiAnswer listed = api.get(b -> b.path("/api/organizations").queryParam("size", "100").build());
-        for (JsonNode organization : listed.body().path("items")) {
-            organizations.add(Map.of("id", organization.path("id").asText(), "name", organization.path("name").asText()));
-        }
-        organizations.sort(Comparator.comparing(o -> o.get("name").toLowerCase()));
-        return organizations;
     }
 }

@@ -36,11 +36,11 @@ class ReportsController {
     }
 
     private final ConsoleApi api;
-    private final UsersController users;
+    private final OrganizationPicker picker;
 
-    ReportsController(ConsoleApi api, UsersController users) {
+    ReportsController(ConsoleApi api, OrganizationPicker picker) {
         this.api = api;
-        this.users = users;
+        this.picker = picker;
     }
 
     /** One report: its chart and table rows, or the API's words where it refused. */
@@ -57,10 +57,9 @@ class ReportsController {
         SignedInAdmin admin = SignedInAdmin.of(user, api);
         model.addAttribute("admin", admin);
         model.addAttribute("organization", organization);
-        Map<String, String> names = users.organizationNames();
-        model.addAttribute("organizations", names.entrySet().stream()
-                .filter(o -> admin.portalAdmin() || admin.administers().contains(o.getKey()))
-                .sorted(Map.Entry.comparingByValue(String.CASE_INSENSITIVE_ORDER)).toList());
+        // a Portal Admin picks among every organization, an Org Admin among those it administers
+        model.addAttribute("organizationChoices", admin.portalAdmin()
+                ? picker.choices(null, List.of(organization)) : picker.only(admin.administers()));
         model.addAttribute("usersByState", usersByState(organization));
         pendingActivations(organization, model);
         model.addAttribute("invitations", invitations(organization, model));

@@ -33,10 +33,12 @@ class UserDetailsController {
 
     private final ConsoleApi api;
     private final UsersController users;
+    private final OrganizationPicker picker;
 
-    UserDetailsController(ConsoleApi api, UsersController users) {
+    UserDetailsController(ConsoleApi api, UsersController users, OrganizationPicker picker) {
         this.api = api;
         this.users = users;
+        this.picker = picker;
     }
 
     @GetMapping(PATH)
@@ -74,7 +76,10 @@ class UserDetailsController {
             return;
         }
         ApiAnswer now = api.get("/api/users/{id}", id);
-        Map<String, String> organizations = users.organizationNames();
+        OrganizationNames organizations = new OrganizationNames().loadAllIn(api, then.body());
+        if (now.ok()) {
+            organizations.loadAllIn(api, now.body());
+        }
         Map<String, String> past = fields(then.body(), organizations);
         Map<String, String> present = now.ok() ? fields(now.body(), organizations) : Map.of();
         List<Then> rows = new ArrayList<>();
@@ -84,7 +89,7 @@ class UserDetailsController {
         model.addAttribute("thenInstant", Times.shown(instant));
     }
 
-    private static Map<String, String> fields(JsonNode u, Map<String, String> organizations) {
+    private static Map<String, String> fields(JsonNode u, OrganizationNames organizations) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("Username", u.path("username").asText());
         fields.put("Email", u.path("email").asText());
@@ -95,7 +100,7 @@ class UserDetailsController {
         List<String> memberships = new ArrayList<>();
         for (JsonNode membership : u.path("memberships")) {
             String organization = membership.path("organizationId").asText();
-            memberships.add(organizations.getOrDefault(organization, organization) + " ("
+            memberships.add(organizations.of(organization) + " ("
                     + Labels.role(membership.path("role").asText()) + ")");
         }
         fields.put("Organizations", String.join(", ", memberships));
@@ -205,7 +210,7 @@ class UserDetailsController {
             return "console/user";
         }
         JsonNode u = read.body();
-        Map<String, String> organizations = users.organizationNames();
+        OrganizationNames organizations = new OrganizationNames().loadAllIn(api, u);
         model.addAttribute("u", UserRow.of(u, admin, organizations));
         model.addAttribute("firstName", u.path("firstName").asText());
         model.addAttribute("lastName", u.path("lastName").asText());
@@ -230,8 +235,7 @@ class UserDetailsController {
                 pairs.add(new Pair(pairs.size(), "", "DEVELOPER"));
             }
             model.addAttribute("pairs", pairs);
-            model.addAttribute("organizations", organizations.entrySet().stream()
-                    .sorted(Map.Entry.comparingByValue(String.CASE_INSENSITIVE_ORDER)).toList());
+            model.addAttribute("organizationChoices", picker.choices(null, pairs.stream().map(Pair::organizationId).toList()));
             model.addAttribute("membershipsEditable", !admin.id().equals(u.path("id").asText()));
         }
         return "console/user";
@@ -241,8 +245,9 @@ class UserDetailsController {
     public record Entry(String time, String type, String actor, String reason, List<String> changes, String instant) {
     }
 
-    private List<Entry> history(String id, Map<String, String> organizations) {
+    private List<Entry> history(String id, OrganizationNames organizations) {
         ApiAnswer history = api.get(b -> b.path("/api/users/{id}/history").queryParam("size", "100").build(id));
+        organizations.loadAllIn(api, history.body());
         List<Entry> entries = new ArrayList<>();
         for (JsonNode entry : history.body().path("items")) {
             List<String> changes = new ArrayList<>();
@@ -250,12 +255,11 @@ class UserDetailsController {
                 changes.add(change.path("field").asText() + ": " + shown(change.path("before")) + " → " + shown(change.path("after")));
             }
             for (JsonNode added : entry.path("memberships").path("added")) {
-                changes.add("added to " + organizations.getOrDefault(added.path("organizationId").asText(),
-                        added.path("organizationId").asText()) + " as " + Labels.role(added.path("role").asText()));
+                changes.add("added to " + organizations.of(added.path("organizationId").asText())
+                        + " as " + Labels.role(added.path("role").asText()));
             }
             for (JsonNode removed : entry.path("memberships").path("removed")) {
-                changes.add("removed from " + organizations.getOrDefault(removed.path("organizationId").asText(),
-                        removed.path("organizationId").asText()));
+                changes.add("removed from " + organizations.of(removed.path("organizationId").asText()));
             }
             entries.add(new Entry(entry.path("time").asText().replace('T', ' ').replaceAll("\\.\\d+Z$", " UTC"),
                     entry.path("type").asText(), entry.path("actor").path("name").asText(entry.path("actor").path("id").asText()),

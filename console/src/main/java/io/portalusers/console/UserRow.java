@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One user as the Users page lists it, with the actions offered to the signed-in admin: none
@@ -16,7 +15,7 @@ public record UserRow(String id, String name, String username, String email, Str
                String state, String stateLabel, String invitation, long version,
                boolean mayEnable, boolean mayDisable, boolean mayResend, String refusal) {
 
-    static UserRow of(JsonNode user, SignedInAdmin admin, Map<String, String> organizationNames) {
+    static UserRow of(JsonNode user, SignedInAdmin admin, OrganizationNames organizationNames) {
         String id = user.path("id").asText();
         boolean enabled = user.path("enabled").asBoolean();
         boolean pending = "PENDING".equals(user.path("activation").asText());
@@ -27,7 +26,7 @@ public record UserRow(String id, String name, String username, String email, Str
         for (JsonNode membership : user.path("memberships")) {
             String organization = membership.path("organizationId").asText();
             inAdministered |= admin.administers().contains(organization);
-            organizations.add(organizationNames.getOrDefault(organization, organization)
+            organizations.add(organizationNames.of(organization)
                     + " (" + Labels.role(membership.path("role").asText()) + ")");
         }
         boolean self = id.equals(admin.id());

@@ -31,9 +31,11 @@ public class UsersController {
     private static final String USERS = ConsoleConfiguration.ROOT + "/users";
 
     private final ConsoleApi api;
+    private final OrganizationPicker picker;
 
-    UsersController(ConsoleApi api) {
+    UsersController(ConsoleApi api, OrganizationPicker picker) {
         this.api = api;
+        this.picker = picker;
     }
 
     @GetMapping(ConsoleConfiguration.ROOT)
@@ -67,26 +69,25 @@ public class UsersController {
                  @RequestParam(required = false) String state, @RequestParam(required = false) String role,
                  @RequestParam(required = false) String organization, @RequestParam(required = false) String sort,
                  @RequestParam(defaultValue = "0") int page, HttpSession session, Model model) {
-        PageContext context = new PageContext(SignedInAdmin.of(user, api), organizationNames(), System.nanoTime());
+        PageContext context = new PageContext(SignedInAdmin.of(user, api), new OrganizationNames(), System.nanoTime());
         session.setAttribute(CONTEXT, context);
         SignedInAdmin admin = context.admin();
         Filters filters = new Filters(tab(tab, admin), name, email, state, role, organization, sort, page);
-        Map<String, String> organizations = context.organizations();
         model.addAttribute("admin", admin);
         model.addAttribute("roles", Labels.ROLES);
-        model.addAttribute("organizations", new java.util.TreeMap<>(organizations.entrySet().stream()
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getValue, Map.Entry::getKey, (a, b) -> a))));
-        Results results = search(admin, filters, organizations);
+        model.addAttribute("organizationChoices", picker.choices(null, List.of(filters.organization())));
+        Results results = search(admin, filters, context.organizations());
         shown(model, admin, filters, results);
         model.addAttribute("tabTotals", results.refusal() == null ? tabTotals(admin, filters, results) : Map.of());
         return "console/users";
     }
 
     /**
-     * The results as one types: one call to the API's search. Who is signed in and the
-     * organizations' names are those the page was loaded with (kept in the session a few
-     * seconds), so that a keystroke costs one call, not three; what they only choose is which
-     * actions to offer, and the API decides each.
+     * The results as one types: one call to the API's search. Who is signed in is as the page
+     * was loaded with it (kept in the session a few seconds), and so are the organizations' names
+     * read so far (a second call only for names no earlier page showed), so that a keystroke
+     * costs one call, not three; who is signed in only chooses which actions to offer, and the
+     * API decides each.
      */
     @GetMapping(USERS + "/results")
     String results(@AuthenticationPrincipal OidcUser user, @RequestParam(required = false) String tab,
@@ -116,8 +117,8 @@ public class UsersController {
         return "console/users :: tabLinks";
     }
 
-    /** The signed-in admin and the organizations' names, as read at most {@link #CONTEXT_FOR} ago. */
-    record PageContext(SignedInAdmin admin, Map<String, String> organizations, long readAt) implements java.io.Serializable {
+    /** The signed-in admin and the organizations' names read since, as read at most {@link #CONTEXT_FOR} ago. */
+    record PageContext(SignedInAdmin admin, OrganizationNames organizations, long readAt) implements java.io.Serializable {
     }
 
     private static final long CONTEXT_FOR = 10_000_000_000L;
@@ -129,7 +130,7 @@ public class UsersController {
                 && System.nanoTime() - context.readAt() < CONTEXT_FOR) {
             return context;
         }
-        PageContext context = new PageContext(SignedInAdmin.of(user, api), organizationNames(), System.nanoTime());
+        PageContext context = new PageContext(SignedInAdmin.of(user, api), new OrganizationNames(), System.nanoTime());
         session.setAttribute(CONTEXT, context);
         return context;
     }
@@ -160,7 +161,7 @@ public class UsersController {
         }
         // the query side is a moment behind the command: show the row once it has the change
         JsonNode current = done.ok() ? caughtUp(id, done.body().path("version").asLong()) : read(id);
-        UserRow row = current == null ? null : UserRow.of(current, admin, organizationNames());
+        UserRow row = current == null ? null : UserRow.of(current, admin, new OrganizationNames().loadAllIn(api, current));
         model.addAttribute("u", row == null ? null : done.ok() ? row : row.refused(message));
         model.addAttribute("rowNotice", done.ok() ? message : null);
         return "console/users :: row";
@@ -206,7 +207,7 @@ public class UsersController {
         return requested != null && tabs.containsKey(requested) ? requested : tabs.keySet().iterator().next();
     }
 
-    Results search(SignedInAdmin admin, Filters f, Map<String, String> organizations) {
+    Results search(SignedInAdmin admin, Filters f, OrganizationNames organizations) {
         ApiAnswer found = api.get(b -> {
             b.path("/api/users").queryParam("category", "{category}").queryParam("page", "{page}")
                     .queryParam("size", "{size}").queryParam("sort", "{sort}");
@@ -230,6 +231,8 @@ public class UsersController {
             return Results.refused(found.problem());
         }
         List<UserRow> rows = new ArrayList<>();
+        // the names of the page's organizations not read yet: one call for all of them
+        organizations.loadAllIn(api, found.body().path("items"));
         for (JsonNode user : found.body().path("items")) {
             rows.add(UserRow.of(user, admin, organizations));
         }
@@ -268,16 +271,6 @@ public class UsersController {
             }
         }
         return totals;
-    }
-
-    /** The names of the organizations the admin may read, to show memberships by name. */
-    Map<String, String> organizationNames() {
-        Map<String, String> names = new HashMap<>();
-        ApiAnswer organizations = api.get(b -> b.path("/api/organizations").queryParam("size", "100").build());
-        for (JsonNode organization : organizations.body().path("items")) {
-            names.put(organization.path("id").asText(), organization.path("name").asText());
-        }
-        return names;
     }
 
     public record Results(List<UserRow> rows, String refusal, long total, boolean totalIsLowerBound, int page, int pages) {

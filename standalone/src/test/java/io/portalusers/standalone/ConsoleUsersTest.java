@@ -1,11 +1,14 @@
 package io.portalusers.standalone;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The seed's Users page in the browser: the tabs, the Name and Email fields that find users as
@@ -132,6 +135,73 @@ class ConsoleUsersTest extends ConsoleTest {
         browser.page("filtered");
     }
 
+    /**
+     * With more organizations than a list holds (the API's page of a hundred), the one an admin
+     * wants is found by typing part of its name into the Find box beside each organization field:
+     * the Users filter, Add User's pairs, a Developer's organizations; memberships show its name.
+     */
+    @Test
+    void R_SEARCH_4_R_ADD_4_an_organization_past_the_first_hundred_is_found_by_typing_part_of_its_name() {
+        String family = "Q" + letters(9);
+        Account petra = activeAccount("Petra", family, "PORTAL_ADMIN");
+        // a hundred and one organizations, then the one looked for; the other tests' organizations
+        // (fewer than a hundred, whose names come before these) stay within the first hundred
+        String first = "Zzzy" + letters(6);
+        for (int i = 0; i < 101; i++) {
+            organization(first + " %03d".formatted(i));
+        }
+        String farName = "Zzzz " + family + " Labs";
+        String far = organization(farName);
+        Account dora = pendingAccount("Dora", family, "DEVELOPER", false, far, "DEVELOPER");
+        Account eve = pendingAccount("Eve", family, "DEVELOPER", false, organization("Else " + letters(6)), "DEVELOPER");
+        await().until(() -> api.get("/api/organizations?name=" + first).token(admin).send().json().path("total").asLong() == 101
+                && api.get("/api/organizations/" + far).token(admin).send().status() == 200);
+        signIn(petra);
+        browser.find(By.id("tab-developers")).click();
+        browser.untilUrlContains("tab=developers");
+        search(family, "");
+        assertThat(rowOf(dora).getText()).as("a membership by its organization's name").contains(farName);
+        rowOf(eve);
+
+        Select filter = new Select(browser.field("Organization"));
+        assertThat(filter.getOptions()).as("not among the first hundred by name").noneMatch(o -> o.getText().equals(farName));
+        assertThat(browser.text(By.id("organization-more"))).contains("first 100 of");
+        browser.fill("Find an organization", family.toLowerCase(java.util.Locale.ROOT) + " lab");
+        browser.until(d -> new Select(d.findElement(By.id("organization"))).getOptions().size() == 2 ? true : null);
+        new Select(browser.field("Organization")).selectByVisibleText(farName);
+        browser.until(d -> d.findElements(By.id("user-" + eve.id())).isEmpty() ? true : null);
+        rowOf(dora);
+        assertThat(browser.driver.findElement(By.id("organization-more")).getAttribute("textContent"))
+                .as("the list now holds every match").isEmpty();
+        browser.page("organization-found");
+
+        // Add User: a Developer of the far organization, found the same way
+        browser.find(By.linkText("Add User")).click();
+        browser.find(By.id("type-org-users")).click();
+        new Select(browser.field("Kind of account")).selectByValue("DEVELOPER");
+        String username = "finn-" + letters(8);
+        browser.fill("Username", username);
+        browser.fill("Email", username + "@example.com");
+        browser.fill("First name", "Finn");
+        browser.fill("Last name", family);
+        browser.find(By.id("notifyUser")).click();
+        browser.fill("Find organization 1", "zzz " + family.substring(0, 5));
+        browser.until(d -> new Select(d.findElement(By.id("organization0"))).getOptions().size() == 2 ? true : null);
+        new Select(browser.field("Organization 1")).selectByValue(far);
+        browser.page("add-user-organization-found");
+        browser.find(By.id("create")).click();
+        browser.untilUrlContains("tab=developers");
+        JsonNode finn = await().until(() -> {
+            Api.Response found = api.get("/api/users?email=" + username).token(admin).send();
+            return found.json().path("items").size() == 1 ? found.json().path("items").get(0) : null;
+        }, java.util.Objects::nonNull);
+        assertThat(finn.at("/memberships/0/organizationId").asText()).isEqualTo(far);
+
+        // the Developer's details: its organization chosen in its field, by name
+        browser.open("/console/users/" + dora.id());
+        assertThat(new Select(browser.field("Organization 1")).getFirstSelectedOption().getText()).isEqualTo(farName);
+    }
+
     @Test
     void R_SEARCH_4_each_tab_shows_how_many_users_match_and_its_link_lists_them() {
         String family = "Q" + letters(9);
@@ -143,9 +213,10 @@ class ConsoleUsersTest extends ConsoleTest {
         search(family, "");
         // Petra and the two API Owners; Dora is an Org User and a Developer
         browser.until(d -> "3".equals(d.findElement(By.id("count-publishers")).getAttribute("data-total")) ? true : null);
-        assertThat(browser.find(By.id("count-org-users")).getAttribute("data-total")).isEqualTo("1");
-        assertThat(browser.find(By.id("count-developers")).getAttribute("data-total")).isEqualTo("1");
-        assertThat(browser.find(By.id("tab-publishers")).getAttribute("textContent")).contains("3 users");
+        // read each again should the tabs be swapped in anew meanwhile (their counts come with every answer)
+        assertThat(browser.<String>until(d -> d.findElement(By.id("count-org-users")).getAttribute("data-total"))).isEqualTo("1");
+        assertThat(browser.<String>until(d -> d.findElement(By.id("count-developers")).getAttribute("data-total"))).isEqualTo("1");
+        assertThat(browser.<String>until(d -> d.findElement(By.id("tab-publishers")).getAttribute("textContent"))).contains("3 users");
         browser.page("tab-totals");
 
         // the state narrows every tab's count: Petra is active, the others wait for their activation

@@ -134,6 +134,41 @@ class OrganizationsApiTest extends ApiTest {
                 .isGreaterThanOrEqualTo(2);
     }
 
+    private List<String> listed(String token, String query) {
+        Api.Response response = api.get("/api/organizations?size=100&" + query).token(token).send();
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json().get("items").findValuesAsText("id");
+    }
+
+    @Test
+    void the_list_finds_organizations_by_a_part_of_their_name_and_by_their_ids_among_those_the_reader_sees() {
+        String tag = letters(8);
+        String labs = create(admin, "Acme " + tag + " Labs", "Gold").json().get("id").asText();
+        String works = create(admin, "Zeta " + tag.toUpperCase(Locale.ROOT) + " Works", "Silver").json().get("id").asText();
+        String other = create(admin, unique("Other"), "Gold").json().get("id").asText();
+        List.of(labs, works, other).forEach(this::awaitOrganization);
+        String part = tag.substring(1, 6).toUpperCase(Locale.ROOT);
+
+        assertThat(listed(admin, "name=" + part)).as("case-insensitive, anywhere in the name, in name order")
+                .containsExactly(labs, works);
+        assertThat(listed(admin, "name=" + tag + "%20labs")).containsExactly(labs);
+        assertThat(listed(admin, "name=%25" + part)).as("a wildcard is a literal character").isEmpty();
+        assertThat(listed(admin, "id=" + other + "&id=" + labs)).containsExactlyInAnyOrder(labs, other);
+        assertThat(listed(admin, "id=" + other + "&id=" + labs + "&name=" + part)).containsExactly(labs);
+
+        String member = tokenFor(givenUser(Role.DEVELOPER, new Membership(OrganizationId.of(labs), Role.DEVELOPER)));
+        assertThat(listed(member, "name=" + part)).as("only the reader's own").containsExactly(labs);
+        assertThat(listed(member, "id=" + works + "&id=" + labs)).containsExactly(labs);
+
+        for (String bad : List.of("id=" + labs + "&id=not-an-id", "name=%20%20", "id=" + String.join("&id=",
+                java.util.Collections.nCopies(101, labs)))) {
+            Api.Response refused = api.get("/api/organizations?" + bad).token(admin).send();
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.contentType()).startsWith("application/problem+json");
+            assertThat(refused.json().at("/errors/0/field").asText()).isIn("id", "name");
+        }
+    }
+
     @Test
     void lists_are_paged_with_a_bounded_size() {
         assertThat(api.get("/api/organizations?size=101").token(admin).send().status()).isEqualTo(400);
