@@ -21,6 +21,8 @@ import java.util.Map;
 class OrganizationPicker {
 
     static final String PATH = ConsoleConfiguration.ROOT + "/organization-options";
+    /** How the pages word a field's empty choice. */
+    private static final List<String> EMPTY_CHOICES = List.of("Any", "(none)", "All users", "All my organizations");
 
     private final ConsoleApi api;
 
@@ -78,7 +80,8 @@ class OrganizationPicker {
     String options(@RequestParam(defaultValue = "") String find, @RequestParam(defaultValue = "") String organization,
                    @RequestParam String select, @RequestParam(defaultValue = "") String none, Model model) {
         model.addAttribute("selectId", select.matches("[A-Za-z][A-Za-z0-9-]{0,40}") ? select : "organization");
-        model.addAttribute("none", none);
+        // the words of the empty choice, as the pages word it: nothing else a link could make it say
+        model.addAttribute("none", EMPTY_CHOICES.contains(none) ? none : EMPTY_CHOICES.get(0));
         model.addAttribute("chosen", organization);
         model.addAttribute("choices", choices(find, List.of(organization)));
         model.addAttribute("oob", true);

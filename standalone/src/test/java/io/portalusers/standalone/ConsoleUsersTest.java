@@ -141,7 +141,7 @@ class ConsoleUsersTest extends ConsoleTest {
      * the Users filter, Add User's pairs, a Developer's organizations; memberships show its name.
      */
     @Test
-    void R_SEARCH_4_R_ADD_4_an_organization_past_the_first_hundred_is_found_by_typing_part_of_its_name() {
+    void R_SEARCH_4_R_ADD_4_an_organization_past_the_first_hundred_is_found_by_typing_part_of_its_name() throws Exception {
         String family = "Q" + letters(9);
         Account petra = activeAccount("Petra", family, "PORTAL_ADMIN");
         // a hundred and one organizations, then the one looked for; the other tests' organizations
@@ -156,6 +156,14 @@ class ConsoleUsersTest extends ConsoleTest {
         Account eve = pendingAccount("Eve", family, "DEVELOPER", false, organization("Else " + letters(6)), "DEVELOPER");
         await().until(() -> api.get("/api/organizations?name=" + first).token(admin).send().json().path("total").asLong() == 101
                 && api.get("/api/organizations/" + far).token(admin).send().status() == 200);
+        // the Find box's list is the signed-in admin's: nobody else gets it
+        java.net.http.HttpResponse<String> anonymous = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(BASE + "/console/organization-options?select=organization&find="
+                        + family)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(302);
+        assertThat(anonymous.headers().firstValue("Location")).hasValueSatisfying(to -> assertThat(to).contains("/console/oauth2/"));
+        assertThat(anonymous.body()).doesNotContain(farName);
+
         signIn(petra);
         browser.find(By.id("tab-developers")).click();
         browser.untilUrlContains("tab=developers");

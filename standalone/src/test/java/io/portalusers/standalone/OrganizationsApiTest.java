@@ -160,7 +160,7 @@ class OrganizationsApiTest extends ApiTest {
         assertThat(listed(member, "name=" + part)).as("only the reader's own").containsExactly(labs);
         assertThat(listed(member, "id=" + works + "&id=" + labs)).containsExactly(labs);
 
-        for (String bad : List.of("id=" + labs + "&id=not-an-id", "name=%20%20", "id=" + String.join("&id=",
+        for (String bad : List.of("id=" + labs + "&id=not-an-id", "name=%20%20", "name=" + "a".repeat(101), "id=" + String.join("&id=",
                 java.util.Collections.nCopies(101, labs)))) {
             Api.Response refused = api.get("/api/organizations?" + bad).token(admin).send();
             assertThat(refused.status()).as(bad).isEqualTo(400);

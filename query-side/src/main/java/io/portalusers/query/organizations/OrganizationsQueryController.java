@@ -1,6 +1,7 @@
 package io.portalusers.query.organizations;
 
 import io.portalusers.api.OrganizationId;
+import io.portalusers.api.organization.OrganizationName;
 import io.portalusers.api.InvalidValueException;
 import io.portalusers.platform.actor.Actor;
 import io.portalusers.platform.problem.FieldErrors;
@@ -28,6 +29,9 @@ import java.util.UUID;
 @RestController
 class OrganizationsQueryController {
 
+    /** The longest part of a name the list looks for: a whole name. */
+    private static final int NAME_PART_MAX = OrganizationName.MAX_LENGTH;
+
     private final JdbcClient jdbc;
 
     OrganizationsQueryController(JdbcClient jdbc) {
@@ -51,8 +55,8 @@ class OrganizationsQueryController {
                                 @RequestParam(required = false) List<String> id) {
         FieldErrors errors = new FieldErrors();
         String contained = errors.parseOptional("name", name, raw -> {
-            if (raw.isBlank()) {
-                throw new InvalidValueException("must not be blank");
+            if (raw.isBlank() || raw.length() > NAME_PART_MAX) {
+                throw new InvalidValueException("must be 1 to " + NAME_PART_MAX + " characters");
             }
             return raw.strip();
         });
