@@ -159,8 +159,8 @@ class ConsoleUsersTest extends ConsoleTest {
         // the Find box's list is the signed-in admin's: nobody else gets it
         java.net.http.HttpResponse<String> anonymous = java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create(BASE + "/console/organization-options?select=organization&find="
-                        + family)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(anonymous.statusCode()).isEqualTo(302);
+                        + family)).header("Accept", "text/html").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).as("a browser is sent to sign in").isEqualTo(302);
         assertThat(anonymous.headers().firstValue("Location")).hasValueSatisfying(to -> assertThat(to).contains("/console/oauth2/"));
         assertThat(anonymous.body()).doesNotContain(farName);
 

@@ -158,7 +158,11 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
             // the rest of the benchmark reads the baseline's rows; the processor starts at the head
             users.resetTokens(source -> source.createHeadToken());
             try (Statement statement = connection.createStatement()) {
-                statement.execute("insert into user_view select * from bench_user_view");
+                // every column but the generated ones (the stored search keys, db/query V9)
+                String columns = (String) single(connection, """
+                        select string_agg(quote_ident(column_name), ', ' order by ordinal_position)
+                        from information_schema.columns where table_name = 'user_view' and is_generated = 'NEVER'""");
+                statement.execute("insert into user_view (%1$s) select %1$s from bench_user_view".formatted(columns));
                 // without fresh statistics the foreign key's check of each membership plans a scan of user_view
                 statement.execute("analyze user_view");
                 statement.execute("insert into user_membership_view select * from bench_user_membership_view");
