@@ -329,6 +329,10 @@ class ApiFuzzTest extends ApiTest {
         if (type.equals("integer")) {
             return String.valueOf(value(name, schema).asLong());
         }
+        if (type.equals("array") && schema.getItems() != null) {
+            // a repeatable query parameter: one value of its items
+            return text(name, schema.getItems());
+        }
         if (type.equals("boolean")) {
             return String.valueOf(random.nextBoolean());
         }
@@ -446,6 +450,12 @@ class ApiFuzzTest extends ApiTest {
                 .formatted(login, login, login, organization))
                 .header("Content-Type", "application/scim+json").token(scimClient).send();
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        // the groups the client sees (its user's organization among them): what its operations on one work on,
+        // whatever the generated lists' filters happen to leave out
+        Api.Response groups = api.get("/scim/v2/Groups").token(scimClient).send();
+        assertThat(groups.status()).as(groups.toString()).isEqualTo(200);
+        groups.json().path("Resources").forEach(group -> remember("Groups", group.path("id").asText()));
+        assertThat(ids.get("Groups")).as("the client's groups").isNotEmpty();
     }
 
     /** The portal settings as they were before the run: the tests sharing this service expect them. */

@@ -49,6 +49,18 @@ final class Mailbox {
         }
     }
 
+    /**
+     * Makes the mailbox of {@code address} before any email to it comes. GreenMail makes it at the
+     * first delivery otherwise, and two deliveries to a new address at once (an email sent again by
+     * the node that takes over from a killed one, while the killed one's is still being received)
+     * can both try, leaving that address unable to receive anything (GreenMail's issue 598).
+     */
+    synchronized void expect(String address) {
+        if (server != null) {
+            server.setUser(address, address);
+        }
+    }
+
     /** Stops the server: nothing listens on its port until {@link #up()}; what it received is forgotten. */
     synchronized void down() {
         if (server != null) {

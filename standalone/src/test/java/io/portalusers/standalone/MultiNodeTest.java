@@ -485,6 +485,7 @@ class MultiNodeTest {
                         String id = UUID.randomUUID().toString();
                         String email = "load-" + id.substring(0, 13) + "@example.com";
                         attempted.put(id, email);
+                        mail.expect(email);
                         try {
                             Api.Response answer = route.apply(i).api().post("/api/users",
                                     create(id, "load-" + id.substring(0, 13), email, true)).token(admin).send();

@@ -2,6 +2,7 @@ package io.portalusers.platform.openapi;
 
 import io.portalusers.platform.web.Page;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
@@ -63,6 +64,11 @@ final class QueryParameters {
                     + "(invalid-combination otherwise)")),
             Map.entry("/api/users/suggestions email", () -> searchTerm().description("Give this or name, not both "
                     + "(invalid-combination otherwise)")),
+            Map.entry("/api/organizations name", () -> new StringSchema().maxLength(100)
+                    .description("A part of the name, matched anywhere in it regardless of case; % and _ are matched "
+                            + "as themselves; blank: any name")),
+            Map.entry("/api/organizations id", () -> new ArraySchema().items(new StringSchema().format("uuid"))
+                    .maxItems(Page.MAX_SIZE).description("Only these organizations (the parameter repeated)")),
             Map.entry("* page", () -> range(0, null)),
             Map.entry("* size", () -> range(1, Page.MAX_SIZE)),
             Map.entry("* from", () -> new StringSchema().format("date-time").description(INSTANT)),

@@ -44,7 +44,7 @@ class OrganizationsQueryController {
 
     /**
      * The organizations the actor sees, by name, optionally only those whose name contains
-     * {@code name} (case-insensitively, every character literal) and only those of the ids
+     * {@code name} (case-insensitively, every character literal; blank is any) and only those of the ids
      * given (at most a page of them): what a picker needs when there are thousands.
      */
     @GetMapping(path = "/api/organizations", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -55,10 +55,11 @@ class OrganizationsQueryController {
                                 @RequestParam(required = false) List<String> id) {
         FieldErrors errors = new FieldErrors();
         String contained = errors.parseOptional("name", name, raw -> {
-            if (raw.isBlank() || raw.length() > NAME_PART_MAX) {
-                throw new InvalidValueException("must be 1 to " + NAME_PART_MAX + " characters");
+            if (raw.length() > NAME_PART_MAX) {
+                throw new InvalidValueException("must be at most " + NAME_PART_MAX + " characters");
             }
-            return raw.strip();
+            // a cleared Find box: any name
+            return raw.isBlank() ? null : raw.strip();
         });
         List<UUID> ids = errors.parseOptional("id", id, raw -> {
             if (raw.size() > Page.MAX_SIZE) {
