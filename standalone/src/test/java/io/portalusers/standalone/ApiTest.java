@@ -193,6 +193,19 @@ public abstract class ApiTest {
         });
     }
 
+    /**
+     * Every header but those that differ per request by design, whatever the request was: Date,
+     * X-Correlation-Id, and the hop-by-hop Connection (Tomcat closes a kept-alive connection
+     * after every 100th request on it).
+     */
+    protected static java.util.Map<String, java.util.List<String>> comparableHeaders(Api.Response response) {
+        java.util.Map<String, java.util.List<String>> headers = new java.util.TreeMap<>(response.raw().headers().map());
+        headers.remove("date");
+        headers.remove("x-correlation-id");
+        headers.remove("connection");
+        return headers;
+    }
+
     /** Random lower-case letters: names no other test uses, and (letters only) terms trigrams can find. */
     protected static String letters(int count) {
         StringBuilder letters = new StringBuilder();

@@ -686,19 +686,6 @@ class RegistrationApiTest extends ApiTest {
     }
 
     /**
-     * Every header but those that differ per request by design, whatever was registered: Date,
-     * X-Correlation-Id, and the hop-by-hop Connection (Tomcat closes a kept-alive connection
-     * after every 100th request on it).
-     */
-    private static Map<String, List<String>> comparableHeaders(Api.Response response) {
-        Map<String, List<String>> headers = new TreeMap<>(response.raw().headers().map());
-        headers.remove("date");
-        headers.remove("x-correlation-id");
-        headers.remove("connection");
-        return headers;
-    }
-
-    /**
      * R-REG-4, no enumeration: registrations for 1,000 emails of existing users and 1,000 new
      * ones get identical status, body and headers; only Date and X-Correlation-Id differ, by
      * design. No user is created for an existing email. With the workflow, so that the new

@@ -213,6 +213,8 @@ class SignInThrottlingTest extends OwnContextTest {
     private static Set<String> headerNames(HttpResponse<String> answer) {
         Set<String> names = new TreeSet<>(answer.headers().map().keySet());
         names.remove("date");
+        // hop-by-hop: Tomcat closes a kept-alive connection after every 100th request on it
+        names.remove("connection");
         return names;
     }
 
