@@ -75,7 +75,10 @@ public class UsersController {
         Filters filters = new Filters(tab(tab, admin), name, email, state, role, organization, sort, page);
         model.addAttribute("admin", admin);
         model.addAttribute("roles", Labels.ROLES);
-        model.addAttribute("organizationChoices", picker.choices(null, List.of(filters.organization())));
+        if (!"publishers".equals(filters.tab())) {
+            // the Global Publishers tab has no organization field: no call for its list
+            model.addAttribute("organizationChoices", picker.choices(null, List.of(filters.organization())));
+        }
         Results results = search(admin, filters, context.organizations());
         shown(model, admin, filters, results);
         model.addAttribute("tabTotals", results.refusal() == null ? tabTotals(admin, filters, results) : Map.of());
