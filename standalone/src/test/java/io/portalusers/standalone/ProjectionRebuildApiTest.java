@@ -117,38 +117,150 @@ class ProjectionRebuildApiTest extends ApiTest {
     }
 
     /**
-     * A replay of the users view keeps no search heads (that made it four times slower at a
-     * million users): emptying the view marks them not built, writers then leave them alone, and
-     * they are built once no segment replays.
+     * The users view and its memberships as the catalog defines them: columns (order, type, not
+     * null, default or generation, statistics target), constraints, indexes, triggers, storage
+     * options, and the views that read them. A rebuild swaps in new tables: they must be
+     * defined exactly as the old ones were.
+     */
+    private List<String> definitionOfTheView() {
+        return jdbc.sql("""
+                with tabs(tab) as (values ('user_view'::regclass), ('user_membership_view'::regclass))
+                select 'column ' || a.attrelid::regclass || ' ' || a.attnum || ' ' || a.attname || ' '
+                       || format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull || ' ' || a.attstattarget || ' '
+                       || a.attgenerated::text || coalesce(' ' || pg_get_expr(d.adbin, d.adrelid), '')
+                       || coalesce(' -- ' || col_description(a.attrelid, a.attnum), '')
+                from pg_attribute a join tabs on a.attrelid = tab
+                left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+                where a.attnum > 0 and not a.attisdropped
+                union all
+                select 'constraint ' || conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+                from pg_constraint join tabs on conrelid = tab
+                union all
+                select 'index ' || pg_get_indexdef(indexrelid) from pg_index join tabs on indrelid = tab
+                union all
+                select 'trigger ' || pg_get_triggerdef(t.oid) from pg_trigger t join tabs on tgrelid = tab
+                where not tgisinternal
+                union all
+                select 'table ' || oid::regclass || ' ' || coalesce(array_to_string(reloptions, ','), '')
+                       || coalesce(' -- ' || obj_description(oid, 'pg_class'), '')
+                from pg_class join tabs on oid = tab
+                union all
+                select distinct 'view ' || v.oid::regclass || ' ' || pg_get_viewdef(v.oid)
+                from pg_class v join pg_rewrite r on r.ev_class = v.oid join pg_depend d on d.objid = r.oid
+                join tabs on d.refobjid = tab
+                where v.relkind = 'v'
+                order by 1""").query(String.class).list();
+    }
+
+    /**
+     * A rebuild of the users view replays into tables aside it: readers see the view as it was,
+     * searches read its search heads, until the replay is done; then the new tables are swapped
+     * in, defined as the view was, and the search heads are built from them.
      */
     @Test
-    void a_replay_of_the_users_view_keeps_no_search_heads_and_they_are_built_once_it_is_done() {
+    void R_AUD_3_a_rebuild_of_the_users_view_replays_aside_and_is_swapped_in_once_done() {
         String user = someHistory();
         awaitCaughtUp("users");
+        awaitNothingBehind();
         awaitSearchHeadsBuilt();
+        List<String> definition = definitionOfTheView();
+        assertThat(definition).as("the catalog read").anyMatch(line -> line.startsWith("trigger "))
+                .anyMatch(line -> line.startsWith("view ")).anyMatch(line -> line.contains("FOREIGN KEY"))
+                .anyMatch(line -> line.contains("fillfactor=80")).anyMatch(line -> line.contains(" name_key text false 1000 s "));
+        String before = checksum();
+        long headEntries = jdbc.sql("select count(*) from search_head").query(Long.class).single();
+        String term = jdbc.sql("select left(last_name, 4) from user_view where last_name <> '[erased]' order by created_at desc limit 1")
+                .query(String.class).single();
+        String page = api.get("/api/users?name=" + term).token(admin).send().body();
+        assertThat(api.get("/api/users?name=" + term).token(admin).send().json().get("total").asLong()).isPositive();
+        assertThat(jdbc.sql("select users_view_rebuild_finish()").query(Boolean.class).single())
+                .as("no rebuild under way: nothing to swap").isFalse();
+
         StreamingEventProcessor users = processing.eventProcessor("users", StreamingEventProcessor.class).orElseThrow();
         users.shutDown();
         try {
             users.resetTokens();
-            assertThat(jdbc.sql("select built from search_head_size").query(Boolean.class).single())
-                    .as("emptied for the replay").isFalse();
-            assertThat(jdbc.sql("select count(*) from search_head").query(Long.class).single()).isZero();
-            assertThat(heads.buildIfMissing()).as("not built while the processor's tokens replay").isFalse();
-            // a writer while the heads are not built leaves them alone
-            jdbc.sql("""
-                    insert into user_view (user_id, username, email, first_name, last_name, full_name, language, category,
-                                           account_role, source, enabled, activation, created_at, updated_at, version)
-                    values (gen_random_uuid(), 'headless', 'headless@example.com', 'Head', 'Less', 'Head Less', 'en',
-                            'DEVELOPER', 'DEVELOPER', 'PORTAL', true, 'ACTIVE', now(), now(), 1)""").update();
-            assertThat(jdbc.sql("select count(*) from search_head").query(Long.class).single()).isZero();
-            jdbc.sql("delete from user_view where username = 'headless'").update();
+            assertThat(jdbc.sql("select count(*) from user_view_next").query(Long.class).single()).isZero();
+            JsonNode status = api.get("/api/admin/projections/users").token(admin).send().json();
+            assertThat(status.get("swapPending").asBoolean()).isTrue();
+            assertThat(status.get("caughtUp").asBoolean()).isFalse();
+            // readers keep the view, its report figures and its search heads as they were
+            assertThat(checksum()).isEqualTo(before);
+            assertThat(api.get("/api/users?name=" + term).token(admin).send().body()).isEqualTo(page);
+            assertThat(jdbc.sql("select built from search_head_size").query(Boolean.class).single()).isTrue();
+            assertThat(jdbc.sql("select count(*) from search_head").query(Long.class).single()).isEqualTo(headEntries);
+            assertThat(heads.buildIfMissing()).as("built: nothing to build").isFalse();
         } finally {
             users.start();
         }
         awaitCaughtUp("users");
+        assertThat(jdbc.sql("select count(*) from users_view_rebuild").query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("select to_regclass('user_view_next') is null").query(Boolean.class).single()).isTrue();
+        assertThat(checksum()).isEqualTo(before);
+        assertThat(definitionOfTheView()).as("swapped in, defined as the view was").isEqualTo(definition);
+        awaitNothingBehind();
         awaitSearchHeadsBuilt();
         assertThat(jdbc.sql("select count(*) from search_head where user_id = ?::uuid").param(user)
                 .query(Long.class).single()).as("the replayed users are in the heads built after").isPositive();
+        assertThat(api.get("/api/users?name=" + term).token(admin).send().body()).isEqualTo(page);
+    }
+
+    /**
+     * Users created by concurrent callers before, during and after a rebuild of the users view:
+     * each one is in the view swapped in, at its version. The writers of the live events and the
+     * swap meet on the rebuild's row (db/query V10): none writes into tables that are swapped
+     * out, none is lost.
+     */
+    @Test
+    void R_AUD_3_users_created_while_the_users_view_is_rebuilt_and_swapped_are_all_in_it() throws Exception {
+        String org = api.post("/api/organizations", """
+                {"name": "Swap %s", "accountPlan": "Gold"}""".formatted(UUID.randomUUID())).token(admin).send()
+                .json().get("id").asText();
+        List<String> created = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger duringRebuild = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean rebuilt = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger afterwards = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
+        for (int caller = 0; caller < 4; caller++) {
+            running.add(callers.submit(() -> {
+                while (afterwards.get() < 20) {
+                    String unique = UUID.randomUUID().toString().substring(0, 12);
+                    Api.Response response = api.post("/api/users", """
+                            {"username": "swap-%s", "email": "swap-%s@example.com", "firstName": "Swap", "lastName": "Ped",
+                             "role": "DEVELOPER", "memberships": [{"organizationId": "%s", "role": "DEVELOPER"}]}"""
+                            .formatted(unique, unique, org)).token(admin).send();
+                    assertThat(response.status()).as(response.body()).isEqualTo(201);
+                    created.add(response.json().get("id").asText());
+                    if (rebuilt.get()) {
+                        afterwards.incrementAndGet();
+                    } else if (jdbc.sql("select exists (select from users_view_rebuild)").query(Boolean.class).single()) {
+                        duringRebuild.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> created.size() >= 8);
+            Api.Response started = api.post("/api/admin/projections/users/rebuild", "").token(admin).send();
+            assertThat(started.status()).as(started.body()).isEqualTo(202);
+            // under this load the processor trails the head of the log: the swap is what is awaited
+            await().atMost(Duration.ofSeconds(60)).until(() -> !api.get("/api/admin/projections/users").token(admin)
+                    .send().json().get("swapPending").asBoolean());
+            rebuilt.set(true);
+            for (java.util.concurrent.Future<?> caller : running) {
+                caller.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        awaitCaughtUp("users");
+        assertThat(duringRebuild.get()).as("users created while the rebuild was under way").isPositive();
+        assertThat(jdbc.sql("select count(*) from user_view where user_id = any(?::uuid[])")
+                .param(created.toArray(String[]::new)).query(Long.class).single())
+                .as("every user created before, during and after the rebuild").isEqualTo(created.size());
+        awaitNothingBehind();
     }
 
     @Test

@@ -507,8 +507,8 @@ class UserSearchApiTest extends ApiTest {
     }
 
     /**
-     * R-SEARCH-1: while the search heads are not built (a rebuild of the users view emptied the
-     * view and its replay is not done), writers leave them alone and a common term's page and
+     * R-SEARCH-1: while the search heads are not built (a rebuild of the users view was just
+     * swapped in and they are not built from it yet), writers leave them alone and a common term's page and
      * suggestions read every match: a user added meanwhile, first in name order, is on them.
      */
     @Test
@@ -528,7 +528,7 @@ class UserSearchApiTest extends ApiTest {
             settings.setCountCap(cap);
             assertThat(before).hasSize(3);
 
-            // not built from here on (as the emptying of the view marks them), their entries left as they were
+            // not built from here on (as a rebuild's swap marks them), their entries left as they were
             jdbc.sql("update search_head_size set built = false").update();
             String first = developer("Aaa" + letters(3), marker + letters(3), org);
             awaitMatches("name=" + marker, 6);

@@ -32,15 +32,22 @@ class Projections {
     private final TokenStore tokens;
     private final JdbcClient jdbc;
     private final QueryNodes nodes;
+    private final List<RebuildAside> asides;
 
-    Projections(EventProcessingConfiguration processing, TokenStore tokens, JdbcClient jdbc, QueryNodes nodes) {
+    Projections(EventProcessingConfiguration processing, TokenStore tokens, JdbcClient jdbc, QueryNodes nodes,
+                List<RebuildAside> asides) {
         this.processing = processing;
         this.tokens = tokens;
         this.jdbc = jdbc;
         this.nodes = nodes;
+        this.asides = asides;
     }
 
-    record Status(String name, boolean running, boolean replaying, boolean caughtUp, long head,
+    /**
+     * @param swapPending a rebuild aside the read model is under way (its replay, or its swap once
+     *                    the replay is done): readers still see the model as it was before the rebuild
+     */
+    record Status(String name, boolean running, boolean replaying, boolean caughtUp, boolean swapPending, long head,
                   Map<Integer, Long> positions, boolean error) {
 
         /** The lowest segment position over the head; 1.0 when every segment has reached it. */
@@ -81,16 +88,19 @@ class Projections {
             // and Axon's own flag says a segment has read what it saw, not that it reached the head
             long head = head();
             boolean allSegments = positions.size() == tokens.fetchSegments(name).length;
-            boolean caughtUp = allSegments && !positions.isEmpty()
+            boolean swapPending = asides.stream().anyMatch(aside -> aside.processor().equals(name) && aside.underWay());
+            boolean caughtUp = allSegments && !positions.isEmpty() && !swapPending
                     && processor.processingStatus().values().stream().allMatch(EventTrackerStatus::isCaughtUp)
                     && positions.values().stream().allMatch(position -> position >= head);
-            return new Status(name, processor.isRunning(), processor.isReplaying(), caughtUp, head, positions, error);
+            return new Status(name, processor.isRunning(), processor.isReplaying(), caughtUp, swapPending, head,
+                    positions, error);
         });
     }
 
     /**
      * Stops the processor, moves its tokens back to the start of the log and starts it again;
-     * its reset handler empties the read model first. Only on a node that is alone: another
+     * its reset handler empties the read model first (the users view: starts tables aside it, which
+     * readers see once the replay is done, see {@link RebuildAside}). Only on a node that is alone: another
      * live query node runs the same processor on the shared token table and would claim the
      * segments this node releases, before or after the reset, processing from the old position
      * into the emptied view. So with another node alive (its heartbeat or a fresh claim, see

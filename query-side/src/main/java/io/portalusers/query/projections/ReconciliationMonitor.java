@@ -91,7 +91,8 @@ public class ReconciliationMonitor implements HealthIndicator {
         for (String name : names) {
             Optional<Projections.Status> status = projections.status(name);
             long lag = status.map(Projections.Status::lag).orElse(0L);
-            boolean replaying = status.map(Projections.Status::replaying).orElse(false);
+            // a rebuild aside is checked once swapped in: until then readers see the rows as they were
+            boolean replaying = status.map(s -> s.replaying() || s.swapPending()).orElse(false);
             Instant settledBefore = Instant.now().minus(settledFor);
             Optional<List<String>> lagging = replaying ? Optional.empty() : reconciliation.lagging(name, settledBefore);
             long behind = replaying ? previousBehind(name) : lagging.map(found -> (long) found.size()).orElse(-1L);

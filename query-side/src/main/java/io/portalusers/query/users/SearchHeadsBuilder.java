@@ -14,11 +14,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.time.Duration;
 
 /**
- * Builds the search heads again after a rebuild of the users view (db/query V7). Emptying the
- * view marks them not built, so that its replay does not keep them event by event (that made a
- * replay four times slower); once the users processor's segments on a node are past their
- * replay, that node builds them from the view in one statement (about three minutes at a million
- * users, while the users processor's writes wait). Until then searches read every match.
+ * Builds the search heads again after a rebuild of the users view (db/query V7, V10). The
+ * rebuild's swap marks them not built (the replay aside the view keeps none: kept event by event
+ * they made a replay four times slower); once the users processor's segments on a node are past
+ * their replay, that node builds them from the view in one statement (about four minutes at a
+ * million users, while the users processor's writes wait). Until then searches read every match.
  * {@code portal.search.heads-build} off leaves the building to an operator.
  */
 @Component

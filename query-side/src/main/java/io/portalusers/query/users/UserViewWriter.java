@@ -25,6 +25,10 @@ import java.util.UUID;
  * the users processor touches: one query to load them, one multi-row upsert to write them, in the
  * processor's transaction. Plain INSERT/UPDATE/DELETE only, so that statement triggers on
  * these tables see every change.
+ *
+ * <p>While the view is rebuilt ({@link #tables()}), the batch goes to the tables aside it
+ * ({@code user_view_next}, {@code user_membership_view_next}; db/query V10), which are swapped in
+ * once the replay is done.
  */
 @Component
 class UserViewWriter {
@@ -51,7 +55,7 @@ class UserViewWriter {
                 updated_at = excluded.updated_at, version = excluded.version, invitation_id = excluded.invitation_id,
                 invitation_status = excluded.invitation_status, invitation_issued_at = excluded.invitation_issued_at,
                 invitation_expires_at = excluded.invitation_expires_at
-            where user_view.version < excluded.version""";
+            where %s.version < excluded.version""";
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
@@ -61,10 +65,27 @@ class UserViewWriter {
         this.template = template;
     }
 
+    /** The tables a batch reads and writes: the view's, or while it is rebuilt those aside it. */
+    record Tables(String users, String memberships) {
+
+        static final Tables VIEW = new Tables("user_view", "user_membership_view");
+        static final Tables ASIDE = new Tables("user_view_next", "user_membership_view_next");
+    }
+
+    /**
+     * The tables this transaction's batch goes to. The rebuild's row is taken for key share: a
+     * rebuild's swap (which takes it for update) waits for this transaction, and this transaction
+     * for a swap under way, after which it finds no row and writes into the view just swapped in.
+     */
+    Tables tables() {
+        return jdbc.sql("select true from users_view_rebuild for key share").query(Boolean.class).optional().isPresent()
+                ? Tables.ASIDE : Tables.VIEW;
+    }
+
     /** The stored rows of these users (without their memberships), by user id. */
-    Map<UUID, UserRow> load(Collection<UUID> users) {
+    Map<UUID, UserRow> load(Tables tables, Collection<UUID> users) {
         Map<UUID, UserRow> rows = new HashMap<>();
-        jdbc.sql("select " + COLUMNS + " from user_view where user_id = any(?)")
+        jdbc.sql("select " + COLUMNS + " from " + tables.users() + " where user_id = any(?)")
                 .param(users.toArray(UUID[]::new))
                 .query((rs, n) -> row(rs))
                 .list()
@@ -73,10 +94,10 @@ class UserViewWriter {
     }
 
     /** Writes the rows, and replaces the memberships of those whose memberships changed and whose row was written. */
-    void write(List<UserRow> rows) {
+    void write(Tables tables, List<UserRow> rows) {
         Set<UUID> written = new HashSet<>();
         for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
-            written.addAll(upsert(rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT))));
+            written.addAll(upsert(tables, rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT))));
         }
         List<UUID> replaced = new ArrayList<>();
         List<UUID> members = new ArrayList<>();
@@ -93,15 +114,15 @@ class UserViewWriter {
             }
         }
         if (!replaced.isEmpty()) {
-            jdbc.sql("delete from user_membership_view where user_id = any(?)")
+            jdbc.sql("delete from " + tables.memberships() + " where user_id = any(?)")
                     .param(replaced.toArray(UUID[]::new))
                     .update();
         }
         if (!members.isEmpty()) {
             // one statement for the batch: the report counts' statement trigger then runs once, not per row
             jdbc.sql("""
-                            insert into user_membership_view (user_id, organization_id, org_role)
-                            select * from unnest(?::uuid[], ?::uuid[], ?::text[])""")
+                            insert into %s (user_id, organization_id, org_role)
+                            select * from unnest(?::uuid[], ?::uuid[], ?::text[])""".formatted(tables.memberships()))
                     .params(members.toArray(UUID[]::new), organizations.toArray(UUID[]::new),
                             roles.toArray(String[]::new))
                     .update();
@@ -109,9 +130,10 @@ class UserViewWriter {
     }
 
     /** One multi-row statement; the users whose row it inserted or updated (not those the guard kept). */
-    private List<UUID> upsert(List<UserRow> rows) {
-        String sql = "insert into user_view (" + COLUMNS + ") values "
-                + String.join(", ", Collections.nCopies(rows.size(), ROW)) + ON_CONFLICT + " returning user_id";
+    private List<UUID> upsert(Tables tables, List<UserRow> rows) {
+        String sql = "insert into " + tables.users() + " (" + COLUMNS + ") values "
+                + String.join(", ", Collections.nCopies(rows.size(), ROW)) + ON_CONFLICT.formatted(tables.users())
+                + " returning user_id";
         return template.query(connection -> {
             PreparedStatement ps = connection.prepareStatement(sql);
             int p = 0;
@@ -142,9 +164,9 @@ class UserViewWriter {
         }, (rs, n) -> rs.getObject(1, UUID.class));
     }
 
-    /** Before a replay: empties both tables (TRUNCATE, not a DELETE of every row). */
-    void truncate() {
-        jdbc.sql("truncate user_membership_view, user_view").update();
+    /** Before a replay: empty tables aside the view, into which the replay then goes (db/query V10). */
+    void beginRebuild() {
+        jdbc.sql("select users_view_rebuild_begin()").query(String.class).single();
     }
 
     private static UserRow row(ResultSet rs) throws SQLException {

@@ -120,9 +120,10 @@ class UsersProjection {
         change(event.userId(), version, at, UserRow::erase);
     }
 
+    /** A reset starts a rebuild aside the view; readers keep the view as it is until the replay is done. */
     @ResetHandler
     void reset() {
-        writer.truncate();
+        writer.beginRebuild();
     }
 
     /** One event for a user: a creation, or a change of an existing row. */
@@ -163,7 +164,8 @@ class UsersProjection {
         }
 
         void write() {
-            Map<UUID, UserRow> stored = writer.load(changes.keySet());
+            UserViewWriter.Tables tables = writer.tables();
+            Map<UUID, UserRow> stored = writer.load(tables, changes.keySet());
             List<UserRow> changed = new ArrayList<>();
             changes.forEach((user, events) -> {
                 UserRow row = stored.get(user);
@@ -186,7 +188,7 @@ class UsersProjection {
                     changed.add(row);
                 }
             });
-            writer.write(changed);
+            writer.write(tables, changed);
         }
     }
 
