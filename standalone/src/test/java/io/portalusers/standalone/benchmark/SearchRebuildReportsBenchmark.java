@@ -46,8 +46,8 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
     private static final int TERMS = Integer.getInteger("benchmark.terms", 1_000);
     private static final Path RESULTS = Path.of(System.getProperty("benchmark.results",
             "target/benchmark/RESULTS-search-rebuild-reports.md"));
-    /** Up to this many users the replay runs to its end; beyond, it is measured over a window. */
-    private static final int FULL_REBUILD_UP_TO = Integer.getInteger("benchmark.fullRebuildUpTo", 50_000);
+    /** Up to this many users the replay runs to its end (by default always); beyond, it is measured over a window. */
+    private static final int FULL_REBUILD_UP_TO = Integer.getInteger("benchmark.fullRebuildUpTo", Integer.MAX_VALUE);
     private static final int REBUILD_WINDOW_SECONDS = Integer.getInteger("benchmark.rebuildWindowSeconds", 120);
     private static final int SEARCH_BUDGET_SECONDS = Integer.getInteger("benchmark.searchBudgetSeconds", 3_600);
     private static final int PAGE = 20;
@@ -78,8 +78,8 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
         // the search heads are built by this benchmark once the replay is done, timed (not by the node's own round)
         search.setHeadsBuild(false);
         out.machine(this::raw, ("-Dbenchmark.users=%d -Dbenchmark.terms=%d -Dbenchmark.searchBudgetSeconds=%d "
-                + "-Dbenchmark.rebuildWindowSeconds=%d -Dbenchmark.results=%s").formatted(USERS, TERMS,
-                SEARCH_BUDGET_SECONDS, REBUILD_WINDOW_SECONDS, RESULTS));
+                + "-Dbenchmark.fullRebuildUpTo=%d -Dbenchmark.rebuildWindowSeconds=%d -Dbenchmark.results=%s").formatted(
+                USERS, TERMS, SEARCH_BUDGET_SECONDS, FULL_REBUILD_UP_TO, REBUILD_WINDOW_SECONDS, RESULTS));
         try (Connection connection = raw()) {
             UsersDataSet data = new UsersDataSet(USERS);
             StreamingEventProcessor users = processing.eventProcessor("users", StreamingEventProcessor.class).orElseThrow();
