@@ -16,8 +16,9 @@
 -- equal to the new rows, the search heads marked not built (a query node builds them, V7).
 --
 -- Everything copied is read from the catalog (the indexes, triggers, foreign keys, statistics
--- targets and views as they are defined on the view when the rebuild finishes), so a later
--- migration that adds an index or a trigger to the view needs no change here.
+-- targets, privileges and views as they are on the view when the rebuild finishes), so a later
+-- migration that adds an index or a trigger to the view, or an operator's grant to a reporting
+-- role, needs no change here.
 
 -- Present while a rebuild is under way: its writes go to the tables aside. One row at most.
 create table users_view_rebuild (
@@ -98,6 +99,15 @@ begin
         select format('alter table %I add constraint %I %s', users_view_next_name(c.conrelid), c.conname,
                       regexp_replace(pg_get_constraintdef(c.oid), 'REFERENCES (\S+)\(', 'REFERENCES \1_next('))
         from pg_constraint c where c.conrelid = any (tabs) and c.contype = 'f'
+    loop
+        execute statement;
+    end loop;
+    -- the privileges granted on the view (a reporting tool's role, say), as they stand
+    for statement in
+        select format('grant %s on %I to %s', a.privilege_type, users_view_next_name(c.oid),
+                      case when a.grantee = 0 then 'public' else quote_ident(pg_get_userbyid(a.grantee)) end)
+        from pg_class c cross join lateral aclexplode(c.relacl) a
+        where c.oid = any (tabs) and a.grantee <> c.relowner
     loop
         execute statement;
     end loop;

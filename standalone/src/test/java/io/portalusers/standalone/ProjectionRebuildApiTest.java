@@ -141,6 +141,9 @@ class ProjectionRebuildApiTest extends ApiTest {
                 select 'trigger ' || pg_get_triggerdef(t.oid) from pg_trigger t join tabs on tgrelid = tab
                 where not tgisinternal
                 union all
+                select 'grant ' || c.oid::regclass || ' ' || a.privilege_type || ' to ' || pg_get_userbyid(a.grantee)
+                from pg_class c join tabs on c.oid = tab cross join lateral aclexplode(c.relacl) a
+                union all
                 select 'table ' || oid::regclass || ' ' || coalesce(array_to_string(reloptions, ','), '')
                        || coalesce(' -- ' || obj_description(oid, 'pg_class'), '')
                 from pg_class join tabs on oid = tab
@@ -163,10 +166,15 @@ class ProjectionRebuildApiTest extends ApiTest {
         awaitCaughtUp("users");
         awaitNothingBehind();
         awaitSearchHeadsBuilt();
+        // an operator's grant to a reporting tool's role, which the rebuilt view must keep
+        jdbc.sql("do $$ begin create role portal_reporting nologin; exception when duplicate_object then null; end $$")
+                .update();
+        jdbc.sql("grant select on user_view, user_membership_view to portal_reporting").update();
         List<String> definition = definitionOfTheView();
         assertThat(definition).as("the catalog read").anyMatch(line -> line.startsWith("trigger "))
                 .anyMatch(line -> line.startsWith("view ")).anyMatch(line -> line.contains("FOREIGN KEY"))
-                .anyMatch(line -> line.contains("fillfactor=80")).anyMatch(line -> line.contains(" name_key text false 1000 s "));
+                .anyMatch(line -> line.contains("fillfactor=80")).anyMatch(line -> line.contains(" name_key text false 1000 s "))
+                .contains("grant user_view SELECT to portal_reporting");
         String before = checksum();
         long headEntries = jdbc.sql("select count(*) from search_head").query(Long.class).single();
         String term = jdbc.sql("select left(last_name, 4) from user_view where last_name <> '[erased]' order by created_at desc limit 1")
