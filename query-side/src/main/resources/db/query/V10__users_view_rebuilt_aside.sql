@@ -184,6 +184,9 @@ begin
           from report_pending_count_totals) d
     group by organization_id, created_hour
     having sum(users) <> 0;
+    -- folded now (unless another transaction folds right now): readers sum the counts and the
+    -- deltas, and a million users leave hundreds of thousands of pending deltas by hour
+    perform report_counts_fold();
 
     perform search_heads_clear();
     delete from users_view_rebuild;

@@ -184,6 +184,11 @@ class ProjectionRebuildApiTest extends ApiTest {
         assertThat(jdbc.sql("select users_view_rebuild_finish()").query(Boolean.class).single())
                 .as("no rebuild under way: nothing to swap").isFalse();
 
+        // report figures gone wrong: the swap counts them afresh
+        assertThat(jdbc.sql("update report_user_counts set users = users + 7 where ctid = "
+                + "(select ctid from report_user_counts where organization_id is null and users > 0 limit 1)").update())
+                .isOne();
+
         StreamingEventProcessor users = processing.eventProcessor("users", StreamingEventProcessor.class).orElseThrow();
         users.shutDown();
         try {
@@ -206,6 +211,15 @@ class ProjectionRebuildApiTest extends ApiTest {
         assertThat(jdbc.sql("select to_regclass('user_view_next') is null").query(Boolean.class).single()).isTrue();
         assertThat(checksum()).isEqualTo(before);
         assertThat(definitionOfTheView()).as("swapped in, defined as the view was").isEqualTo(definition);
+        assertThat(jdbc.sql("select (select count(*) from report_user_count_deltas) + (select count(*) from report_pending_count_deltas)")
+                .query(Long.class).single()).as("the report figures recounted and folded by the swap").isZero();
+        assertThat(jdbc.sql("""
+                        select count(*) from (select state, category, account_role, sum(users) from report_user_count_totals
+                                              where organization_id is null group by 1, 2, 3 having sum(users) <> 0
+                                              except
+                                              select report_state(enabled, activation), category, account_role, count(*)
+                                              from user_view group by 1, 2, 3) d""")
+                .query(Long.class).single()).as("the report figures equal a fresh count").isZero();
         awaitNothingBehind();
         awaitSearchHeadsBuilt();
         assertThat(jdbc.sql("select count(*) from search_head where user_id = ?::uuid").param(user)
