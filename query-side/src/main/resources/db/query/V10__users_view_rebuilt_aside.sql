@@ -113,6 +113,28 @@ begin
     end loop;
     analyze user_view_next;
     analyze user_membership_view_next;
+    -- the report figures of the new rows, counted before the view is locked (a second at a
+    -- million users; no writer changes these rows any more, nor the view's)
+    create temp table users_view_rebuild_counts on commit drop as
+    select null::uuid as organization_id, null::text as org_role, report_state(enabled, activation) as state,
+           category, account_role, count(*) as users
+    from user_view_next
+    group by 3, 4, 5
+    union all
+    select m.organization_id, m.org_role, report_state(u.enabled, u.activation), u.category, u.account_role, count(*)
+    from user_membership_view_next m join user_view_next u on u.user_id = m.user_id
+    group by 1, 2, 3, 4, 5;
+    create temp table users_view_rebuild_pending on commit drop as
+    select null::uuid as organization_id, report_pending_hour(enabled, activation, created_at) as created_hour,
+           count(*) as users
+    from user_view_next
+    where enabled and activation = 'PENDING'
+    group by 2
+    union all
+    select m.organization_id, report_pending_hour(u.enabled, u.activation, u.created_at), count(*)
+    from user_membership_view_next m join user_view_next u on u.user_id = m.user_id
+    where u.enabled and u.activation = 'PENDING'
+    group by 1, 2;
 
     -- the swap: readers of the view wait from here to the commit
     lock table user_view, user_membership_view in access exclusive mode;
@@ -150,18 +172,11 @@ begin
         execute statement;
     end loop;
 
-    -- the report figures made equal to the new rows (the triggers count from here on)
+    -- the report figures made equal to the new rows (the triggers count from here on): the new
+    -- rows' figures counted above, less the figures as they stand
     insert into report_user_count_deltas (organization_id, org_role, state, category, account_role, users)
     select organization_id, org_role, state, category, account_role, sum(users)
-    from (select null::uuid as organization_id, null::text as org_role, report_state(enabled, activation) as state,
-                 category, account_role, count(*) as users
-          from user_view
-          group by 3, 4, 5
-          union all
-          select m.organization_id, m.org_role, report_state(u.enabled, u.activation), u.category, u.account_role,
-                 count(*)
-          from user_membership_view m join user_view u on u.user_id = m.user_id
-          group by 1, 2, 3, 4, 5
+    from (select organization_id, org_role, state, category, account_role, users from users_view_rebuild_counts
           union all
           select organization_id, org_role, state, category, account_role, -users
           from report_user_count_totals) d
@@ -169,16 +184,7 @@ begin
     having sum(users) <> 0;
     insert into report_pending_count_deltas (organization_id, created_hour, users)
     select organization_id, created_hour, sum(users)
-    from (select null::uuid as organization_id, report_pending_hour(enabled, activation, created_at) as created_hour,
-                 count(*) as users
-          from user_view
-          where enabled and activation = 'PENDING'
-          group by 2
-          union all
-          select m.organization_id, report_pending_hour(u.enabled, u.activation, u.created_at), count(*)
-          from user_membership_view m join user_view u on u.user_id = m.user_id
-          where u.enabled and u.activation = 'PENDING'
-          group by 1, 2
+    from (select organization_id, created_hour, users from users_view_rebuild_pending
           union all
           select organization_id, created_hour, -users
           from report_pending_count_totals) d
