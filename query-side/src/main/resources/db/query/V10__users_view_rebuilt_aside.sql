@@ -61,7 +61,7 @@ end $$;
 -- targets on the tables aside and swaps them in. False if no rebuild is under way. Takes the
 -- rebuild's row for update first, so the users processor's writers (which take it for key share
 -- before they write) wait until it commits and then write into the new view; it then builds the
--- indexes (a minute or two at a million users, readers of the view undisturbed), and locks the
+-- indexes (half a minute at a million users, readers of the view undisturbed), and locks the
 -- view only for the swap itself.
 create function users_view_rebuild_finish() returns boolean language plpgsql as $$
 declare
