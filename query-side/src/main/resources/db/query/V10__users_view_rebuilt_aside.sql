@@ -28,6 +28,11 @@ create table users_view_rebuild (
 comment on table users_view_rebuild is
     'A row while the users view is rebuilt into user_view_next and user_membership_view_next (V10); none otherwise';
 
+-- The view's two tables as their names resolve now (after a swap: the new ones).
+create function users_view_tables() returns regclass[] language sql stable as $$
+    select array[to_regclass('user_view'), to_regclass('user_membership_view')]
+$$;
+
 -- The table name of the one aside a view table.
 create function users_view_next_name(tab regclass) returns text language sql stable as $$
     select relname || '_next' from pg_class where oid = tab
@@ -43,7 +48,7 @@ begin
     -- the row first: a writer holding it (for key share) is done before the tables go
     insert into users_view_rebuild default values on conflict (one) do update set started_at = now();
     drop table if exists user_membership_view_next, user_view_next;
-    foreach tab in array array[to_regclass('user_view'), to_regclass('user_membership_view')] loop
+    foreach tab in array users_view_tables() loop
         execute format('create table %I (like %s including all excluding indexes)', users_view_next_name(tab), tab);
         -- the primary key (its upserts and deletes need it), named as the view's with _next after it
         execute (select format('alter table %I add constraint %I %s', users_view_next_name(tab), conname || '_next',
@@ -67,7 +72,7 @@ create function users_view_rebuild_finish() returns boolean language plpgsql as 
 declare
     statement text;
     views text[];
-    tabs regclass[] := array[to_regclass('user_view'), to_regclass('user_membership_view')];
+    tabs regclass[] := users_view_tables();
 begin
     perform from users_view_rebuild for update;
     if not found then
@@ -160,7 +165,7 @@ begin
     -- fails, and with it the whole swap, should anything still depend on them
     drop table user_membership_view_old, user_view_old;
     -- the indexes and primary keys by the view's names again
-    tabs := array[to_regclass('user_view'), to_regclass('user_membership_view')];
+    tabs := users_view_tables();
     for statement in
         select case when k.conname is null then format('alter index %I rename to %I', c.relname, left(c.relname, -5))
                     else format('alter table %s rename constraint %I to %I', i.indrelid::regclass, k.conname,

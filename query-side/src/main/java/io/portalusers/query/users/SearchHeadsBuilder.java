@@ -1,15 +1,8 @@
 package io.portalusers.query.users;
 
 import io.portalusers.platform.PeriodicTask;
-import org.axonframework.config.EventProcessingConfiguration;
-import org.axonframework.eventhandling.StreamingEventProcessor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Duration;
 
@@ -24,53 +17,22 @@ import java.time.Duration;
 @Component
 public class SearchHeadsBuilder {
 
-    private static final Logger log = LoggerFactory.getLogger(SearchHeadsBuilder.class);
-
-    private final JdbcClient jdbc;
-    private final TransactionTemplate transaction;
     private final SearchSettings settings;
-    private final EventProcessingConfiguration processing;
+    private final UsersReplay replay;
 
-    SearchHeadsBuilder(JdbcClient jdbc, PlatformTransactionManager transactions, SearchSettings settings,
-                       EventProcessingConfiguration processing) {
-        this.jdbc = jdbc;
-        this.processing = processing;
-        this.transaction = new TransactionTemplate(transactions);
+    SearchHeadsBuilder(SearchSettings settings, UsersReplay replay) {
         this.settings = settings;
+        this.replay = replay;
     }
 
     /**
      * Builds the heads if they are not built and the users processor runs here with every
-     * segment it holds past its replay; true if it did. Built, the database's function returns
-     * at once without a lock.
+     * segment it holds past its replay (correct at any time: heads built hold what they must;
+     * waiting only keeps the replay cheap); true if it did. Built, the database's function
+     * returns at once without a lock.
      */
     public boolean buildIfMissing() {
-        if (!replayDone()) {
-            return false;
-        }
-        long started = System.nanoTime();
-        boolean built = Boolean.TRUE.equals(transaction.execute(status -> {
-            // minutes at a million users: past the pool's statement timeout, for this transaction only
-            jdbc.sql("select set_config('statement_timeout', '0', true)").query(String.class).single();
-            return jdbc.sql("select search_heads_build_if_missing()").query(Boolean.class).single();
-        }));
-        if (built) {
-            log.info("Search heads built from the users view in {} ms", (System.nanoTime() - started) / 1_000_000);
-        }
-        return built;
-    }
-
-    /**
-     * Whether the users processor runs on this node, holds segments, and none of them replays
-     * by Axon's measure (a segment that has caught up with the log is not replaying, though the
-     * token a replay leaves stays a replay token until an event past the reset arrives). Correct
-     * either way (heads built at any time hold what they must); this only keeps the replay cheap.
-     */
-    private boolean replayDone() {
-        return processing.eventProcessor(UsersProjection.NAME, StreamingEventProcessor.class)
-                .filter(processor -> processor.isRunning() && !processor.processingStatus().isEmpty())
-                .map(processor -> !processor.isReplaying())
-                .orElse(false);
+        return replay.done() && replay.runLong("search_heads_build_if_missing", "Search heads built from the users view");
     }
 
     @Bean

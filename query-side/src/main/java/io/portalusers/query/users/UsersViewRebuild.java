@@ -2,16 +2,9 @@ package io.portalusers.query.users;
 
 import io.portalusers.platform.PeriodicTask;
 import io.portalusers.query.projections.RebuildAside;
-import org.axonframework.config.EventProcessingConfiguration;
-import org.axonframework.eventhandling.StreamingEventProcessor;
-import org.axonframework.eventhandling.tokenstore.TokenStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Duration;
 
@@ -24,19 +17,12 @@ import java.time.Duration;
 @Component
 public class UsersViewRebuild implements RebuildAside {
 
-    private static final Logger log = LoggerFactory.getLogger(UsersViewRebuild.class);
-
     private final JdbcClient jdbc;
-    private final TransactionTemplate transaction;
-    private final EventProcessingConfiguration processing;
-    private final TokenStore tokens;
+    private final UsersReplay replay;
 
-    UsersViewRebuild(JdbcClient jdbc, PlatformTransactionManager transactions, EventProcessingConfiguration processing,
-                     TokenStore tokens) {
+    UsersViewRebuild(JdbcClient jdbc, UsersReplay replay) {
         this.jdbc = jdbc;
-        this.transaction = new TransactionTemplate(transactions);
-        this.processing = processing;
-        this.tokens = tokens;
+        this.replay = replay;
     }
 
     @Override
@@ -50,35 +36,14 @@ public class UsersViewRebuild implements RebuildAside {
     }
 
     /**
-     * Swaps the rebuilt view in if a rebuild is under way and its replay is done here; true if it
-     * did. Without a rebuild the database's function returns at once.
+     * Swaps the rebuilt view in if a rebuild is under way and its replay is done on this node,
+     * which must hold every segment: a rebuild starts on a node that is the only one running (see
+     * Projections), which claims every segment and keeps them while it runs. True if it did.
      */
     public boolean finishIfDone() {
-        if (!underWay() || !replayDone()) {
-            return false;
-        }
-        long started = System.nanoTime();
-        boolean finished = Boolean.TRUE.equals(transaction.execute(status -> {
-            // the indexes of a million rows take minutes: past the pool's statement timeout, for this transaction only
-            jdbc.sql("select set_config('statement_timeout', '0', true)").query(String.class).single();
-            return jdbc.sql("select users_view_rebuild_finish()").query(Boolean.class).single();
-        }));
-        if (finished) {
-            log.info("Rebuilt users view swapped in after {} ms building its indexes", (System.nanoTime() - started) / 1_000_000);
-        }
-        return finished;
-    }
-
-    /**
-     * Whether the users processor runs on this node with every segment of the token table, and
-     * none of them replays by Axon's measure. A rebuild starts on a node that is the only one
-     * running (see Projections), which claims every segment and keeps them while it runs.
-     */
-    private boolean replayDone() {
-        return processing.eventProcessor(UsersProjection.NAME, StreamingEventProcessor.class)
-                .filter(processor -> processor.isRunning() && !processor.isReplaying())
-                .map(processor -> processor.processingStatus().size() == tokens.fetchSegments(UsersProjection.NAME).length)
-                .orElse(false);
+        // the processor's own state first: no query while it replays
+        return replay.done() && underWay() && replay.holdsEverySegment()
+                && replay.runLong("users_view_rebuild_finish", "Rebuilt users view indexed and swapped");
     }
 
     @Bean
