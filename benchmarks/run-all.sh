@@ -32,7 +32,7 @@ run() { # name, test class, properties...
 
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 run search SearchRebuildReportsBenchmark -Dbenchmark.users="$USERS" -Dbenchmark.terms=1000 \
-  -Dbenchmark.searchBudgetSeconds=1800 -Dbenchmark.fullRebuildUpTo="$USERS"
+  -Dbenchmark.searchBudgetSeconds=1800
 run commands CommandBenchmark -Dbenchmark.warmup=6000 -Dbenchmark.creates="$CREATES" -Dbenchmark.usersPerSize=100
 run history HistoryBenchmark
 run lag LagBenchmark -Dbenchmark.rate=500 -Dbenchmark.seconds=60
