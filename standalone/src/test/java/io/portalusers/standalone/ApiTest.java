@@ -40,6 +40,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -198,8 +200,8 @@ public abstract class ApiTest {
      * X-Correlation-Id, and the hop-by-hop Connection (Tomcat closes a kept-alive connection
      * after every 100th request on it).
      */
-    protected static java.util.Map<String, java.util.List<String>> comparableHeaders(Api.Response response) {
-        java.util.Map<String, java.util.List<String>> headers = new java.util.TreeMap<>(response.raw().headers().map());
+    protected static Map<String, List<String>> comparableHeaders(Api.Response response) {
+        Map<String, List<String>> headers = new TreeMap<>(response.raw().headers().map());
         headers.remove("date");
         headers.remove("x-correlation-id");
         headers.remove("connection");

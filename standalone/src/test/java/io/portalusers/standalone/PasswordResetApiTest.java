@@ -247,7 +247,6 @@ class PasswordResetApiTest extends ApiTest {
                 .query(Long.class).single()).isZero();
     }
 
-    /** Every header but those that differ between any two answers (the time, the correlation id). */
     /** An IdP user to whom a password was given behind the service's back: its source still keeps it out. */
     private Account idpUserWithAPassword() {
         String password = password();

@@ -12,8 +12,16 @@ import org.springframework.beans.factory.annotation.Autowired;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -238,12 +246,12 @@ class ProjectionRebuildApiTest extends ApiTest {
         String org = api.post("/api/organizations", """
                 {"name": "Swap %s", "accountPlan": "Gold"}""".formatted(UUID.randomUUID())).token(admin).send()
                 .json().get("id").asText();
-        List<String> created = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        java.util.concurrent.atomic.AtomicInteger duringRebuild = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicBoolean rebuilt = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicInteger afterwards = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(4);
-        List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
+        List<String> created = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger duringRebuild = new AtomicInteger();
+        AtomicBoolean rebuilt = new AtomicBoolean();
+        AtomicInteger afterwards = new AtomicInteger();
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        List<Future<?>> running = new ArrayList<>();
         for (int caller = 0; caller < 4; caller++) {
             running.add(callers.submit(() -> {
                 while (afterwards.get() < 20) {
@@ -271,8 +279,8 @@ class ProjectionRebuildApiTest extends ApiTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> !api.get("/api/admin/projections/users").token(admin)
                     .send().json().get("swapPending").asBoolean());
             rebuilt.set(true);
-            for (java.util.concurrent.Future<?> caller : running) {
-                caller.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            for (Future<?> caller : running) {
+                caller.get(60, TimeUnit.SECONDS);
             }
         } finally {
             callers.shutdownNow();
