@@ -8,6 +8,8 @@ import io.portalusers.api.user.UserSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -27,18 +29,30 @@ public class ActorDirectory {
         this.jdbc = jdbc;
     }
 
+    /** The actor and its memberships in one statement (one snapshot, one round trip: every request asks). */
     public Optional<Actor> find(UserId userId) {
-        var memberships = jdbc.sql("""
-                        select organization_id, org_role from actor_membership
-                        where user_id = ? order by organization_id""")
+        List<ActorRow> rows = jdbc.sql("""
+                        select a.account_role, a.source, a.enabled, m.organization_id, m.org_role
+                        from actor a left join actor_membership m on m.user_id = a.user_id
+                        where a.user_id = ? order by m.organization_id""")
                 .param(userId.value())
-                .query((rs, n) -> new Membership(
-                        new OrganizationId(rs.getObject(1, UUID.class)), Role.valueOf(rs.getString(2))))
+                .query((rs, n) -> new ActorRow(rs.getString(1), rs.getString(2), rs.getBoolean(3),
+                        rs.getObject(4, UUID.class), rs.getString(5)))
                 .list();
-        return jdbc.sql("select account_role, source, enabled from actor where user_id = ?")
-                .param(userId.value())
-                .query((rs, n) -> new Actor(userId, Role.valueOf(rs.getString(1)),
-                        UserSource.valueOf(rs.getString(2)), rs.getBoolean(3), memberships))
-                .optional();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Membership> memberships = new ArrayList<>(rows.size());
+        for (ActorRow row : rows) {
+            if (row.organization() != null) {
+                memberships.add(new Membership(new OrganizationId(row.organization()), Role.valueOf(row.orgRole())));
+            }
+        }
+        ActorRow first = rows.get(0);
+        return Optional.of(new Actor(userId, Role.valueOf(first.accountRole()), UserSource.valueOf(first.source()),
+                first.enabled(), memberships));
+    }
+
+    private record ActorRow(String accountRole, String source, boolean enabled, UUID organization, String orgRole) {
     }
 }
