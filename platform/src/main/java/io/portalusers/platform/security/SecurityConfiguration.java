@@ -73,7 +73,7 @@ public class SecurityConfiguration {
                                                                    ActorAuthenticationConverter actors) {
         Map<String, AuthenticationManager> managers = new HashMap<>();
         for (TrustedIssuer trusted : issuers) {
-            JwtAuthenticationProvider provider = new JwtAuthenticationProvider(trusted.decoder());
+            JwtAuthenticationProvider provider = new JwtAuthenticationProvider(new VerifiedTokens(trusted.decoder()));
             provider.setJwtAuthenticationConverter(actors);
             if (managers.put(trusted.issuer(), new ProviderManager(provider)) != null) {
                 throw new IllegalStateException("two token sources claim the issuer " + trusted.issuer());
