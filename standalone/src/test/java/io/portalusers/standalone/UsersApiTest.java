@@ -68,6 +68,9 @@ class UsersApiTest extends ApiTest {
         assertThat(sameUsername.json().at("/errors/0/field").asText()).isEqualTo("username");
         assertThat(sameEmail.status()).isEqualTo(409);
         assertThat(sameEmail.json().at("/errors/0/field").asText()).isEqualTo("email");
+        Api.Response both = createDeveloper(admin, nfdUpper, email, org);
+        assertThat(both.status()).isEqualTo(409);
+        assertThat(both.json().at("/errors/0/field").asText()).as("the username is checked first").isEqualTo("username");
         assertThat(eventCount()).isEqualTo(events);
     }
 

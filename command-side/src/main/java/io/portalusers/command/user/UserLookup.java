@@ -47,16 +47,35 @@ class UserLookup {
                 .query(Integer.class).single() == 1;
     }
 
+    /**
+     * One statement (a round trip instead of four or more, on every creation): each insert reads
+     * the row the one before it returned, so the username's constraint is checked before the
+     * email's, and a caller whose username and email are both taken hears of the username, as
+     * with separate statements. The memberships' foreign key to the actor is checked at the end
+     * of the statement, when the actor's row is there.
+     */
     @EventHandler
     void on(UserCreated event) {
-        var id = event.userId().value();
-        jdbc.sql("insert into username_lookup (user_id, username_key) values (?, ?)")
-                .params(id, event.username().key()).update();
-        jdbc.sql("insert into email_lookup (user_id, email_key) values (?, ?)")
-                .params(id, event.email().key()).update();
-        jdbc.sql("insert into actor (user_id, account_role, source, enabled) values (?, ?, ?, true)")
-                .params(id, event.accountRole().name(), event.source().name()).update();
-        insertMemberships(event.userId(), event.memberships());
+        List<Membership> memberships = event.memberships();
+        jdbc.sql("""
+                        with username as (insert into username_lookup (user_id, username_key) values (:id, :username)
+                                          returning user_id),
+                             email as (insert into email_lookup (user_id, email_key) select user_id, :email from username
+                                       returning user_id),
+                             actor as (insert into actor (user_id, account_role, source, enabled)
+                                       select user_id, :role, :source, true from email
+                                       returning user_id)
+                        insert into actor_membership (user_id, organization_id, org_role)
+                        select a.user_id, m.organization_id, m.org_role
+                        from actor a cross join unnest(:organizations::uuid[], :roles::text[]) as m(organization_id, org_role)""")
+                .param("id", event.userId().value())
+                .param("username", event.username().key())
+                .param("email", event.email().key())
+                .param("role", event.accountRole().name())
+                .param("source", event.source().name())
+                .param("organizations", memberships.stream().map(m -> m.organizationId().value()).toArray(UUID[]::new))
+                .param("roles", memberships.stream().map(m -> m.role().name()).toArray(String[]::new))
+                .update();
     }
 
     @EventHandler
