@@ -1,11 +1,8 @@
 package io.portalusers.command;
 
 import io.portalusers.platform.axon.CommandTargetOrganizations;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-import java.util.List;
-import java.util.UUID;
 
 /**
  * For the command audit: the organizations a command's target belongs to, from the command
@@ -14,19 +11,10 @@ import java.util.UUID;
 @Component
 class TargetOrganizations implements CommandTargetOrganizations {
 
-    private final JdbcClient jdbc;
-
-    TargetOrganizations(JdbcClient jdbc) {
-        this.jdbc = jdbc;
-    }
-
     @Override
-    public List<UUID> of(UUID target) {
-        return jdbc.sql("""
-                        select organization_id from organization_lookup where organization_id = :id
-                        union select organization_id from actor_membership where user_id = :id""")
-                .param("id", target)
-                .query(UUID.class)
-                .list();
+    public String query() {
+        return """
+                select organization_id from organization_lookup where organization_id = :target
+                union select organization_id from actor_membership where user_id = :target""";
     }
 }

@@ -17,6 +17,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Clock;
 import java.util.UUID;
 
@@ -33,14 +34,19 @@ class CommandAuditInterceptor implements MessageHandlerInterceptor<CommandMessag
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Clock clock;
-    private final CommandTargetOrganizations organizations;
+    /** The record's insert, with the organizations of its target read in the same statement. */
+    private final String insert;
 
     CommandAuditInterceptor(JdbcClient jdbc, TransactionTemplate transactions, Clock clock,
                             CommandTargetOrganizations organizations) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.clock = clock;
-        this.organizations = organizations;
+        this.insert = """
+                insert into command_audit (recorded_at, actor_id, command, target_id, organizations,
+                                           correlation_id, reason, outcome, code)
+                values (:at, :actor, :command, :targetText, array(%s), :correlation, :reason, :outcome, :code)"""
+                .formatted(organizations.query());
     }
 
     @Override
@@ -61,34 +67,29 @@ class CommandAuditInterceptor implements MessageHandlerInterceptor<CommandMessag
 
     private void record(CommandMessage<?> command, String outcome, String code) {
         String target = targetOf(command);
-        jdbc.sql("""
-                        insert into command_audit (recorded_at, actor_id, command, target_id, organizations,
-                                                   correlation_id, reason, outcome, code)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(Timestamp.from(clock.instant()),
-                        (String) command.getMetaData().get(RequestMetadata.ACTOR_ID),
-                        command.getPayloadType().getSimpleName(),
-                        target,
-                        organizationsOf(target),
-                        (String) command.getMetaData().get(RequestMetadata.CORRELATION_ID),
-                        (String) command.getMetaData().get(RequestMetadata.REASON),
-                        outcome,
-                        code)
+        jdbc.sql(insert)
+                .param("at", Timestamp.from(clock.instant()))
+                .param("actor", command.getMetaData().get(RequestMetadata.ACTOR_ID), Types.VARCHAR)
+                .param("command", command.getPayloadType().getSimpleName())
+                .param("targetText", target, Types.VARCHAR)
+                .param("target", uuidOf(target), Types.OTHER)
+                .param("correlation", command.getMetaData().get(RequestMetadata.CORRELATION_ID), Types.VARCHAR)
+                .param("reason", command.getMetaData().get(RequestMetadata.REASON), Types.VARCHAR)
+                .param("outcome", outcome)
+                .param("code", code, Types.VARCHAR)
                 .update();
     }
 
-    /** The organizations a target belongs to, as the module that handles the command knows them. */
-    private UUID[] organizationsOf(String target) {
+    /** The target as a uuid, for the organizations' query; null for none or another kind of id. */
+    private static UUID uuidOf(String target) {
         if (target == null) {
-            return new UUID[0];
+            return null;
         }
-        UUID id;
         try {
-            id = UUID.fromString(target);
+            return UUID.fromString(target);
         } catch (IllegalArgumentException e) {
-            return new UUID[0];
+            return null;
         }
-        return organizations.of(id).toArray(UUID[]::new);
     }
 
     private static String targetOf(CommandMessage<?> command) {
