@@ -45,6 +45,9 @@ class LagBenchmark extends ServiceBenchmark {
     private int rate;
     @Value("${benchmark.seconds:60}")
     private int seconds;
+    /** Creations at the same rate before the first phase, not measured: the JIT compiles the service for tens of seconds after it starts. */
+    @Value("${benchmark.warmup:6000}")
+    private int warmup;
     @Value("${benchmark.results:target/benchmark/lag.md}")
     private String results;
 
@@ -60,22 +63,28 @@ class LagBenchmark extends ServiceBenchmark {
         Markdown md = new Markdown();
         md.machine("Benchmark B7: projection lag and replay with gaps",
                 "mvn -o -B -pl standalone -am test -Dtest=LagBenchmark -Dsurefire.failIfNoSpecifiedTests=false"
-                        + " -Dbenchmark.rate=" + rate + " -Dbenchmark.seconds=" + seconds, dataSource::getConnection);
+                        + " -Dbenchmark.rate=" + rate + " -Dbenchmark.seconds=" + seconds + " -Dbenchmark.warmup=" + warmup,
+                dataSource::getConnection);
         String organization = organization("Lag " + letters(10));
         StreamingEventProcessor users = processing.eventProcessor("users", StreamingEventProcessor.class).orElseThrow();
         Thread sampler = sampler(users);
 
-        Phase gapFree = load("gap-free", organization, 0.0, users);
-        Phase withGaps = load("1% refused", organization, 0.01, users);
+        if (warmup > 0) {
+            load("warm-up", organization, 0.0, users, warmup);
+        }
+        Phase gapFree = load("gap-free", organization, 0.0, users, rate * seconds);
+        Phase withGaps = load("1% refused", organization, 0.01, users, rate * seconds);
 
         md.section("Lag under load");
-        md.line("Creations through `POST /api/users` (a Developer in one organization, Notify User off) from a pool of "
+        md.line("First %,d creations at the same rate, not measured (the JIT compiles the service for tens of seconds after "
+                + "it starts; the first phase measured that before), and the users processor caught up. Then creations "
+                + "through `POST /api/users` (a Developer in one organization, Notify User off) from a pool of "
                 + "64 client threads, started at a fixed rate of %,d a second for %d s per phase; in the second phase "
                 + "1%% of them reuse an email taken in that phase and are refused (409, R-ADD-6). Lag: from the first "
                 + "sample (every 5 ms) in which the log's head reached an event to the first in which the users "
                 + "processor's lowest segment had passed it. Answered/s: creations over the time from the first started "
                 + "to the last answered (below the started rate when the service cannot keep up; the lag is then "
-                + "measured at the rate it could take).", rate, seconds);
+                + "measured at the rate it could take).", warmup, rate, seconds);
         md.line("");
         md.table("phase", "started/s", "answered/s", "accepted", "refused", "other", "events", "gaps", "lag p50 ms", "lag p99 ms",
                 "lag max ms", "target");
@@ -149,7 +158,7 @@ class LagBenchmark extends ServiceBenchmark {
         }
     }
 
-    private Phase load(String name, String organization, double refusedShare, StreamingEventProcessor users)
+    private Phase load(String name, String organization, double refusedShare, StreamingEventProcessor users, int total)
             throws Exception {
         Phase phase = new Phase(name);
         phase.first = head() + 1;
@@ -157,7 +166,6 @@ class LagBenchmark extends ServiceBenchmark {
         List<String> taken = new ArrayList<>();
         Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
         ExecutorService clients = Executors.newFixedThreadPool(64);
-        int total = rate * seconds;
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
             long due = start + (long) (i * 1e9 / rate);
