@@ -98,6 +98,16 @@ final class Browser implements AutoCloseable {
                 .map(WebElement::getText).orElse(null));
     }
 
+    /**
+     * The text of the first shown element {@code by} once it starts with {@code start}: after an
+     * action whose answer replaces what the element showed before (a notice after another), the
+     * old text is still there until the answer arrives. Fails, with the page, if it never does.
+     */
+    String textStartingWith(By by, String start) {
+        return until(d -> d.findElements(by).stream().filter(WebElement::isDisplayed).findFirst()
+                .map(WebElement::getText).filter(text -> text.startsWith(start)).orElse(null));
+    }
+
     /** Types into the field labelled {@code label} (its {@code for} names the field). */
     WebElement field(String label) {
         WebElement labelled = find(By.xpath("//label[normalize-space(.)=" + literal(label) + "]"));

@@ -30,13 +30,14 @@ class ConsoleRegistrationsTest extends ConsoleTest {
         WebElement roadRow = waitingRequest(road);
         browser.page("registration-requests");
         roadRow.findElement(By.cssSelector("button.approve")).click();
-        assertThat(browser.text(By.id("notice"))).startsWith("Approved");
+        assertThat(browser.textStartingWith(By.id("notice"), "Approved")).contains("account setup email");
         assertThat(browser.all(By.xpath("//tr[td[normalize-space(.)='" + road + "']]"))).isEmpty();
 
         WebElement wileRow = waitingRequest(wile);
         wileRow.findElement(By.cssSelector("input[name=reason]")).sendKeys("we do not know this company");
         wileRow.findElement(By.cssSelector("button.reject-button")).click();
-        assertThat(browser.text(By.id("notice"))).startsWith("Rejected");
+        // the approval's notice stays until the rejection's answer replaces it
+        assertThat(browser.textStartingWith(By.id("notice"), "Rejected")).contains("told why");
         browser.page("rejected");
 
         assertThat(status(road).path("status").asText()).isIn("ACCEPTED", "COMPLETED");
