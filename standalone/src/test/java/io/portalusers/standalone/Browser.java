@@ -100,12 +100,22 @@ final class Browser implements AutoCloseable {
 
     /**
      * The text of the first shown element {@code by} once it starts with {@code start}: after an
-     * action whose answer replaces what the element showed before (a notice after another), the
-     * old text is still there until the answer arrives. Fails, with the page, if it never does.
+     * action whose answer replaces what the element showed before (a notice after another, the
+     * page's main part), the old text is still there until the answer arrives. Fails, with the
+     * page, if it never does.
      */
     String textStartingWith(By by, String start) {
+        return textOnce(by, text -> text.startsWith(start));
+    }
+
+    /** As {@link #textStartingWith}, for a text that contains {@code part}. */
+    String textContaining(By by, String part) {
+        return textOnce(by, text -> text.contains(part));
+    }
+
+    private String textOnce(By by, java.util.function.Predicate<String> arrived) {
         return until(d -> d.findElements(by).stream().filter(WebElement::isDisplayed).findFirst()
-                .map(WebElement::getText).filter(text -> text.startsWith(start)).orElse(null));
+                .map(WebElement::getText).filter(arrived).orElse(null));
     }
 
     /** Types into the field labelled {@code label} (its {@code for} names the field). */
