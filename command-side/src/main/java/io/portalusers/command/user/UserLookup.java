@@ -18,6 +18,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -29,6 +30,9 @@ import java.util.UUID;
 @Component
 @ProcessingGroup("command-lookups")
 class UserLookup {
+
+    /** Memberships as rows, from the parameters {@link #memberships} gives: one statement for any number. */
+    private static final String MEMBERSHIPS = "unnest(:organizations::uuid[], :roles::text[]) as m(organization_id, org_role)";
 
     private final JdbcClient jdbc;
     private final PersonalDataErasure erasure;
@@ -56,7 +60,6 @@ class UserLookup {
      */
     @EventHandler
     void on(UserCreated event) {
-        List<Membership> memberships = event.memberships();
         jdbc.sql("""
                         with username as (insert into username_lookup (user_id, username_key) values (:id, :username)
                                           returning user_id),
@@ -66,15 +69,13 @@ class UserLookup {
                                        select user_id, :role, :source, true from email
                                        returning user_id)
                         insert into actor_membership (user_id, organization_id, org_role)
-                        select a.user_id, m.organization_id, m.org_role
-                        from actor a cross join unnest(:organizations::uuid[], :roles::text[]) as m(organization_id, org_role)""")
+                        select a.user_id, m.organization_id, m.org_role from actor a cross join\s""" + MEMBERSHIPS)
                 .param("id", event.userId().value())
                 .param("username", event.username().key())
                 .param("email", event.email().key())
                 .param("role", event.accountRole().name())
                 .param("source", event.source().name())
-                .param("organizations", memberships.stream().map(m -> m.organizationId().value()).toArray(UUID[]::new))
-                .param("roles", memberships.stream().map(m -> m.role().name()).toArray(String[]::new))
+                .params(memberships(event.memberships()))
                 .update();
     }
 
@@ -131,9 +132,17 @@ class UserLookup {
     }
 
     private void insertMemberships(UserId user, List<Membership> memberships) {
-        for (Membership membership : memberships) {
-            jdbc.sql("insert into actor_membership (user_id, organization_id, org_role) values (?, ?, ?)")
-                    .params(user.value(), membership.organizationId().value(), membership.role().name()).update();
-        }
+        jdbc.sql("""
+                        insert into actor_membership (user_id, organization_id, org_role)
+                        select :id, m.organization_id, m.org_role from\s""" + MEMBERSHIPS)
+                .param("id", user.value())
+                .params(memberships(memberships))
+                .update();
+    }
+
+    /** The parameters of {@link #MEMBERSHIPS}. */
+    private static Map<String, Object> memberships(List<Membership> memberships) {
+        return Map.of("organizations", memberships.stream().map(m -> m.organizationId().value()).toArray(UUID[]::new),
+                "roles", memberships.stream().map(m -> m.role().name()).toArray(String[]::new));
     }
 }
