@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -94,8 +95,7 @@ final class Browser implements AutoCloseable {
 
     /** The text of the first shown element {@code by}, read again if htmx swapped it out meanwhile. */
     String text(By by) {
-        return until(d -> d.findElements(by).stream().filter(WebElement::isDisplayed).findFirst()
-                .map(WebElement::getText).orElse(null));
+        return textOnce(by, text -> true);
     }
 
     /**
@@ -113,7 +113,7 @@ final class Browser implements AutoCloseable {
         return textOnce(by, text -> text.contains(part));
     }
 
-    private String textOnce(By by, java.util.function.Predicate<String> arrived) {
+    private String textOnce(By by, Predicate<String> arrived) {
         return until(d -> d.findElements(by).stream().filter(WebElement::isDisplayed).findFirst()
                 .map(WebElement::getText).filter(arrived).orElse(null));
     }

@@ -33,7 +33,7 @@ import java.time.Duration;
  */
 final class VerifiedTokens implements JwtDecoder {
 
-    static final Duration KEPT = Duration.ofMinutes(1);
+    private static final Duration KEPT = Duration.ofMinutes(1);
     private static final int MAXIMUM = 10_000;
 
     private final JwtDecoder delegate;
