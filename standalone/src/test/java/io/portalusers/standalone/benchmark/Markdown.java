@@ -1,6 +1,8 @@
 package io.portalusers.standalone.benchmark;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -38,7 +40,7 @@ public final class Markdown {
         lines.add("# " + title);
         lines.add("");
         lines.add("- date: " + Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        lines.add("- command: `" + command + "`");
+        lines.add("- command: `" + command + heapCap() + "`");
         lines.add("- machine: " + Runtime.getRuntime().availableProcessors() + " cores (nproc), " + memory()
                 + " RAM, load average " + loadAverage() + " at the start; Java " + System.getProperty("java.runtime.version") + " ("
                 + System.getProperty("java.vm.name") + "), test JVM max heap "
@@ -73,10 +75,43 @@ public final class Markdown {
         lines.add("| " + String.join(" | ", cells) + " |");
     }
 
+    /** Writes the file, its last line the memory the test JVM (the service with the benchmark) took at its peak. */
     public void write(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.write(file, lines);
-        lines.forEach(System.out::println);
+        List<String> written = new ArrayList<>(lines);
+        written.add("");
+        written.add("Memory: " + peakMemory());
+        Files.write(file, written);
+        written.forEach(System.out::println);
+    }
+
+    /** How the run capped the test JVM's heap, as its command says it: {@code -Dtest.jvm.args=-Xmx1g}; or nothing. */
+    private static String heapCap() {
+        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("-Xmx"))
+                .reduce((first, last) -> last).map(cap -> " -Dtest.jvm.args=" + cap).orElse("");
+    }
+
+    /**
+     * The test JVM's peak resident memory (Linux's VmHWM: the service and the benchmark's own data
+     * together, so an upper bound of the service's), and the sum of its heap pools' peaks (each
+     * pool's own, so also an upper bound) beside the heap's cap. The embedded PostgreSQL is a
+     * process of its own, not counted.
+     */
+    static String peakMemory() {
+        long heapPeak = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(pool -> pool.getType() == MemoryType.HEAP)
+                .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+        return "test JVM peak resident " + residentPeak() + ", heap used at most " + heapPeak / (1 << 20)
+                + " MiB of its cap of " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB at the end of the run";
+    }
+
+    private static String residentPeak() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM"))
+                    .findFirst().map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024 + " MiB").orElse("?");
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     /** The nearest-rank percentile of {@code values} (in any order), as every benchmark here reports it. */
