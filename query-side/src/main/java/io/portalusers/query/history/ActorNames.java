@@ -16,10 +16,14 @@ import java.util.Map;
 class ActorNames {
 
     private final EventLog log;
-    private final Map<String, List<UserVersion>> seen = new HashMap<>();
+    private final Map<String, List<Named>> seen = new HashMap<>();
 
     ActorNames(EventLog log) {
         this.log = log;
+    }
+
+    /** An actor's name from one of its versions on. */
+    private record Named(Instant from, String name) {
     }
 
     EventActor at(String actorId, Instant time) {
@@ -27,12 +31,19 @@ class ActorNames {
             return new EventActor(actorId, actorId);
         }
         String name = null;
-        for (UserVersion actor : seen.computeIfAbsent(actorId, id -> UserVersion.after(log.of(id)))) {
-            if (actor.updatedAt().isAfter(time)) {
+        for (Named actor : seen.computeIfAbsent(actorId, this::names)) {
+            if (actor.from().isAfter(time)) {
                 break;
             }
-            name = new PersonName(actor.firstName(), actor.lastName()).fullName();
+            name = actor.name();
         }
         return new EventActor(actorId, name);
+    }
+
+    /** The actor's name after each of its events, made once per history (not once per entry). */
+    private List<Named> names(String actorId) {
+        return UserVersion.after(log.of(actorId)).stream()
+                .map(actor -> new Named(actor.updatedAt(), new PersonName(actor.firstName(), actor.lastName()).fullName()))
+                .toList();
     }
 }

@@ -10,9 +10,14 @@ import java.util.List;
  */
 record MembershipChanges(List<Membership> added, List<Membership> removed) {
 
+    private static final MembershipChanges NONE = new MembershipChanges(List.of(), List.of());
+
     static MembershipChanges between(UserVersion before, UserVersion after) {
         List<Membership> old = before == null ? List.of() : before.memberships();
         List<Membership> now = after.memberships();
+        if (old == now) {
+            return NONE; // most events carry the memberships over as they were
+        }
         return new MembershipChanges(
                 now.stream().filter(m -> !old.contains(m)).toList(),
                 old.stream().filter(m -> !now.contains(m)).toList());

@@ -17,9 +17,11 @@ import io.portalusers.api.user.UserSource;
 import io.portalusers.platform.actor.ReaderScope;
 
 import java.time.Instant;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.RandomAccess;
 import java.util.UUID;
 
 /**
@@ -50,11 +52,39 @@ record UserVersion(UUID id, String username, String email, String firstName, Str
         }
     }
 
-    /** In the users view's order (PostgreSQL compares uuids as unsigned bytes, as their text sorts). */
-    private static final Comparator<Membership> VIEW_ORDER = Comparator.comparing(m -> m.organizationId().toString());
+    /** In the users view's order: PostgreSQL compares uuids as unsigned bytes (as their text sorts). */
+    private static final Comparator<Membership> VIEW_ORDER = (a, b) -> {
+        UUID left = a.organizationId().value();
+        UUID right = b.organizationId().value();
+        int high = Long.compareUnsigned(left.getMostSignificantBits(), right.getMostSignificantBits());
+        return high != 0 ? high : Long.compareUnsigned(left.getLeastSignificantBits(), right.getLeastSignificantBits());
+    };
 
     public UserVersion {
-        memberships = memberships.stream().sorted(VIEW_ORDER).toList();
+        // a version made from the one before keeps its list, already sorted and unmodifiable
+        if (!(memberships instanceof Sorted)) {
+            memberships = new Sorted(memberships.stream().sorted(VIEW_ORDER).toList());
+        }
+    }
+
+    /** Memberships in the view's order, unmodifiable. */
+    private static final class Sorted extends AbstractList<Membership> implements RandomAccess {
+
+        private final List<Membership> sorted;
+
+        Sorted(List<Membership> sorted) {
+            this.sorted = sorted;
+        }
+
+        @Override
+        public Membership get(int index) {
+            return sorted.get(index);
+        }
+
+        @Override
+        public int size() {
+            return sorted.size();
+        }
     }
 
     /** The version each event made, in order; empty when the events are not those of a user. */
