@@ -33,8 +33,13 @@ class OperabilityTest extends ApiTest {
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api.get("/actuator/prometheus").token(admin).send().body())
                 .contains("commandBus_successCounter_total")
+                .containsPattern("commandBus_allTimer_seconds_sum\\{[^}]*payloadType=\"ChangePortalSettings\"")
                 .containsPattern("eventProcessor_\\w+\\{[^}]*processorName=\"command-lookups\"")
-                .containsPattern("eventProcessor_\\w+\\{[^}]*processorName=\"settings\""));
+                .containsPattern("eventProcessor_successCounter_total\\{[^}]*processorName=\"settings\"")
+                .containsPattern("eventProcessor_allTimer_seconds_sum\\{[^}]*processorName=\"settings\"")
+                .containsPattern("eventProcessor_latency\\{[^}]*processorName=\"settings\"")
+                // Axon's capacity gauges keep ten minutes of messages in memory (MessageMetrics): none here
+                .doesNotContainPattern("(eventProcessor|commandBus|queryBus)_capacity"));
     }
 
     @Test
