@@ -30,7 +30,7 @@ import java.util.function.Function;
  * handling. A processor replaying or catching up reads tens of thousands of events a second: at
  * 1,000,000 users, the replay's ten minutes held 11 million entries (a gigabyte), and a service
  * capped at a 1 GiB heap spent a third of its time in full collections. The same share is
- * {@code rate(eventProcessor_allTimer_seconds_sum[1m])} of the timer kept here.
+ * {@code sum by (processorName) (rate(eventProcessor_allTimer_seconds_sum[1m]))} of the timer kept here.
  *
  * <p>Type-specific monitor factories take precedence over Axon's, which it registers as the
  * default for every component.
