@@ -1,8 +1,11 @@
 package io.portalusers.standalone.benchmark;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,6 +16,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /** The results file: when, where, how, and the figures as the benchmark writes them. */
 public final class Markdown {
@@ -93,16 +97,31 @@ public final class Markdown {
 
     /**
      * The test JVM's peak resident memory (Linux's VmHWM: the service and the benchmark's own data
-     * together, so an upper bound of the service's), and the sum of its heap pools' peaks (each
-     * pool's own, so also an upper bound) beside the heap's cap. The embedded PostgreSQL is a
-     * process of its own, not counted.
+     * together, so an upper bound of the service's), its heap's cap, and what the collector did:
+     * its time, its full collections (G1's "Old Generation" collector runs only those) and the old
+     * generation's size after its last collection. The embedded PostgreSQL is a process of its
+     * own, not counted.
      */
     static String peakMemory() {
-        long heapPeak = ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(pool -> pool.getType() == MemoryType.HEAP)
-                .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
-        return "test JVM peak resident " + residentPeak() + ", heap used at most " + heapPeak / (1 << 20)
-                + " MiB of its cap of " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB at the end of the run";
+        long collections = 0;
+        long millis = 0;
+        long full = 0;
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            collections += Math.max(0, collector.getCollectionCount());
+            millis += Math.max(0, collector.getCollectionTime());
+            if (collector.getName().contains("Old Generation")) {
+                full += Math.max(0, collector.getCollectionCount());
+            }
+        }
+        long oldAfterCollection = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(pool -> pool.getType() == MemoryType.HEAP && pool.getName().contains("Old Gen"))
+                .map(MemoryPoolMXBean::getCollectionUsage).filter(Objects::nonNull)
+                .mapToLong(MemoryUsage::getUsed).sum();
+        double uptime = ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
+        return ("test JVM peak resident %s, heap cap %d MiB; garbage collection %.1f s of the JVM's %.0f s (%.1f%%) "
+                + "in %d collections, %d of them full; old generation after its last collection %d MiB")
+                .formatted(residentPeak(), Runtime.getRuntime().maxMemory() / (1 << 20), millis / 1000.0, uptime,
+                        100.0 * millis / 1000.0 / uptime, collections, full, oldAfterCollection / (1 << 20));
     }
 
     private static String residentPeak() {
