@@ -6,7 +6,7 @@
 #
 #   benchmarks/run-all.sh                 # the record: 1,000,000 users (hours; on a quiet machine)
 #   USERS=20000 benchmarks/run-all.sh     # a quicker look at the same figures
-#   ONLY=commands benchmarks/run-all.sh   # one of: search, commands, history, lag, typeahead
+#   ONLY=commands benchmarks/run-all.sh   # one of: search, memory, commands, history, lag, typeahead
 #
 # Writes benchmarks/RESULTS.md (override with RESULTS=...), and each benchmark's file beside it
 # in target/benchmark-run/.
@@ -33,6 +33,9 @@ run() { # name, test class, properties...
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 run search SearchRebuildReportsBenchmark -Dbenchmark.users="$USERS" -Dbenchmark.terms=1000 \
   -Dbenchmark.searchBudgetSeconds=1800
+# the memory target: the same at a 1 GiB heap, without B4's baseline (it folds every user in this JVM)
+run memory SearchRebuildReportsBenchmark -Dbenchmark.users="$USERS" -Dbenchmark.terms=1000 \
+  -Dbenchmark.searchBudgetSeconds=300 -Dtest.jvm.args=-Xmx1g -Dbenchmark.rebuildBaseline=false
 run commands CommandBenchmark -Dbenchmark.warmup=6000 -Dbenchmark.creates="$CREATES" -Dbenchmark.usersPerSize=100
 run history HistoryBenchmark
 run lag LagBenchmark -Dbenchmark.rate=500 -Dbenchmark.seconds=60
@@ -50,7 +53,7 @@ run typeahead ConsoleTypeaheadBenchmark -Dbenchmark.users="$USERS"
   echo "## Every target, met or not"
   echo
   for part in "$PARTS"/*.md; do
-    grep -h -E '\| *(met|NOT met)|: (NOT )?met|FAILED' "$part" | sed "s|^|- $(basename "$part" .md): |" || true
+    grep -h -E '\| *(met|NOT met)|: (NOT )?met|FAILED|^Memory: ' "$part" | sed "s|^|- $(basename "$part" .md): |" || true
   done
   for part in "$PARTS"/*.md; do
     echo
