@@ -17,12 +17,11 @@ import io.portalusers.api.user.UserSource;
 import io.portalusers.platform.actor.ReaderScope;
 
 import java.time.Instant;
-import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.RandomAccess;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * One version of a user account: the account as its events up to one of them made it, in the
@@ -61,30 +60,19 @@ record UserVersion(UUID id, String username, String email, String firstName, Str
     };
 
     public UserVersion {
-        // a version made from the one before keeps its list, already sorted and unmodifiable
-        if (!(memberships instanceof Sorted)) {
-            memberships = new Sorted(memberships.stream().sorted(VIEW_ORDER).toList());
-        }
+        // unmodifiable and in order; a version made from the one before keeps that very list (List.copyOf
+        // returns an unmodifiable list as it is), so that a change of memberships shows as a new list
+        memberships = inViewOrder(memberships) ? List.copyOf(memberships)
+                : memberships.stream().sorted(VIEW_ORDER).collect(Collectors.toUnmodifiableList());
     }
 
-    /** Memberships in the view's order, unmodifiable. */
-    private static final class Sorted extends AbstractList<Membership> implements RandomAccess {
-
-        private final List<Membership> sorted;
-
-        Sorted(List<Membership> sorted) {
-            this.sorted = sorted;
+    private static boolean inViewOrder(List<Membership> memberships) {
+        for (int i = 1; i < memberships.size(); i++) {
+            if (VIEW_ORDER.compare(memberships.get(i - 1), memberships.get(i)) > 0) {
+                return false;
+            }
         }
-
-        @Override
-        public Membership get(int index) {
-            return sorted.get(index);
-        }
-
-        @Override
-        public int size() {
-            return sorted.size();
-        }
+        return true;
     }
 
     /** The version each event made, in order; empty when the events are not those of a user. */
