@@ -1,15 +1,12 @@
 package io.portalusers.platform.axon;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.messaging.Message;
 import org.axonframework.micrometer.EventProcessorLatencyMonitor;
-import org.axonframework.micrometer.MessageCountingMonitor;
-import org.axonframework.micrometer.MessageTimerMonitor;
 import org.axonframework.micrometer.TagsUtil;
 import org.axonframework.monitoring.MessageMonitor;
 import org.axonframework.monitoring.MultiMessageMonitor;
@@ -18,7 +15,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Axon's Micrometer metrics for event processors and the command and query buses, as its own
@@ -33,7 +29,8 @@ import java.util.function.Function;
  * {@code sum by (processorName) (rate(eventProcessor_allTimer_seconds_sum[1m]))} of the timer kept here.
  *
  * <p>Type-specific monitor factories take precedence over Axon's, which it registers as the
- * default for every component.
+ * default for every component. The timers and counters are {@link PayloadMeters}, Axon's meters
+ * looked up once per payload type rather than registered anew for every message.
  */
 @Configuration(proxyBeanMethods = false)
 class MessageMetrics {
@@ -51,19 +48,14 @@ class MessageMetrics {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static MessageMonitor<Message<?>> eventProcessor(MeterRegistry registry, String processor) {
-        Function<Message<?>, Iterable<Tag>> perPayload = message -> Tags.of(
-                TagsUtil.PAYLOAD_TYPE_TAG, message.getPayloadType().getSimpleName(), TagsUtil.PROCESSOR_NAME_TAG, processor);
         return new MultiMessageMonitor(List.of(
-                MessageTimerMonitor.buildMonitor(EVENT_PROCESSOR, registry, perPayload),
+                new PayloadMeters(EVENT_PROCESSOR, registry, payloadType -> Tags.of(
+                        TagsUtil.PAYLOAD_TYPE_TAG, payloadType.getSimpleName(), TagsUtil.PROCESSOR_NAME_TAG, processor)),
                 EventProcessorLatencyMonitor.builder().meterNamePrefix(EVENT_PROCESSOR).meterRegistry(registry)
-                        .tagsBuilder(message -> Tags.of(TagsUtil.PROCESSOR_NAME_TAG, processor)).build(),
-                MessageCountingMonitor.buildMonitor(EVENT_PROCESSOR, registry, perPayload)));
+                        .tagsBuilder(message -> Tags.of(TagsUtil.PROCESSOR_NAME_TAG, processor)).build()));
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private static MessageMonitor<Message<?>> bus(MeterRegistry registry, String name) {
-        return new MultiMessageMonitor(List.of(
-                MessageTimerMonitor.buildMonitor(name, registry, TagsUtil.PAYLOAD_TYPE_TAGGER_FUNCTION),
-                MessageCountingMonitor.buildMonitor(name, registry, TagsUtil.PAYLOAD_TYPE_TAGGER_FUNCTION)));
+        return new PayloadMeters(name, registry, payloadType -> Tags.of(TagsUtil.PAYLOAD_TYPE_TAG, payloadType.getSimpleName()));
     }
 }
