@@ -2,12 +2,14 @@ package io.portalusers.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.portalusers.api.user.Role;
+import io.portalusers.platform.PeriodicTask;
 import io.portalusers.query.projections.ReconciliationMonitor;
 import io.portalusers.query.users.SearchHeadsBuilder;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -39,6 +41,9 @@ class ProjectionRebuildApiTest extends ApiTest {
     private SearchHeadsBuilder heads;
     @Autowired
     private EventProcessingConfiguration processing;
+    @Autowired
+    @Qualifier("usersViewSwap")
+    private PeriodicTask usersViewSwap;
 
     private String checksum() {
         return jdbc.sql("""
@@ -233,6 +238,46 @@ class ProjectionRebuildApiTest extends ApiTest {
         assertThat(jdbc.sql("select count(*) from search_head where user_id = ?::uuid").param(user)
                 .query(Long.class).single()).as("the replayed users are in the heads built after").isPositive();
         assertThat(api.get("/api/users?name=" + term).token(admin).send().body()).isEqualTo(page);
+    }
+
+    /**
+     * A replay into the tables aside the users view holds the rows it folds in memory from batch
+     * to batch, the segments' stored tokens staying where everything was written. A node that
+     * stops (or dies) then loses what it held, and resumes from those tokens: the view swapped in
+     * ends as it was.
+     */
+    @Test
+    void R_AUD_3_a_rebuild_stopped_while_it_holds_rows_in_memory_resumes_and_ends_identical() {
+        someHistory();
+        awaitCaughtUp("users");
+        awaitNothingBehind();
+        String before = checksum();
+        long users = jdbc.sql("select count(*) from user_view").query(Long.class).single();
+        StreamingEventProcessor processor = processing.eventProcessor("users", StreamingEventProcessor.class).orElseThrow();
+        usersViewSwap.stop();
+        try {
+            processor.shutDown();
+            processor.resetTokens();
+            processor.start();
+            // replayed to the head of the log: what the swap waits for
+            await().atMost(Duration.ofSeconds(60)).until(() -> !processor.isReplaying()
+                    && !processor.processingStatus().isEmpty()
+                    && processor.processingStatus().values().stream().allMatch(status -> status.isCaughtUp()));
+            long written = jdbc.sql("select count(*) from user_view_next").query(Long.class).single();
+            assertThat(written).as("replayed, and held in memory rather than written").isLessThan(users);
+
+            processor.shutDown();
+            assertThat(jdbc.sql("select count(*) from user_view_next").query(Long.class).single())
+                    .as("what the stopped node held is lost").isEqualTo(written);
+            processor.start();
+        } finally {
+            usersViewSwap.start();
+        }
+        awaitCaughtUp("users");
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql("select count(*) from users_view_rebuild")
+                .query(Long.class).single() == 0);
+        assertThat(checksum()).isEqualTo(before);
+        awaitNothingBehind();
     }
 
     /**

@@ -14,6 +14,7 @@ import io.portalusers.api.user.UserLanguageChanged;
 import io.portalusers.api.user.UserNameChanged;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,12 +58,16 @@ class UsersProjection {
     static final String INVITATION_REVOKED = "REVOKED";
 
     /** The unit of work's resource holding its batch. */
-    private static final String BATCH = UsersProjection.class.getName() + ".batch";
+    static final String BATCH = UsersProjection.class.getName() + ".batch";
+    /** The resource in which Axon's pooled processor names the segment of a batch's unit of work. */
+    private static final String SEGMENT = "Processor[" + NAME + "]/SegmentId";
 
     private final UserViewWriter writer;
+    private final HeldUserRows held;
 
-    UsersProjection(UserViewWriter writer) {
+    UsersProjection(UserViewWriter writer, HeldUserRows held) {
         this.writer = writer;
+        this.held = held;
     }
 
     @EventHandler
@@ -140,36 +146,92 @@ class UsersProjection {
      */
     private void add(UserId user, Change change) {
         if (!CurrentUnitOfWork.isStarted()) {
-            Batch batch = new Batch();
-            batch.add(user.value(), change);
+            Batch batch = new Batch(null);
+            batch.add(user.value(), change, false);
             batch.write();
             return;
         }
-        UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
+        UnitOfWork<?> current = CurrentUnitOfWork.get();
+        boolean replay = ReplayToken.isReplay(current.getMessage());
+        UnitOfWork<?> unitOfWork = current.root();
         unitOfWork.<Batch>getOrComputeResource(BATCH, key -> {
-            Batch batch = new Batch();
+            Integer segment = unitOfWork.getResource(SEGMENT);
+            Batch batch = new Batch(segment == null ? null : held.segment(segment));
+            if (batch.segment != null) {
+                // the segment's held rows are this batch's until its unit of work is done
+                batch.segment.lock.lock();
+                unitOfWork.onRollback(u -> batch.rolledBack());
+                unitOfWork.onCleanup(u -> batch.segment.lock.unlock());
+            }
             // a prepare-commit step, like the processor's storing of the token: both in the batch's transaction
             unitOfWork.onPrepareCommit(u -> batch.write());
             return batch;
-        }).add(user.value(), change);
+        }).add(user.value(), change, replay);
     }
 
-    /** The events of one unit of work, per user in the order they came. */
-    private final class Batch {
+    /**
+     * The events of one unit of work, per user in the order they came. In a processor, the rows of
+     * its segment held between batches ({@link HeldUserRows}) are folded on and written or held again.
+     */
+    final class Batch {
 
         private final Map<UUID, List<Change>> changes = new LinkedHashMap<>();
+        private final HeldUserRows.Held segment;
+        private boolean replayOnly = true;
+        private UserViewWriter.Tables tables;
+        private Boolean holding;
+        /** Whether the segment's held rows were changed: lost if this batch rolls back. */
+        private boolean touched;
 
-        void add(UUID user, Change change) {
+        Batch(HeldUserRows.Held segment) {
+            this.segment = segment;
+        }
+
+        void add(UUID user, Change change, boolean replay) {
             changes.computeIfAbsent(user, key -> new ArrayList<>()).add(change);
+            replayOnly &= replay;
+        }
+
+        private UserViewWriter.Tables tables() {
+            if (tables == null) {
+                tables = writer.tables();
+            }
+            return tables;
+        }
+
+        /**
+         * Whether this batch holds the rows it changed rather than write them: a batch of replayed
+         * events only, into the tables aside the view, while the segment may hold another batch.
+         * Decided once: the token store asks before the batch writes.
+         */
+        boolean holds() {
+            if (holding == null) {
+                holding = segment != null && replayOnly && segment.mayHoldAnotherBatch()
+                        && tables() == UserViewWriter.Tables.ASIDE;
+            }
+            return holding;
+        }
+
+        private void rolledBack() {
+            if (touched) {
+                segment.broken = true;
+            }
         }
 
         void write() {
-            UserViewWriter.Tables tables = writer.tables();
-            Map<UUID, UserRow> stored = writer.load(tables, changes.keySet());
+            UserViewWriter.Tables tables = tables();
+            Map<UUID, UserRow> taken = segment == null ? Map.of() : segment.take(changes.keySet());
+            touched |= !taken.isEmpty();
+            Map<UUID, UserRow> stored = new HashMap<>(taken);
+            List<UUID> unheld = changes.keySet().stream().filter(user -> !taken.containsKey(user)).toList();
+            if (!unheld.isEmpty()) {
+                stored.putAll(writer.load(tables, unheld));
+            }
             List<UserRow> changed = new ArrayList<>();
             changes.forEach((user, events) -> {
                 UserRow row = stored.get(user);
-                boolean applied = false;
+                // a held row is unwritten: written or held again, changed or not
+                boolean applied = taken.containsKey(user);
                 for (Change event : events) {
                     if (event.created() != null) {
                         // a redelivered creation must not bring back what later events changed
@@ -188,7 +250,16 @@ class UsersProjection {
                     changed.add(row);
                 }
             });
-            writer.write(tables, changed);
+            if (holds()) {
+                touched = true;
+                writer.write(tables, segment.hold(changed, changes.values().stream().mapToInt(List::size).sum()));
+            } else {
+                if (segment != null && !segment.isEmpty()) {
+                    touched = true;
+                    changed.addAll(segment.release(segment.latest));
+                }
+                writer.write(tables, changed);
+            }
         }
     }
 

@@ -19,10 +19,12 @@ public class UsersViewRebuild implements RebuildAside {
 
     private final JdbcClient jdbc;
     private final UsersReplay replay;
+    private final HeldUserRows held;
 
-    UsersViewRebuild(JdbcClient jdbc, UsersReplay replay) {
+    UsersViewRebuild(JdbcClient jdbc, UsersReplay replay, HeldUserRows held) {
         this.jdbc = jdbc;
         this.replay = replay;
+        this.held = held;
     }
 
     @Override
@@ -38,11 +40,12 @@ public class UsersViewRebuild implements RebuildAside {
     /**
      * Swaps the rebuilt view in if a rebuild is under way and its replay is done on this node,
      * which must hold every segment: a rebuild starts on a node that is the only one running (see
-     * Projections), which claims every segment and keeps them while it runs. True if it did.
+     * Projections), which claims every segment and keeps them while it runs. The rows the replay
+     * still holds in memory are written first. True if it did.
      */
     public boolean finishIfDone() {
         // the processor's own state first: no query while it replays
-        return replay.done() && underWay() && replay.holdsEverySegment()
+        return replay.done() && underWay() && replay.holdsEverySegment() && held.writeAll()
                 && replay.runLong("users_view_rebuild_finish", "Rebuilt users view indexed and swapped");
     }
 

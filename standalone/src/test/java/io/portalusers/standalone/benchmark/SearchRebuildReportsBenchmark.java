@@ -183,8 +183,8 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
         out.section("B4 rebuild of the users read model");
         out.line("Reset and replay of the `users` pooled processor over the whole log (%,d events up to global index "
                 + "%,d; %,d of them user events; each user's later events spread over the next %,d users' creations): "
-                + "the processor as configured (4 segments, batches of up to 1,000 events folded in memory and written "
-                + "once, token in the rows' transaction), into tables aside the view with its primary keys only; then "
+                + "the processor as configured (4 segments, batches of up to 1,000 events folded in memory, the rows held "
+                + "from batch to batch and written every 50,000 events of a segment, the token stored with them), into tables aside the view with its primary keys only; then "
                 + "the view's indexes built on them and the tables swapped in (db/query V10), timed to the swap. Baseline in the same run: keyset read of the event table "
                 + "(pages of 10,000), Axon's serializer, fold in memory, batched upsert (1,000 rows a statement) of the "
                 + "final rows into "
