@@ -70,28 +70,26 @@ final class PayloadMeters implements MessageMonitor<Message<?>> {
         return new MonitorCallback() {
             @Override
             public void reportSuccess() {
-                long took = clock.monotonicTime() - start;
-                meters.all().record(took, TimeUnit.NANOSECONDS);
-                meters.success().record(took, TimeUnit.NANOSECONDS);
-                meters.processed().increment();
-                meters.succeeded().increment();
+                report(meters.success(), meters.processed(), meters.succeeded());
             }
 
             @Override
             public void reportFailure(Throwable cause) {
-                long took = clock.monotonicTime() - start;
-                meters.all().record(took, TimeUnit.NANOSECONDS);
-                meters.failure().record(took, TimeUnit.NANOSECONDS);
-                meters.processed().increment();
-                meters.failed().increment();
+                report(meters.failure(), meters.processed(), meters.failed());
             }
 
             @Override
             public void reportIgnored() {
+                report(meters.ignored(), meters.skipped());
+            }
+
+            private void report(Timer outcome, Counter... counted) {
                 long took = clock.monotonicTime() - start;
                 meters.all().record(took, TimeUnit.NANOSECONDS);
-                meters.ignored().record(took, TimeUnit.NANOSECONDS);
-                meters.skipped().increment();
+                outcome.record(took, TimeUnit.NANOSECONDS);
+                for (Counter counter : counted) {
+                    counter.increment();
+                }
             }
         };
     }
