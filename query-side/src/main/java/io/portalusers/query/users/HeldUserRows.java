@@ -97,11 +97,6 @@ class HeldUserRows {
         return segments.computeIfAbsent(segment, key -> new Held());
     }
 
-    /** The number of rows held in all segments. */
-    int size() {
-        return segments.values().stream().mapToInt(held -> held.rows.size()).sum();
-    }
-
     /**
      * One segment's held rows. Its lock is held by the batch that changes them from its first
      * event until its unit of work is cleaned up, and by whoever writes them outside a batch.
@@ -163,7 +158,7 @@ class HeldUserRows {
             heldEvents += folded;
             List<UserRow> evicted = new ArrayList<>();
             Iterator<UserRow> oldest = rows.values().iterator();
-            while (rows.size() - evicted.size() > capacity && oldest.hasNext()) {
+            while (rows.size() > capacity) {
                 evicted.add(oldest.next());
                 oldest.remove();
             }

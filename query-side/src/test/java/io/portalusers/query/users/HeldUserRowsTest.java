@@ -36,6 +36,13 @@ class HeldUserRowsTest {
         assertThat(held.hold(List.of(third), 1)).containsExactly(second);
         assertThat(held.take(Set.of(first.userId, second.userId, third.userId)))
                 .containsOnlyKeys(first.userId, third.userId);
+
+        UserRow fourth = row();
+        UserRow fifth = row();
+        UserRow sixth = row();
+        held.hold(List.of(fourth, fifth), 2);
+        assertThat(held.hold(List.of(sixth, first, third), 3)).as("two past the capacity at once")
+                .containsExactly(fourth, fifth, sixth);
     }
 
     @Test
