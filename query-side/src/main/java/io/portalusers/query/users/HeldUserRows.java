@@ -7,7 +7,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -80,7 +79,6 @@ class HeldUserRows {
                     tokens.storeToken(held.latest, UsersProjection.NAME, segment.getKey());
                 });
                 held.release(held.latest);
-                held.stored(held.latest);
             } finally {
                 held.lock.unlock();
             }
@@ -110,26 +108,10 @@ class HeldUserRows {
         TrackingToken written;
         /** The latest token the processor asked to store for this segment. */
         TrackingToken latest;
-        /** The token in the token store, as this node last stored or claimed it, and when. */
-        private TrackingToken stored;
-        private long storedAt;
         /** Events folded into held rows since they were last all written. */
         private int heldEvents;
         /** A batch that changed held rows was rolled back: nothing is stored until the segment is claimed again. */
         boolean broken;
-
-        TrackingToken stored() {
-            return stored;
-        }
-
-        void stored(TrackingToken token) {
-            stored = token;
-            storedAt = System.nanoTime();
-        }
-
-        boolean storedLongerAgoThan(Duration age) {
-            return System.nanoTime() - storedAt > age.toNanos();
-        }
 
         boolean isEmpty() {
             return rows.isEmpty();
@@ -181,7 +163,6 @@ class HeldUserRows {
             broken = false;
             written = stored;
             latest = stored;
-            stored(stored);
         }
     }
 }

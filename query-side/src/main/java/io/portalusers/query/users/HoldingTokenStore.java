@@ -7,7 +7,6 @@ import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
 import org.axonframework.eventhandling.tokenstore.UnableToInitializeTokenException;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -16,13 +15,9 @@ import java.util.function.Supplier;
  * The users processor's token store: the shared one, except that while a segment holds rows
  * in memory ({@link HeldUserRows}) it stores the token up to which everything was written, not
  * the one asked for. A claim of a segment (or its release) forgets what the segment held, so
- * whoever processes it next starts from a token that nothing lost lies past. The same token is
- * not stored again: the claim is extended instead, at most once a second.
+ * whoever processes it next starts from a token that nothing lost lies past.
  */
 final class HoldingTokenStore implements TokenStore {
-
-    /** How often a segment that stores the same token again refreshes its claim (Axon's claims time out after 10 s). */
-    private static final Duration CLAIM_REFRESH = Duration.ofSeconds(1);
 
     private final TokenStore delegate;
     private final HeldUserRows held;
@@ -49,14 +44,7 @@ final class HoldingTokenStore implements TokenStore {
                 // a batch that holds nothing writes every row it changed and every held one in this transaction
                 rows.written = token;
             }
-            if (rows.written != rows.stored()) {
-                delegate.storeToken(rows.written, processorName, segment);
-                rows.stored(rows.written);
-            } else if (rows.storedLongerAgoThan(CLAIM_REFRESH)) {
-                // the stored token stays: only the claim is kept fresh, a token not serialized for nothing
-                delegate.extendClaim(processorName, segment);
-                rows.stored(rows.written);
-            }
+            delegate.storeToken(rows.written, processorName, segment);
         } finally {
             rows.lock.unlock();
         }
@@ -64,36 +52,33 @@ final class HoldingTokenStore implements TokenStore {
 
     @Override
     public TrackingToken fetchToken(String processorName, int segment) throws UnableToClaimTokenException {
-        return claimed(segment, () -> delegate.fetchToken(processorName, segment));
+        return forgetting(segment, () -> delegate.fetchToken(processorName, segment));
     }
 
     @Override
     public TrackingToken fetchToken(String processorName, Segment segment) throws UnableToClaimTokenException {
-        return claimed(segment.getSegmentId(), () -> delegate.fetchToken(processorName, segment));
+        return forgetting(segment.getSegmentId(), () -> delegate.fetchToken(processorName, segment));
     }
 
-    private TrackingToken claimed(int segment, Supplier<TrackingToken> claim) {
+    @Override
+    public void releaseClaim(String processorName, int segment) {
+        forgetting(segment, () -> {
+            delegate.releaseClaim(processorName, segment);
+            return null;
+        });
+    }
+
+    /** Claims or releases a segment, and forgets what it held: it resumes from the token it now has, if any. */
+    private TrackingToken forgetting(int segment, Supplier<TrackingToken> claimOrRelease) {
         HeldUserRows.Held rows = held.segment(segment);
         rows.lock.lock();
         try {
-            TrackingToken stored = claim.get();
+            TrackingToken stored = claimOrRelease.get();
             rows.reset(stored);
             return stored;
         } finally {
             rows.lock.unlock();
         }
-    }
-
-    @Override
-    public void releaseClaim(String processorName, int segment) {
-        HeldUserRows.Held rows = held.segment(segment);
-        rows.lock.lock();
-        try {
-            rows.reset(null);
-        } finally {
-            rows.lock.unlock();
-        }
-        delegate.releaseClaim(processorName, segment);
     }
 
     @Override
