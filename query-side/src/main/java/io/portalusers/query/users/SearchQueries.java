@@ -186,9 +186,12 @@ class SearchQueries {
             return found;
         }
         sorted.increment();
-        return jdbc.sql("with matches as materialized (select u.* from user_view u where %1$s) select %2$s from matches u"
-                        .formatted(where.sql(), columns) + " order by %s limit :limit offset :offset"
-                        .formatted(order.columns()))
+        // only the columns asked for and the order's keys are kept: copying every column of every
+        // match took half the time of this sort ("robert sm", 7,089 matches at a million users: 56 ms, 27 ms)
+        return jdbc.sql("""
+                        with matches as materialized (select %1$s, %2$s from user_view u where %3$s)
+                        select * from matches u order by %4$s limit :limit offset :offset""".formatted(columns,
+                        order.keys(), where.sql(), order.byKeys()))
                 .params(where.params())
                 .param("limit", limit)
                 .param("offset", offset)
