@@ -15,6 +15,8 @@ final class SearchConditions {
 
     private final List<String> conditions = new ArrayList<>();
     private final Map<String, Object> params = new HashMap<>();
+    /** The estimated share of the users that the terms match (1 when unknown). */
+    private double share = 1;
 
     /**
      * R-SEARCH-4 (neither results nor counts show a user the actor may not see): a
@@ -44,14 +46,26 @@ final class SearchConditions {
      * ({@code name_key}, {@code email_key}: db/query V9) is what the trigram index answers, a
      * superset of the matches. The planner estimates {@code <> 0} on a function as nearly always
      * true, so the two conditions (which are nearly one) count once in its estimate of the matches,
-     * not twice.
+     * not twice. The index is asked for the part of the term the sample says narrows the candidates
+     * at least cost ({@link SearchKeySample#indexed}): every key with the term has that part, so the
+     * strpos still decides alone.
      */
-    void matching(Column column, String param, SearchTerm term) {
+    void matching(Column column, String param, SearchTerm term, SearchKeySample sample) {
         if (term != null) {
             and("strpos(lower(u." + column.text + "), lower(:" + param + ")) <> 0 and u." + column.key
-                    + " like '%' || user_search_key(:" + param + ") || '%'");
+                    + " like '%' || user_search_key(:" + param + "Indexed) || '%'");
             param(param, term.text());
+            param(param + "Indexed", sample.indexed(column, term.text()));
+            share = Math.min(share, sample.share(column, term.text()));
         }
+    }
+
+    /**
+     * The share of the users the terms match, estimated from a sample of the keys: 1 when the sample
+     * knows nothing. The other conditions (visibility, filters) are not counted: only ever fewer match.
+     */
+    double share() {
+        return share;
     }
 
     /** A searched column of {@code user_view u} and its stored search key. */
@@ -72,6 +86,7 @@ final class SearchConditions {
         SearchConditions copy = new SearchConditions();
         copy.conditions.addAll(conditions);
         copy.params.putAll(params);
+        copy.share = share;
         return copy;
     }
 

@@ -76,7 +76,7 @@ class Typeahead {
             List<Suggestion> suggestions = new ArrayList<>(suggestions(starting, field, limit, false));
             if (suggestions.size() < limit) {
                 SearchConditions containing = visible.copy();
-                containing.matching(field.searched, field.param, typed);
+                containing.matching(field.searched, field.param, typed, queries.sample());
                 // strpos finds the first occurrence: past the first character means "not a prefix"
                 containing.and("strpos(lower(" + column + "), lower(:" + field.param + ")) > 1");
                 suggestions.addAll(suggestions(containing, field, limit - suggestions.size(), true));

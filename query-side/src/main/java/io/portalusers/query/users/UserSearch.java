@@ -94,8 +94,8 @@ class UserSearch {
             errors.throwIfAny();
         }
 
-        where.matching(SearchConditions.Column.NAME, "name", nameTerm);
-        where.matching(SearchConditions.Column.EMAIL, "email", emailTerm);
+        where.matching(SearchConditions.Column.NAME, "name", nameTerm, queries.sample());
+        where.matching(SearchConditions.Column.EMAIL, "email", emailTerm, queries.sample());
         if (tab != null) {
             where.and(tab.condition);
         }

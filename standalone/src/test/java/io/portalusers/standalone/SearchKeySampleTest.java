@@ -1,0 +1,147 @@
+package io.portalusers.standalone;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.portalusers.query.users.SearchKeySampleProbe;
+import io.portalusers.query.users.SearchSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * R-SEARCH-1: the sample of the search keys steers how a term is read, never what it finds. The
+ * emails of many users share one domain, as at most customers: the trigram index is asked only for
+ * the part of a term outside it, a common term's walk of the email order is tried and a rare one's
+ * is not, and every answer is the one a plain scan gives.
+ */
+class SearchKeySampleTest extends ApiTest {
+
+    private final String domain = letters(10).toLowerCase();
+    @Autowired
+    private ApplicationContext context;
+    private SearchKeySampleProbe sample;
+
+    @BeforeEach
+    void manyUsersOfOneDomain() {
+        long others = jdbc.sql("select count(*) from user_view").query(Long.class).single();
+        // at least a quarter of the view, so that the domain's trigrams are common
+        long count = Math.max(1000, others / 3);
+        jdbc.sql("""
+                        insert into user_view (user_id, username, email, first_name, last_name, full_name, language, category,
+                                               account_role, source, enabled, activation, created_at, updated_at, version)
+                        select gen_random_uuid(), 'sample-' || :domain || '-' || g, '0' || md5(:domain || g) || '@' || :domain || '.example',
+                               'Sample', 'Test', 'Sample Test', 'en', 'GLOBAL_PUBLISHER', 'API_OWNER', 'PORTAL', true, 'ACTIVE',
+                               now(), now(), 0
+                        from generate_series(1, :count) as g""")
+                .param("domain", domain).param("count", count).update();
+        jdbc.sql("analyze user_view").update();
+        sample = SearchKeySampleProbe.of(context);
+        sample.refresh();
+    }
+
+    @AfterEach
+    void removeThem() {
+        jdbc.sql("delete from user_view where email like :pattern").param("pattern", "%@" + domain + ".example").update();
+        jdbc.sql("analyze user_view").update();
+        sample.refresh();
+    }
+
+    private List<String> ids(String path) {
+        Api.Response response = api.get(path).token(admin).send();
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        (response.json().has("items") ? response.json().get("items") : response.json())
+                .forEach(item -> ids.add(item.get("id").asText()));
+        return ids;
+    }
+
+    /** What a plain scan finds, in email order. */
+    private List<String> scanned(String term, int limit) {
+        return jdbc.sql("""
+                        select user_id::text from user_view where strpos(lower(email), lower(:term)) <> 0
+                        order by lower(email) collate "C", user_id limit :limit""")
+                .param("term", term).param("limit", limit).query(String.class).list();
+    }
+
+    private static String encoded(String term) {
+        return URLEncoder.encode(term, StandardCharsets.UTF_8);
+    }
+
+    private double missedWalks() {
+        return context.getBean(MeterRegistry.class).get("portal.search.common.walks.missed").counter().count();
+    }
+
+    private double pages(String read) {
+        return context.getBean(MeterRegistry.class).get("portal.search.common.pages").tag("read", read).counter().count();
+    }
+
+    @Test
+    void R_SEARCH_1_the_index_is_asked_for_the_part_of_a_term_outside_a_shared_domain_and_finds_the_same() {
+        String email = jdbc.sql("select email from user_view where email like :pattern order by email limit 1")
+                .param("pattern", "%@" + domain + ".example").query(String.class).single();
+        String local = email.substring(0, email.indexOf('@'));
+        String term = local.substring(20).toUpperCase() + "@" + domain.toUpperCase() + ".EXAMPLE";
+
+        assertThat(sample.share("email", "@" + domain)).as("the domain's share of the users")
+                .isGreaterThan(0.2).isLessThanOrEqualTo(1.0);
+        assertThat(sample.share("email", "@" + domain + "-" + letters(5))).isZero();
+        // the run of uncommon trigrams: the local part's and the one across the '@'
+        assertThat(sample.indexed("email", term)).isEqualTo(term.substring(0, local.length() - 20 + 2));
+        // every trigram common: the rarest alone
+        assertThat(sample.indexed("email", domain + ".exam")).hasSize(3);
+        // too short to leave anything out
+        assertThat(sample.indexed("email", "0ab")).isEqualTo("0ab");
+
+        assertThat(ids("/api/users?email=" + encoded(term) + "&sort=email")).isEqualTo(scanned(term, 20)).hasSize(1);
+        assertThat(ids("/api/users/suggestions?email=" + encoded(term))).isEqualTo(scanned(term, 10));
+        String common = domain.substring(4) + ".ex";
+        assertThat(ids("/api/users?email=" + encoded(common) + "&sort=email")).isEqualTo(scanned(common, 20)).hasSize(20);
+    }
+
+    @Test
+    void R_SEARCH_1_a_walk_the_sample_says_a_term_is_too_rare_to_fill_is_not_tried_and_pages_stay_exact() {
+        // three characters of the local parts that a few of these users share: more than the cap, under 1% of the view
+        String rare = jdbc.sql("""
+                        select t from (select distinct user_id, substr(email, i, 3) as t
+                                       from user_view cross join generate_series(1, 31) as i where email like :pattern) as s
+                        where t ~ '^[0-9a-f]{3}$' group by t having count(*) = 5 order by t limit 1""")
+                .param("pattern", "%@" + domain + ".example").query(String.class).single();
+        int matches = scanned(rare, 100).size();
+        assertThat(matches).as("more than the cap of 4").isGreaterThan(4);
+        assertThat(sample.share("email", rare) * 2000).as("expected in a walk of 2,000 rows").isLessThan(20);
+        String common = "@" + domain;
+
+        SearchSettings settings = context.getBean(SearchSettings.class);
+        int cap = settings.getCountCap();
+        try {
+            settings.setCountCap(4);
+            settings.setHeads(false);
+            double walked = pages("walk");
+            double sorted = pages("sort");
+            double missed = missedWalks();
+            assertThat(ids("/api/users?email=" + rare + "&sort=email&size=20")).isEqualTo(scanned(rare, 20));
+            assertThat(missedWalks()).as("no walk tried for the rare term").isEqualTo(missed);
+            assertThat(pages("walk")).isEqualTo(walked);
+            assertThat(pages("sort")).isEqualTo(sorted + 1);
+
+            // the domain's users come first in email order ("0..."): a walk finds their first page
+            assertThat(ids("/api/users?email=" + encoded(common) + "&sort=email&size=20")).isEqualTo(scanned(common, 20));
+            assertThat(pages("walk")).as("the common term's walk").isEqualTo(walked + 1);
+            assertThat(pages("sort")).isEqualTo(sorted + 1);
+            assertThat(missedWalks()).isEqualTo(missed);
+        } finally {
+            settings.setCountCap(cap);
+            settings.setHeads(true);
+        }
+        assertThat(sample.share("email", rare)).isCloseTo(0, within(0.01));
+    }
+}
