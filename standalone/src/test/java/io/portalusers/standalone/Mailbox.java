@@ -44,7 +44,11 @@ final class Mailbox {
 
     synchronized void up() {
         if (server == null) {
-            server = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+            ServerSetup setup = new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
+            // GreenMail's 2 s to bind failed once on a machine busy with a benchmark, when started
+            // again on its port right after a stop
+            setup.setServerStartupTimeout(15_000);
+            server = new GreenMail(setup);
             server.start();
         }
     }
