@@ -5,6 +5,7 @@ import io.portalusers.platform.actor.Actor;
 import io.portalusers.platform.problem.RuleViolationException;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +16,8 @@ final class SearchConditions {
 
     private final List<String> conditions = new ArrayList<>();
     private final Map<String, Object> params = new HashMap<>();
-    /** The estimated share of the users that the terms match (1 when unknown). */
-    private double share = 1;
+    /** The terms matched, by column: what {@link SearchKeySample#share} estimates a walk's chances from. */
+    private final Map<Column, String> terms = new EnumMap<>(Column.class);
 
     /**
      * R-SEARCH-4 (neither results nor counts show a user the actor may not see): a
@@ -56,16 +57,12 @@ final class SearchConditions {
                     + " like '%' || user_search_key(:" + param + "Indexed) || '%'");
             param(param, term.text());
             param(param + "Indexed", sample.indexed(column, term.text()));
-            share = Math.min(share, sample.share(column, term.text()));
+            terms.put(column, term.text());
         }
     }
 
-    /**
-     * The share of the users the terms match, estimated from a sample of the keys: 1 when the sample
-     * knows nothing. The other conditions (visibility, filters) are not counted: only ever fewer match.
-     */
-    double share() {
-        return share;
+    Map<Column, String> terms() {
+        return terms;
     }
 
     /** A searched column of {@code user_view u} and its stored search key. */
@@ -86,7 +83,7 @@ final class SearchConditions {
         SearchConditions copy = new SearchConditions();
         copy.conditions.addAll(conditions);
         copy.params.putAll(params);
-        copy.share = share;
+        copy.terms.putAll(terms);
         return copy;
     }
 

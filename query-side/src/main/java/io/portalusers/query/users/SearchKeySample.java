@@ -135,6 +135,18 @@ class SearchKeySample {
         return sample == null ? 1 : sample.share(key(term.codePoints().toArray()));
     }
 
+    /**
+     * The share of the users that have every one of the terms, at most: that of the least common
+     * (1 with none). Other conditions (visibility, filters) are not counted; they only leave fewer.
+     */
+    double share(Map<SearchConditions.Column, String> terms) {
+        double share = 1;
+        for (Map.Entry<SearchConditions.Column, String> term : terms.entrySet()) {
+            share = Math.min(share, share(term.getKey(), term.getValue()));
+        }
+        return share;
+    }
+
     /** {@code user_search_key} of the text, as far as the estimates need: lower case, punctuation as the database spells it. */
     private String key(int[] text) {
         StringBuilder key = new StringBuilder();

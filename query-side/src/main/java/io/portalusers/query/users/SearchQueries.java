@@ -184,7 +184,8 @@ class SearchQueries {
      */
     <T> List<T> firstOfMany(String columns, SearchConditions where, Order order, int limit, long offset,
                             RowMapper<T> row) {
-        if (where.share() * settings.getWalk() >= offset + limit) {
+        // estimated here, past the count cap, not for every search: a scan of the sampled keys
+        if (sample.share(where.terms()) * settings.getWalk() >= offset + limit) {
             List<T> found = walk(columns, where, order, limit, offset, row);
             if (found.size() == limit) {
                 walked.increment();
