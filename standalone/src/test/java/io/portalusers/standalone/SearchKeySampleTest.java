@@ -43,6 +43,8 @@ class SearchKeySampleTest extends ApiTest {
                                now(), now(), 0
                         from generate_series(1, :count) as g""")
                 .param("domain", domain).param("count", count).update();
+        // into the index proper, as a vacuum would: the index's pending list of new entries is read whole
+        jdbc.sql("select gin_clean_pending_list('user_view_email_key'::regclass)").query(Long.class).single();
         jdbc.sql("analyze user_view").update();
         sample = SearchKeySampleProbe.of(context);
         sample.refresh();
@@ -78,6 +80,15 @@ class SearchKeySampleTest extends ApiTest {
 
     private double missedWalks() {
         return context.getBean(MeterRegistry.class).get("portal.search.common.walks.missed").counter().count();
+    }
+
+    private double sampledCounts(String outcome) {
+        return context.getBean(MeterRegistry.class).get("portal.search.counts.sampled").tag("outcome", outcome).counter().count();
+    }
+
+    private long scannedTotal(String term) {
+        return jdbc.sql("select count(*) from user_view where strpos(lower(email), lower(:term)) <> 0")
+                .param("term", term).query(Long.class).single();
     }
 
     private double pages(String read) {
@@ -143,5 +154,88 @@ class SearchKeySampleTest extends ApiTest {
             settings.setHeads(true);
         }
         assertThat(sample.share("email", rare)).isCloseTo(0, within(0.01));
+    }
+
+    @Test
+    void R_SEARCH_1_a_common_terms_count_from_part_of_its_candidates_proves_the_cap_passed_or_gives_way_to_the_exact_count() {
+        String common = "@" + domain.toUpperCase();
+        SearchSettings settings = context.getBean(SearchSettings.class);
+        int cap = settings.getCountCap();
+        int walk = settings.getWalk();
+        try {
+            settings.setCountCap(100);
+            // no head and no walk: the page is the sort of every match, read through the trigram index
+            // in the same transaction right after the count, which must then see every candidate again
+            settings.setHeads(false);
+            settings.setWalk(1);
+            long users = scannedTotal(common);
+            assertThat(sample.sampledCandidates("email", common, 101)).as("a part of the domain's %d users", users)
+                    .isBetween(303, (int) users - 1);
+            assertThat(sample.sampledCandidates("email", common, users / 3)).as("too many to find in the sample's part").isZero();
+            double proven = sampledCounts("proven");
+            double unproven = sampledCounts("unproven");
+            Api.Response page = api.get("/api/users?email=" + encoded(common) + "&sort=email&size=20").token(admin).send();
+            assertThat(page.status()).as(page.body()).isEqualTo(200);
+            assertThat(page.json().get("total").asLong()).isEqualTo(100);
+            assertThat(page.json().get("totalIsLowerBound").asBoolean()).isTrue();
+            assertThat(page.json().get("items").findValuesAsText("id")).isEqualTo(scanned(common, 20));
+            assertThat(sampledCounts("proven")).as("counted from part of the candidates").isEqualTo(proven + 1);
+            assertThat(sampledCounts("unproven")).isEqualTo(unproven);
+
+            // the sample still counts the domain's users after most of them left: the part cannot
+            // prove the cap passed, and the exact count follows
+            jdbc.sql("""
+                            delete from user_view where email like :pattern
+                            and user_id not in (select user_id from user_view where email like :pattern order by email limit 50)""")
+                    .param("pattern", "%@" + domain + ".example").update();
+            assertThat(sample.share("email", common)).as("the sample, not analyzed since").isGreaterThan(0.2);
+            page = api.get("/api/users?email=" + encoded(common) + "&sort=email&size=20").token(admin).send();
+            assertThat(page.status()).as(page.body()).isEqualTo(200);
+            assertThat(page.json().get("total").asLong()).isEqualTo(scannedTotal(common)).isEqualTo(50);
+            assertThat(page.json().get("totalIsLowerBound").asBoolean()).isFalse();
+            assertThat(page.json().get("items").findValuesAsText("id")).isEqualTo(scanned(common, 20));
+            assertThat(sampledCounts("unproven")).isEqualTo(unproven + 1);
+
+            // a filter, or a reader who sees only some users, leaves the count exact: no part is read
+            page = api.get("/api/users?email=" + encoded(common) + "&state=active&sort=email").token(admin).send();
+            assertThat(page.status()).as(page.body()).isEqualTo(200);
+            assertThat(page.json().get("total").asLong()).isEqualTo(50);
+            assertThat(sampledCounts("proven") + sampledCounts("unproven")).isEqualTo(proven + unproven + 2);
+        } finally {
+            settings.setCountCap(cap);
+            settings.setWalk(walk);
+            settings.setHeads(true);
+        }
+    }
+
+    @Test
+    void R_SEARCH_1_after_a_count_from_part_of_the_candidates_the_page_reads_every_candidate_again() {
+        // the last character of a local part, the '@' and the domain's first letter: a sixteenth of the domain's users
+        String term = jdbc.sql("""
+                        select right(split_part(email, '@', 1), 1) || '@' || left(:domain, 1) as t from user_view
+                        where email like :pattern group by 1 order by count(*) desc limit 1""")
+                .param("domain", domain).param("pattern", "%@" + domain + ".example").query(String.class).single();
+        long users = scannedTotal(term);
+        SearchSettings settings = context.getBean(SearchSettings.class);
+        int cap = settings.getCountCap();
+        int walk = settings.getWalk();
+        try {
+            settings.setCountCap(4);
+            settings.setHeads(false);
+            settings.setWalk(1);
+            assertThat(sample.sampledCandidates("email", term, 5)).as("a part of the %d users", users)
+                    .isPositive().isLessThan((int) users / 2);
+            double proven = sampledCounts("proven");
+            Api.Response page = api.get("/api/users?email=" + encoded(term) + "&sort=email&size=40").token(admin).send();
+            assertThat(page.status()).as(page.body()).isEqualTo(200);
+            assertThat(page.json().get("totalIsLowerBound").asBoolean()).isTrue();
+            // the sort of every match, through the trigram index, in the count's transaction
+            assertThat(page.json().get("items").findValuesAsText("id")).isEqualTo(scanned(term, 40));
+            assertThat(sampledCounts("proven")).isEqualTo(proven + 1);
+        } finally {
+            settings.setCountCap(cap);
+            settings.setWalk(walk);
+            settings.setHeads(true);
+        }
     }
 }

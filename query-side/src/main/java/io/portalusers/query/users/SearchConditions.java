@@ -18,6 +18,8 @@ final class SearchConditions {
     private final Map<String, Object> params = new HashMap<>();
     /** The terms matched, by column: what {@link SearchKeySample#share} estimates a walk's chances from. */
     private final Map<Column, String> terms = new EnumMap<>(Column.class);
+    /** Each term's bind parameter, by column. */
+    private final Map<Column, String> termParams = new EnumMap<>(Column.class);
 
     /**
      * R-SEARCH-4 (neither results nor counts show a user the actor may not see): a
@@ -58,11 +60,26 @@ final class SearchConditions {
             param(param, term.text());
             param(param + "Indexed", sample.indexed(column, term.text()));
             terms.put(column, term.text());
+            termParams.put(column, param);
         }
     }
 
     Map<Column, String> terms() {
         return terms;
+    }
+
+    /**
+     * These conditions with the trigram index asked, of the term of {@code column}, for {@code part}
+     * only; null unless that term is all they match on (no visibility condition, filter or other
+     * term), as only then does a random part of that part's candidates say something of the matches.
+     */
+    SearchConditions soleTermIndexedBy(Column column, String part) {
+        if (conditions.size() != 1 || terms.size() != 1 || !termParams.containsKey(column)) {
+            return null;
+        }
+        SearchConditions copy = copy();
+        copy.param(termParams.get(column) + "Indexed", part);
+        return copy;
     }
 
     /** A searched column of {@code user_view u} and its stored search key. */
@@ -84,6 +101,7 @@ final class SearchConditions {
         copy.conditions.addAll(conditions);
         copy.params.putAll(params);
         copy.terms.putAll(terms);
+        copy.termParams.putAll(termParams);
         return copy;
     }
 

@@ -34,9 +34,18 @@ class SearchKeySample {
     static final double COMMON_TRIGRAM = 0.10;
     /** Fewer sampled keys than this (a small view) estimate nothing: every term is read whole, every walk tried. */
     static final int MIN_KEYS = 100;
+    /**
+     * A count from a random part of a trigram's candidates is tried only for a term the sample puts in
+     * this many times the users it must find, and whose rarest trigram's candidates have the term this
+     * often at least: else the part would too often hold too few, and the exact count follow anyway.
+     */
+    static final int SAMPLED_COUNT_MARGIN = 4;
+    static final double SAMPLED_COUNT_PRECISION = 0.25;
 
     private final JdbcClient jdbc;
     private volatile Map<SearchConditions.Column, Sample> samples = Map.of();
+    /** The view's rows as the last {@code analyze} counted them. */
+    private volatile double rows;
     /** How {@code user_search_key} spells each ASCII punctuation character (read from the database). */
     private volatile Map<Integer, Integer> punctuation = Map.of();
 
@@ -70,6 +79,8 @@ class SearchKeySample {
                     }
                 });
         samples = read;
+        rows = jdbc.sql("select coalesce(max(reltuples), 0) from pg_class where oid = to_regclass('user_view')")
+                .query(Double.class).single();
     }
 
     private Map<Integer, Integer> punctuation() {
@@ -127,6 +138,47 @@ class SearchKeySample {
             to++;
         }
         return new String(text, from, to - from + 3);
+    }
+
+    /**
+     * A random part of the candidates of one trigram of {@code term}, read through the trigram index
+     * with PostgreSQL's {@code gin_fuzzy_search_limit} at {@code candidates}, that should hold
+     * {@code enough} users with the term (three times over, by the sample): the trigram (code points
+     * of the term) and that limit. Null when the sample knows nothing or puts the term in fewer than
+     * {@link #SAMPLED_COUNT_MARGIN} times {@code enough} users, or the trigram's candidates have the
+     * term too rarely. Only a count that must reach {@code enough} reads such a part: finding that
+     * many proves it, finding fewer proves nothing.
+     */
+    SampledCount sampledCount(SearchConditions.Column column, String term, long enough) {
+        Sample sample = samples.get(column);
+        int[] text = term.codePoints().toArray();
+        if (sample == null || text.length < 3) {
+            return null;
+        }
+        String key = key(text);
+        double termShare = sample.share(key);
+        if (termShare * rows < SAMPLED_COUNT_MARGIN * enough) {
+            return null;
+        }
+        int rarest = 0;
+        double rarestShare = Double.MAX_VALUE;
+        int[] keyed = key.codePoints().toArray();
+        for (int i = 0; i + 3 <= keyed.length; i++) {
+            double share = sample.trigramShare(new String(keyed, i, 3));
+            if (share < rarestShare) {
+                rarest = i;
+                rarestShare = share;
+            }
+        }
+        double precision = Math.min(1, termShare / rarestShare);
+        if (precision < SAMPLED_COUNT_PRECISION) {
+            return null;
+        }
+        return new SampledCount(new String(text, rarest, 3), (int) Math.ceil(3 * enough / precision));
+    }
+
+    /** One trigram of a term (as typed) and how many of its candidates the index is to return. */
+    record SampledCount(String trigram, int candidates) {
     }
 
     /** The share of the users whose key has the term, or 1 when the sample knows nothing. */

@@ -135,13 +135,15 @@ class UserSearch {
             // Up to one match past the cap, in the page's order: when that is every match (a rare or
             // medium term), it gives the total and the page's ids in one read of those rows, through
             // the trigram index. Only past the cap (a common term) does the page need a query of its own.
-            List<UUID> matches = queries.jdbc().sql("select u.user_id from (select u.* from user_view u where %s"
+            // A term the sample puts far past the cap is first counted from a part of its candidates.
+            List<UUID> matches = queries.manyProven(where) ? null
+                    : queries.jdbc().sql("select u.user_id from (select u.* from user_view u where %s"
                             .formatted(where.sql()) + " limit :countLimit) u order by " + orderBy)
                     .params(where.params())
                     .param("countLimit", countCap + 1)
                     .query(UUID.class)
                     .list();
-            boolean capped = matches.size() > countCap;
+            boolean capped = matches == null || matches.size() > countCap;
             List<UUID> ids;
             if (capped) {
                 RowMapper<UUID> id = (rs, n) -> rs.getObject("user_id", UUID.class);

@@ -28,6 +28,12 @@ public final class SearchKeySampleProbe {
         return sample.share(column(field), term);
     }
 
+    /** How many of a trigram's candidates a count that must find {@code enough} reads, or 0 for the exact count. */
+    public int sampledCandidates(String field, String term, long enough) {
+        SearchKeySample.SampledCount part = sample.sampledCount(column(field), term, enough);
+        return part == null ? 0 : part.candidates();
+    }
+
     private static SearchConditions.Column column(String field) {
         return field.equals("name") ? SearchConditions.Column.NAME : SearchConditions.Column.EMAIL;
     }
