@@ -236,4 +236,37 @@ class SearchKeySampleTest extends ApiTest {
             settings.setHeads(true);
         }
     }
+
+    @Test
+    void R_SEARCH_1_a_common_term_whose_page_no_head_holds_is_read_whole_once_sorted_and_counted() {
+        String term = lastCharacterAtDomain().toUpperCase();
+        SearchSettings settings = context.getBean(SearchSettings.class);
+        int cap = settings.getCountCap();
+        try {
+            settings.setCountCap(4);
+            // no head holds the page: as after a rebuild of the view, until they are built again
+            settings.setHeadsBuild(false);
+            jdbc.sql("update search_head_size set built = false").update();
+            double all = pages("all");
+            double counted = sampledCounts("proven") + sampledCounts("unproven");
+            Api.Response page = api.get("/api/users?email=" + encoded(term) + "&sort=email&size=20").token(admin).send();
+            assertThat(page.status()).as(page.body()).isEqualTo(200);
+            assertThat(page.json().get("total").asLong()).isEqualTo(4);
+            assertThat(page.json().get("totalIsLowerBound").asBoolean()).isTrue();
+            assertThat(page.json().get("items").findValuesAsText("id")).isEqualTo(scanned(term, 20));
+            assertThat(pages("all")).as("read whole once").isEqualTo(all + 1);
+            assertThat(sampledCounts("proven") + sampledCounts("unproven")).as("no count before").isEqualTo(counted);
+
+            // a later page, from the same one read
+            page = api.get("/api/users?email=" + encoded(term) + "&sort=email&size=2&page=1").token(admin).send();
+            assertThat(page.status()).as(page.body()).isEqualTo(200);
+            assertThat(page.json().get("items").findValuesAsText("id")).isEqualTo(scanned(term, 4).subList(2, 4));
+            assertThat(page.json().get("total").asLong()).isEqualTo(4);
+            assertThat(pages("all")).isEqualTo(all + 2);
+        } finally {
+            jdbc.sql("update search_head_size set built = true").update();
+            settings.setHeadsBuild(true);
+            settings.setCountCap(cap);
+        }
+    }
 }

@@ -68,13 +68,18 @@ final class SearchConditions {
         return terms;
     }
 
+    /** The column of the one term these conditions match on, when they have no other condition; else null. */
+    Column soleTerm() {
+        return conditions.size() == 1 && terms.size() == 1 ? terms.keySet().iterator().next() : null;
+    }
+
     /**
      * These conditions with the trigram index asked, of the term of {@code column}, for {@code part}
      * only; null unless that term is all they match on (no visibility condition, filter or other
      * term), as only then does a random part of that part's candidates say something of the matches.
      */
     SearchConditions soleTermIndexedBy(Column column, String part) {
-        if (conditions.size() != 1 || terms.size() != 1 || !termParams.containsKey(column)) {
+        if (soleTerm() != column) {
             return null;
         }
         SearchConditions copy = copy();

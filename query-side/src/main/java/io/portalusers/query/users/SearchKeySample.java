@@ -205,6 +205,15 @@ class SearchKeySample {
         return share;
     }
 
+    /**
+     * How many users have the term, by the sample and the view's rows as {@code analyze} counted
+     * them; -1 when the sample knows nothing of its column.
+     */
+    long users(SearchConditions.Column column, String term) {
+        Sample sample = samples.get(column);
+        return sample == null ? -1 : Math.round(sample.share(key(term.codePoints().toArray())) * rows);
+    }
+
     /** {@code user_search_key} of the text, as far as the estimates need: lower case, punctuation as the database spells it. */
     private String key(int[] text) {
         StringBuilder key = new StringBuilder();

@@ -11,7 +11,6 @@ import io.portalusers.platform.web.Page;
 import io.portalusers.query.users.SearchQueries.Order;
 import io.portalusers.query.users.SearchQueries.Sort;
 import io.portalusers.query.users.UsersQueryController.UserView;
-import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 
 import static io.portalusers.query.users.SearchQueries.choice;
@@ -132,35 +131,14 @@ class UserSearch {
         }
 
         return queries.customPlans(() -> {
-            // Up to one match past the cap, in the page's order: when that is every match (a rare or
-            // medium term), it gives the total and the page's ids in one read of those rows, through
-            // the trigram index. Only past the cap (a common term) does the page need a query of its own.
-            // A term the sample puts far past the cap is first counted from a part of its candidates.
-            List<UUID> matches = queries.manyProven(where) ? null
-                    : queries.jdbc().sql("select u.user_id from (select u.* from user_view u where %s"
-                            .formatted(where.sql()) + " limit :countLimit) u order by " + orderBy)
-                    .params(where.params())
-                    .param("countLimit", countCap + 1)
-                    .query(UUID.class)
-                    .list();
-            boolean capped = matches == null || matches.size() > countCap;
-            List<UUID> ids;
-            if (capped) {
-                RowMapper<UUID> id = (rs, n) -> rs.getObject("user_id", UUID.class);
-                ids = queries.fromHead("u.user_id", where, order, request.size(), request.offset(), id);
-                if (ids == null) {
-                    ids = queries.firstOfMany("u.user_id", where, order, request.size(), request.offset(), id);
-                }
-            } else {
-                // the offset is below the cap (checked above), so it fits an int
-                int from = (int) Math.min(request.offset(), matches.size());
-                ids = matches.subList(from, Math.min(from + request.size(), matches.size()));
-            }
+            SearchQueries.Found<UUID> found = queries.find("u.user_id", where, order, request.size(), request.offset(),
+                    (rs, n) -> rs.getObject("user_id", UUID.class));
+            List<UUID> ids = found.page();
             ReaderScope scope = ReaderScope.of(actor);
             List<UserView> items = ids.isEmpty() ? List.of()
                     : page("u.user_id in (:ids)", Map.of("ids", ids), orderBy, ids.size(), 0).stream()
                     .map(user -> user.seenBy(scope)).toList();
-            return new UserPage(items, request.page(), request.size(), capped ? countCap : matches.size(), capped);
+            return new UserPage(items, request.page(), request.size(), found.total(), found.capped());
         });
     }
 
