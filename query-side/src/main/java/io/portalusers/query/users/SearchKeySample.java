@@ -32,6 +32,10 @@ class SearchKeySample {
 
     /** A trigram in more than this share of the keys costs the index more than it narrows the candidates. */
     static final double COMMON_TRIGRAM = 0.10;
+    /** A run of uncommon trigrams in this share of the keys is worth narrowing with the whole term (see {@link #indexed}). */
+    static final double WIDE_RUN = 0.002;
+    /** What a candidate row costs (about 6 µs), in entries of a posting list read (about 0.007 µs each). */
+    static final double ROW_PER_ENTRIES = 900;
     /** Fewer sampled keys than this (a small view) estimate nothing: every term is read whole, every walk tried. */
     static final int MIN_KEYS = 100;
     /**
@@ -111,7 +115,8 @@ class SearchKeySample {
     /**
      * The part of {@code term} (whole code points, at least three) whose trigrams the index should
      * look up: the run of its trigrams none of them common with the rarest trigram in it, or the
-     * rarest trigram alone when every one is common; the whole term when the sample knows nothing.
+     * rarest trigram alone when every one is common; the whole term when the sample knows nothing,
+     * or when that run is in many keys and the whole term in far fewer.
      * Any part will do for the results, as every key with the term has each part of it.
      */
     String indexed(SearchConditions.Column column, String term) {
@@ -143,7 +148,23 @@ class SearchKeySample {
         while (to < trigrams - 1 && share[to + 1] <= COMMON_TRIGRAM) {
             to++;
         }
-        return new String(text, from, to - from + 3);
+        String run = new String(text, from, to - from + 3);
+        // A run in many keys of which the whole term is in far fewer: the common trigrams left out
+        // would spare more rows read than their posting lists cost. "zorshi+news" (210 users of a
+        // million): "hi+n" has 4,200 candidates, 21 ms; the whole term, "+news" in 16% of the
+        // emails, 8 ms. Each candidate costs about as much as 900 entries of a posting list.
+        double runShare = sample.share(new String(keyed, from, to - from + 3));
+        if (runShare >= WIDE_RUN) {
+            double termShare = sample.share(key);
+            double leftOut = 0;
+            for (int i = 0; i < trigrams; i++) {
+                leftOut += i < from || i > to ? share[i] : 0;
+            }
+            if (termShare <= runShare / 10 && leftOut < ROW_PER_ENTRIES * (runShare - termShare)) {
+                return term;
+            }
+        }
+        return run;
     }
 
     /**
