@@ -73,15 +73,8 @@ final class SearchConditions {
         return conditions.size() == 1 && terms.size() == 1 ? terms.keySet().iterator().next() : null;
     }
 
-    /**
-     * These conditions with the trigram index asked, of the term of {@code column}, for {@code part}
-     * only; null unless that term is all they match on (no visibility condition, filter or other
-     * term), as only then does a random part of that part's candidates say something of the matches.
-     */
-    SearchConditions soleTermIndexedBy(Column column, String part) {
-        if (soleTerm() != column) {
-            return null;
-        }
+    /** These conditions with the trigram index asked, of the term of {@code column}, for {@code part} only. */
+    SearchConditions indexedBy(Column column, String part) {
         SearchConditions copy = copy();
         copy.param(termParams.get(column) + "Indexed", part);
         return copy;

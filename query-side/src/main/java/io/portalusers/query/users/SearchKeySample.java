@@ -127,15 +127,9 @@ class SearchKeySample {
         }
         String key = key(text);
         int[] keyed = key.codePoints().toArray();
-        int trigrams = keyed.length - 2;
-        double[] share = new double[trigrams];
-        int rarest = 0;
-        for (int i = 0; i < trigrams; i++) {
-            share[i] = sample.trigramShare(new String(keyed, i, 3));
-            if (share[i] < share[rarest]) {
-                rarest = i;
-            }
-        }
+        double[] share = sample.trigramShares(keyed);
+        int trigrams = share.length;
+        int rarest = rarest(share);
         if (share[rarest] > COMMON_TRIGRAM) {
             return new String(text, rarest, 3);
         }
@@ -153,7 +147,8 @@ class SearchKeySample {
         // would spare more rows read than their posting lists cost. "zorshi+news" (210 users of a
         // million): "hi+n" has 4,200 candidates, 21 ms; the whole term, "+news" in 16% of the
         // emails, 8 ms. Each candidate costs about as much as 900 entries of a posting list.
-        double runShare = sample.share(new String(keyed, from, to - from + 3));
+        // (The run is in no more keys than its rarest trigram: most terms need no scan of the sample.)
+        double runShare = share[rarest] < WIDE_RUN ? 0 : sample.share(new String(keyed, from, to - from + 3));
         if (runShare >= WIDE_RUN) {
             double termShare = sample.share(key);
             double leftOut = 0;
@@ -167,37 +162,40 @@ class SearchKeySample {
         return run;
     }
 
+    private static int rarest(double[] share) {
+        int rarest = 0;
+        for (int i = 1; i < share.length; i++) {
+            if (share[i] < share[rarest]) {
+                rarest = i;
+            }
+        }
+        return rarest;
+    }
+
     /**
      * A random part of the candidates of one trigram of {@code term}, read through the trigram index
      * with PostgreSQL's {@code gin_fuzzy_search_limit} at {@code candidates}, that should hold
      * {@code enough} users with the term (three times over, by the sample): the trigram (code points
-     * of the term) and that limit. Null when the sample knows nothing or puts the term in fewer than
+     * of the term) and that limit. {@code users} is the sample's estimate of the term ({@link #users}).
+     * Null when the sample knows nothing or puts the term in fewer than
      * {@link #SAMPLED_COUNT_MARGIN} times {@code enough} users or in more than
-     * {@link #SAMPLED_COUNT_MAX_SHARE} of them, or the trigram's candidates have the term too rarely. Only a count that must reach {@code enough} reads such a part: finding that
-     * many proves it, finding fewer proves nothing.
+     * {@link #SAMPLED_COUNT_MAX_SHARE} of them, or the trigram's candidates have the term too
+     * rarely. Only a count that must reach {@code enough} reads such a part: finding that many
+     * proves it, finding fewer proves nothing.
      */
-    SampledCount sampledCount(SearchConditions.Column column, String term, long enough) {
+    SampledCount sampledCount(SearchConditions.Column column, String term, long users, long enough) {
         Sample sample = samples.get(column);
         int[] text = term.codePoints().toArray();
-        if (sample == null || text.length < 3) {
+        if (sample == null || text.length < 3 || rows <= 0) {
             return null;
         }
-        String key = key(text);
-        double termShare = sample.share(key);
-        if (termShare * rows < SAMPLED_COUNT_MARGIN * enough || termShare > SAMPLED_COUNT_MAX_SHARE) {
+        double termShare = users / rows;
+        if (users < SAMPLED_COUNT_MARGIN * enough || termShare > SAMPLED_COUNT_MAX_SHARE) {
             return null;
         }
-        int rarest = 0;
-        double rarestShare = Double.MAX_VALUE;
-        int[] keyed = key.codePoints().toArray();
-        for (int i = 0; i + 3 <= keyed.length; i++) {
-            double share = sample.trigramShare(new String(keyed, i, 3));
-            if (share < rarestShare) {
-                rarest = i;
-                rarestShare = share;
-            }
-        }
-        double precision = Math.min(1, termShare / rarestShare);
+        double[] share = sample.trigramShares(key(text).codePoints().toArray());
+        int rarest = rarest(share);
+        double precision = Math.min(1, termShare / share[rarest]);
         if (precision < SAMPLED_COUNT_PRECISION) {
             return null;
         }
@@ -231,8 +229,7 @@ class SearchKeySample {
      * them; -1 when the sample knows nothing of its column.
      */
     long users(SearchConditions.Column column, String term) {
-        Sample sample = samples.get(column);
-        return sample == null ? -1 : Math.round(sample.share(key(term.codePoints().toArray())) * rows);
+        return samples.containsKey(column) ? Math.round(share(column, term) * rows) : -1;
     }
 
     /** {@code user_search_key} of the text, as far as the estimates need: lower case, punctuation as the database spells it. */
@@ -288,11 +285,23 @@ class SearchKeySample {
             return array == null ? new String[0] : (String[]) array.getArray();
         }
 
-        double trigramShare(String trigram) {
-            return trigrams.getOrDefault(trigram, 0.0);
+        /** The share of the keys with each trigram of {@code keyed} (code points), in order. */
+        double[] trigramShares(int[] keyed) {
+            double[] share = new double[keyed.length - 2];
+            for (int i = 0; i < share.length; i++) {
+                share[i] = trigrams.getOrDefault(new String(keyed, i, 3), 0.0);
+            }
+            return share;
         }
 
         double share(String key) {
+            // no sampled key has a trigram the sample never saw: most rare terms need no scan
+            int[] keyed = key.codePoints().toArray();
+            for (int at = 0; at + 3 <= keyed.length; at++) {
+                if (!trigrams.containsKey(new String(keyed, at, 3))) {
+                    return 0;
+                }
+            }
             double share = 0;
             for (int i = 0; i < keys.length; i++) {
                 if (keys[i].contains(key)) {

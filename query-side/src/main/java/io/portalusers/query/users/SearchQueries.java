@@ -166,14 +166,14 @@ class SearchQueries {
         if (headFirst) {
             List<T> page = fromHead(columns, where, order, limit, offset, row);
             if (page != null) {
-                return Found.of(page, manyProven(where) ? cap + 1L : countUpTo(where, cap + 1L), cap);
+                return Found.of(page, manyProven(where, estimated) ? cap + 1L : countUpTo(where, cap + 1L), cap);
             }
             if (estimated <= SORTED_AT_ONCE) {
                 Found<T> all = sortedWithTotal(columns, where, order, limit, offset, row, 2L * SORTED_AT_ONCE);
                 return all != null ? all : many(true, columns, where, order, limit, offset, row);
             }
         }
-        if (manyProven(where)) {
+        if (manyProven(where, estimated)) {
             return many(headFirst, columns, where, order, limit, offset, row);
         }
         List<T> matches = jdbc.sql("select %s from (select u.* from user_view u where %s limit :countLimit) u order by %s"
@@ -241,22 +241,20 @@ class SearchQueries {
     /**
      * Whether more users than the count cap match {@code where}, proven from a random part of the
      * candidates of one trigram of its term ({@link SearchKeySample#sampledCount}) where the sample
-     * says the term is that common and the term is all {@code where} matches on. Listing every
+     * says the term is that common ({@code estimated} users) and the term is all {@code where}
+     * matches on: only then does a random part of its candidates say something of the matches. Listing every
      * candidate was most of such a count: at a million users the rarest trigram of "williams" has
      * 43,000, which the index took 12.5 ms to list before the first row was read; 2,800 of them
      * (PostgreSQL's {@code gin_fuzzy_search_limit}) took 1.3 ms and held 1,001 matches. Each match
      * is checked as any other, so finding more than the cap proves the total passes it; finding
      * fewer proves nothing, and false sends the caller to the exact count.
      */
-    boolean manyProven(SearchConditions where) {
+    private boolean manyProven(SearchConditions where, long estimated) {
         SearchConditions.Column column = where.soleTerm();
-        if (column == null) {
-            return false;
-        }
         long enough = countCap() + 1L;
-        SearchKeySample.SampledCount part = sample.sampledCount(column, where.terms().get(column), enough);
-        SearchConditions sampled = part == null ? null : where.soleTermIndexedBy(column, part.trigram());
-        if (sampled == null) {
+        SearchKeySample.SampledCount part = column == null ? null
+                : sample.sampledCount(column, where.terms().get(column), estimated, enough);
+        if (part == null) {
             return false;
         }
         // both local to the transaction, and set back before its next query: the exact reads after
@@ -270,11 +268,7 @@ class SearchQueries {
                 .query((rs, n) -> rs.getString("before")).single();
         long found;
         try {
-            found = jdbc.sql("select count(*) from (select 1 from user_view u where " + sampled.sql()
-                            + " limit :enough) u")
-                    .params(sampled.params())
-                    .param("enough", enough)
-                    .query(Long.class).single();
+            found = countUpTo(where.indexedBy(column, part.trigram()), enough);
         } finally {
             jdbc.sql("select set_config('gin_fuzzy_search_limit', '0', true), set_config('enable_seqscan', :seqscan, true)")
                     .param("seqscan", seqscan)

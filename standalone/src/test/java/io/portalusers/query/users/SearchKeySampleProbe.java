@@ -30,7 +30,8 @@ public final class SearchKeySampleProbe {
 
     /** How many of a trigram's candidates a count that must find {@code enough} reads, or 0 for the exact count. */
     public int sampledCandidates(String field, String term, long enough) {
-        SearchKeySample.SampledCount part = sample.sampledCount(column(field), term, enough);
+        SearchKeySample.SampledCount part = sample.sampledCount(column(field), term,
+                sample.users(column(field), term), enough);
         return part == null ? 0 : part.candidates();
     }
 
