@@ -198,7 +198,16 @@ public class AxonConfiguration {
     @Autowired
     void propagateHandlerErrors(EventProcessingConfigurer processing) {
         processing.registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
+    }
+
+    /**
+     * Every streaming processor is a pooled one reading the event store, woken as soon as events
+     * arrive ({@link EventArrivals}) rather than looking every half second.
+     */
+    @Autowired
+    void pooledProcessors(EventProcessingConfigurer processing, EventArrivals arrivals) {
         processing.usingPooledStreamingEventProcessors((configuration, builder) -> builder
+                .messageSource(arrivals.watching(configuration.eventStore()))
                 .initialSegmentCount(PROJECTION_SEGMENTS)
                 .batchSize(PROJECTION_BATCH_SIZE));
     }
