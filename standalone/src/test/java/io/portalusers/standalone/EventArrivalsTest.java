@@ -12,11 +12,14 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -70,6 +73,36 @@ class EventArrivalsTest extends ApiTest {
         } finally {
             open.close();
         }
+    }
+
+    @Test
+    void events_that_arrive_within_the_wake_interval_of_a_call_back_are_called_back_together_after_it()
+            throws Exception {
+        EventArrivals slow = new EventArrivals(Duration.ofSeconds(2));
+        List<Long> calledAt = new CopyOnWriteArrayList<>();
+        StreamableMessageSource<TrackedEventMessage<?>> watched = slow.watching(eventStore);
+        BlockingStream<TrackedEventMessage<?>> stream = watched.openStream(watched.createHeadToken());
+        try {
+            stream.setOnAvailableCallback(() -> calledAt.add(System.nanoTime()));
+            givenUser(Role.DEVELOPER);
+            await().atMost(Duration.ofSeconds(10)).until(() -> calledAt.size() == 1);
+            // within the interval: the watching stream is asleep, so this one waits for its end
+            givenUser(Role.DEVELOPER);
+            givenUser(Role.DEVELOPER);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> calledAt.size() >= 2);
+            assertThat(calledAt).as("both later events in one round").hasSize(2);
+            assertThat(Duration.ofNanos(calledAt.get(1) - calledAt.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(1_990));
+        } finally {
+            stream.close();
+            slow.destroy();
+        }
+    }
+
+    @Test
+    void a_negative_wake_interval_is_refused() {
+        assertThatThrownBy(() -> new EventArrivals(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("portal.events.wake-interval");
     }
 
     @Test

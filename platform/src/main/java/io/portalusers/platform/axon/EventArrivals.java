@@ -7,6 +7,7 @@ import org.axonframework.messaging.StreamableMessageSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
@@ -32,6 +33,12 @@ import java.util.concurrent.TimeUnit;
  * committed on this node reach it at once (the store's producer is woken by the commit); those of
  * another node when the producer next reads the log. A stream that can call back itself (Axon
  * Server's) is left to do so, and no watching stream is opened for it.
+ *
+ * <p>After a round of call-backs the watching stream waits {@code portal.events.wake-interval}
+ * before the next: the first event after a quiet spell wakes the processors at once, and under
+ * load they take what arrived meanwhile together. Woken for every arrival, the processors made a
+ * transaction per segment for nearly every event, and a busy node created a fifth fewer users a
+ * second (16 clients: 245 and 266 against 316 and 339 polled; 325 with 100 ms).
  */
 @Component
 public class EventArrivals implements DisposableBean {
@@ -43,10 +50,24 @@ public class EventArrivals implements DisposableBean {
     private static final Duration RETRY = Duration.ofSeconds(1);
 
     private final Map<StreamableMessageSource<TrackedEventMessage<?>>, Watched> watched = new ConcurrentHashMap<>();
+    private final Duration interval;
+
+    /**
+     * @param interval the least time between two rounds of call-backs ({@code portal.events.wake-interval}):
+     *                 events that arrive meanwhile are handed to the processors together, in fewer
+     *                 and larger batches (a transaction per batch and segment is what a busy node
+     *                 pays for every wake-up)
+     */
+    public EventArrivals(@Value("${portal.events.wake-interval}") Duration interval) {
+        if (interval.isNegative()) {
+            throw new IllegalArgumentException("portal.events.wake-interval must not be negative: " + interval);
+        }
+        this.interval = interval;
+    }
 
     /** {@code source}, whose streams call back when events arrive. */
     public StreamableMessageSource<TrackedEventMessage<?>> watching(StreamableMessageSource<TrackedEventMessage<?>> source) {
-        return watched.computeIfAbsent(source, Watched::new);
+        return watched.computeIfAbsent(source, s -> new Watched(s, interval));
     }
 
     /** How many open streams are called back through a watching stream (those of Axon Server call back themselves). */
@@ -63,12 +84,14 @@ public class EventArrivals implements DisposableBean {
     static final class Watched implements StreamableMessageSource<TrackedEventMessage<?>> {
 
         private final StreamableMessageSource<TrackedEventMessage<?>> source;
+        private final Duration interval;
         private final Set<Runnable> callbacks = ConcurrentHashMap.newKeySet();
         private Thread watcher;
         private boolean stopped;
 
-        Watched(StreamableMessageSource<TrackedEventMessage<?>> source) {
+        Watched(StreamableMessageSource<TrackedEventMessage<?>> source, Duration interval) {
             this.source = source;
+            this.interval = interval;
         }
 
         @Override
@@ -133,6 +156,7 @@ public class EventArrivals implements DisposableBean {
                                 head.nextAvailable();
                             } while (head.hasNextAvailable());
                             callBack();
+                            Thread.sleep(interval.toMillis());
                         }
                     } catch (RuntimeException e) {
                         // the processors' own streams meet the same failure and retry on their own
