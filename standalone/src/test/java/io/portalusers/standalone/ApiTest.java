@@ -162,11 +162,15 @@ public abstract class ApiTest {
      */
     protected UserId givenUser(Role role, Membership... memberships) {
         UserId id = UserId.random();
-        String unique = id.toString().substring(0, 13);
-        UserCreated created = new UserCreated(id, Username.of("user-" + unique), EmailAddress.of(unique + "@example.com"),
-                new PersonName("Test", "User"), Language.ENGLISH, role, List.of(memberships), UserSource.PORTAL, null, false);
-        givenEvent(id, created);
+        givenEvent(id, userCreated(id, role, memberships));
         return id;
+    }
+
+    /** The creation of a user {@code id} with a username and email of its own. */
+    protected static UserCreated userCreated(UserId id, Role role, Membership... memberships) {
+        String unique = id.toString().substring(0, 13);
+        return new UserCreated(id, Username.of("user-" + unique), EmailAddress.of(unique + "@example.com"),
+                new PersonName("Test", "User"), Language.ENGLISH, role, List.of(memberships), UserSource.PORTAL, null, false);
     }
 
     /**

@@ -1,20 +1,27 @@
 package io.portalusers.standalone;
 
+import io.portalusers.api.UserId;
 import io.portalusers.api.user.Role;
 import io.portalusers.platform.axon.EventArrivals;
 import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.StreamableMessageSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -36,6 +43,10 @@ class EventArrivalsTest extends ApiTest {
     private EventStore eventStore;
     @Autowired
     private EventProcessingConfiguration processing;
+    @Autowired
+    private EventStorageEngine storageEngine;
+    @Autowired
+    private TransactionTemplate transactions;
 
     @Test
     void a_stream_is_called_back_when_an_event_is_appended_and_no_more_once_closed() throws Exception {
@@ -97,6 +108,39 @@ class EventArrivalsTest extends ApiTest {
             stream.close();
             slow.destroy();
         }
+    }
+
+    @Test
+    void an_event_another_node_appended_reaches_the_processors_streams_within_the_poll_interval() throws Exception {
+        // another node: an event store of its own on the same log, whose appends this node's store is not told of
+        EmbeddedEventStore otherNode = EmbeddedEventStore.builder().storageEngine(storageEngine).build();
+        StreamableMessageSource<TrackedEventMessage<?>> watched = arrivals.watching(eventStore);
+        List<Duration> took = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                // at random moments, so that a look every second would be met at any point of its round
+                Thread.sleep(ThreadLocalRandom.current().nextInt(300));
+                CountDownLatch called = new CountDownLatch(1);
+                BlockingStream<TrackedEventMessage<?>> stream = watched.openStream(watched.createHeadToken());
+                try {
+                    stream.setOnAvailableCallback(called::countDown);
+                    UserId id = UserId.random();
+                    long appended = transactions.execute(status -> {
+                        otherNode.publish(new GenericDomainEventMessage<>("User", id.toString(), 0,
+                                userCreated(id, Role.DEVELOPER)));
+                        return System.nanoTime();
+                    });
+                    assertThat(called.await(10, TimeUnit.SECONDS)).as("called back").isTrue();
+                    took.add(Duration.ofNanos(System.nanoTime() - appended));
+                } finally {
+                    stream.close();
+                }
+            }
+        } finally {
+            otherNode.shutDown();
+        }
+        // polled every second (Axon's default), ten in a row within 600 ms would be a chance of 0.6^10
+        assertThat(took).allSatisfy(duration -> assertThat(duration).isLessThan(Duration.ofMillis(600)));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.portalusers.platform.axon;
 
+import io.portalusers.platform.StartupRequirement;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -13,7 +14,10 @@ import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.EventProcessingConfigurer;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.EventBusSpanFactory;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
@@ -129,6 +133,30 @@ public class AxonConfiguration {
                 .schema(new EventSchema())
                 .batchSize(EVENT_FETCH_SIZE)
                 .gapTimeout(Math.toIntExact(gapTimeout.toMillis())), reasons);
+    }
+
+    /**
+     * Axon's embedded event store, as its auto-configuration builds it, reading the log for
+     * events appended by other nodes every {@code portal.events.poll-interval} instead of every
+     * second: the query side's processors learn of them no later than that (events appended on
+     * this node wake them at once: {@link EventArrivals}). Each look is one indexed query past
+     * the newest event read. Not with Axon Server, which pushes events to every node.
+     */
+    @Qualifier("eventStore")
+    @Bean(name = "eventBus")
+    @ConditionalOnProperty(name = "axon.axonserver.enabled", havingValue = "false")
+    EmbeddedEventStore eventStore(EventStorageEngine storageEngine, org.axonframework.config.Configuration configuration,
+                                  @Value("${portal.events.poll-interval}") Duration pollInterval) {
+        if (pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new StartupRequirement("portal.events.poll-interval is " + pollInterval + ".",
+                    "Set portal.events.poll-interval to a positive duration (100ms by default).");
+        }
+        return EmbeddedEventStore.builder()
+                .storageEngine(storageEngine)
+                .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
+                .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
+                .fetchDelay(pollInterval.toMillis())
+                .build();
     }
 
     /**
