@@ -228,6 +228,12 @@ public class AxonConfiguration {
         processing.registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
     }
 
+    /** Static: {@link #pooledProcessors} of this class needs it while the class is being made. */
+    @Bean
+    static EventArrivals eventArrivals(@Value("${portal.events.wake-interval}") Duration wakeInterval) {
+        return new EventArrivals(wakeInterval);
+    }
+
     /**
      * Every streaming processor is a pooled one reading the event store, woken as soon as events
      * arrive ({@link EventArrivals}) rather than looking every half second.

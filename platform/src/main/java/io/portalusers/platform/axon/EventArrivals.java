@@ -7,8 +7,6 @@ import org.axonframework.messaging.StreamableMessageSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +38,6 @@ import java.util.concurrent.TimeUnit;
  * transaction per segment for nearly every event, and a busy node created a fifth fewer users a
  * second (16 clients: 245 and 266 against 316 and 339 polled; 325 with 100 ms).
  */
-@Component
 public class EventArrivals implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(EventArrivals.class);
@@ -58,7 +55,7 @@ public class EventArrivals implements DisposableBean {
      *                 and larger batches (a transaction per batch and segment is what a busy node
      *                 pays for every wake-up)
      */
-    public EventArrivals(@Value("${portal.events.wake-interval}") Duration interval) {
+    public EventArrivals(Duration interval) {
         if (interval.isNegative()) {
             throw new IllegalArgumentException("portal.events.wake-interval must not be negative: " + interval);
         }

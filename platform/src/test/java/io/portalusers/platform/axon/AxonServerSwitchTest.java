@@ -74,7 +74,7 @@ class AxonServerSwitchTest {
                     "jdbc:postgresql://127.0.0.1:" + nothingListens + "/portal_users"))
             .withPropertyValues(
                     "axon.serializer.general=jackson", "axon.serializer.events=jackson", "axon.serializer.messages=jackson",
-                    "portal.events.gap-timeout=60s",
+                    "portal.events.gap-timeout=60s", "portal.events.wake-interval=100ms", "portal.events.poll-interval=100ms",
                     "portal.privacy.master-key=" + java.util.Base64.getEncoder().encodeToString(new byte[32]),
                     "portal.privacy.key-cache-ttl=30s", "portal.privacy.key-cache-size=10",
                     "axon.axonserver.servers=127.0.0.1:" + nothingListens);
