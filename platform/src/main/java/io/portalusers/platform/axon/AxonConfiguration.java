@@ -13,8 +13,8 @@ import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.EventProcessingConfigurer;
-import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.EventBusSpanFactory;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -136,27 +136,28 @@ public class AxonConfiguration {
     }
 
     /**
-     * Axon's embedded event store, as its auto-configuration builds it, reading the log for
-     * events appended by other nodes every {@code portal.events.poll-interval} instead of every
-     * second: the query side's processors learn of them no later than that (events appended on
-     * this node wake them at once: {@link EventArrivals}). Each look is one indexed query past
-     * the newest event read. Not with Axon Server, which pushes events to every node.
+     * Axon's embedded event store, as its auto-configuration builds it, but with streams that call
+     * the processors back when events arrive ({@link CallingBackEventStore}, at most every
+     * {@code portal.events.wake-interval}), and reading the log for events appended by other nodes
+     * every {@code portal.events.poll-interval} instead of every second: the query side's
+     * processors learn of them no later than that. Each look is one indexed query past the newest
+     * event read. Not with Axon Server, which pushes events to every node and calls back itself.
      */
     @Qualifier("eventStore")
     @Bean(name = "eventBus")
     @ConditionalOnProperty(name = "axon.axonserver.enabled", havingValue = "false")
-    EmbeddedEventStore eventStore(EventStorageEngine storageEngine, org.axonframework.config.Configuration configuration,
-                                  @Value("${portal.events.poll-interval}") Duration pollInterval) {
+    CallingBackEventStore eventStore(EventStorageEngine storageEngine, org.axonframework.config.Configuration configuration,
+                                     @Value("${portal.events.poll-interval}") Duration pollInterval,
+                                     @Value("${portal.events.wake-interval}") Duration wakeInterval) {
         if (pollInterval.isNegative() || pollInterval.isZero()) {
             throw new StartupRequirement("portal.events.poll-interval is " + pollInterval + ".",
                     "Set portal.events.poll-interval to a positive duration (100ms by default).");
         }
-        return EmbeddedEventStore.builder()
+        return new CallingBackEventStore(EmbeddedEventStore.builder()
                 .storageEngine(storageEngine)
                 .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
                 .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
-                .fetchDelay(pollInterval.toMillis())
-                .build();
+                .fetchDelay(pollInterval.toMillis()), wakeInterval);
     }
 
     /**
@@ -226,22 +227,7 @@ public class AxonConfiguration {
     @Autowired
     void propagateHandlerErrors(EventProcessingConfigurer processing) {
         processing.registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
-    }
-
-    /** Static: {@link #pooledProcessors} of this class needs it while the class is being made. */
-    @Bean
-    static EventArrivals eventArrivals(@Value("${portal.events.wake-interval}") Duration wakeInterval) {
-        return new EventArrivals(wakeInterval);
-    }
-
-    /**
-     * Every streaming processor is a pooled one reading the event store, woken as soon as events
-     * arrive ({@link EventArrivals}) rather than looking every half second.
-     */
-    @Autowired
-    void pooledProcessors(EventProcessingConfigurer processing, EventArrivals arrivals) {
         processing.usingPooledStreamingEventProcessors((configuration, builder) -> builder
-                .messageSource(arrivals.watching(configuration.eventStore()))
                 .initialSegmentCount(PROJECTION_SEGMENTS)
                 .batchSize(PROJECTION_BATCH_SIZE));
     }

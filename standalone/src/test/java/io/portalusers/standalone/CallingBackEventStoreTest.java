@@ -2,7 +2,7 @@ package io.portalusers.standalone;
 
 import io.portalusers.api.UserId;
 import io.portalusers.api.user.Role;
-import io.portalusers.platform.axon.EventArrivals;
+import io.portalusers.platform.axon.CallingBackEventStore;
 import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
@@ -10,7 +10,6 @@ import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
-import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.StreamableMessageSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,15 +31,13 @@ import static org.awaitility.Awaitility.await;
 /**
  * The streaming processors are woken when events arrive. The embedded event store's own streams
  * cannot call back, so Axon's coordinator of a pooled processor would look for new events every
- * 500 ms (the views trailing every command by that much); the streams {@link EventArrivals}
- * hands out can, and every pooled processor reads through them.
+ * 500 ms (the views trailing every command by that much); those of the service's
+ * {@link CallingBackEventStore} can, and every pooled processor reads through them.
  */
-class EventArrivalsTest extends ApiTest {
+class CallingBackEventStoreTest extends ApiTest {
 
     @Autowired
-    private EventArrivals arrivals;
-    @Autowired
-    private EventStore eventStore;
+    private CallingBackEventStore eventStore;
     @Autowired
     private EventProcessingConfiguration processing;
     @Autowired
@@ -50,13 +47,15 @@ class EventArrivalsTest extends ApiTest {
 
     @Test
     void a_stream_is_called_back_when_an_event_is_appended_and_no_more_once_closed() throws Exception {
-        BlockingStream<TrackedEventMessage<?>> raw = eventStore.openStream(eventStore.createHeadToken());
+        EmbeddedEventStore axons = EmbeddedEventStore.builder().storageEngine(storageEngine).build();
+        BlockingStream<TrackedEventMessage<?>> raw = axons.openStream(axons.createHeadToken());
         try {
-            assertThat(raw.setOnAvailableCallback(() -> { })).as("the event store's own stream calls back").isFalse();
+            assertThat(raw.setOnAvailableCallback(() -> { })).as("Axon's embedded store's own stream calls back").isFalse();
         } finally {
             raw.close();
+            axons.shutDown();
         }
-        StreamableMessageSource<TrackedEventMessage<?>> watched = arrivals.watching(eventStore);
+        StreamableMessageSource<TrackedEventMessage<?>> watched = eventStore;
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch called = new CountDownLatch(1);
         BlockingStream<TrackedEventMessage<?>> stream = watched.openStream(watched.createHeadToken());
@@ -89,10 +88,11 @@ class EventArrivalsTest extends ApiTest {
     @Test
     void events_that_arrive_within_the_wake_interval_of_a_call_back_are_called_back_together_after_it()
             throws Exception {
-        EventArrivals slow = new EventArrivals(Duration.ofSeconds(2));
+        // a store of its own on the same log, reading it every 100 ms (this node's appends do not wake it)
+        CallingBackEventStore slow = new CallingBackEventStore(
+                EmbeddedEventStore.builder().storageEngine(storageEngine).fetchDelay(100), Duration.ofSeconds(2));
         List<Long> calledAt = new CopyOnWriteArrayList<>();
-        StreamableMessageSource<TrackedEventMessage<?>> watched = slow.watching(eventStore);
-        BlockingStream<TrackedEventMessage<?>> stream = watched.openStream(watched.createHeadToken());
+        BlockingStream<TrackedEventMessage<?>> stream = slow.openStream(slow.createHeadToken());
         try {
             stream.setOnAvailableCallback(() -> calledAt.add(System.nanoTime()));
             givenUser(Role.DEVELOPER);
@@ -106,7 +106,7 @@ class EventArrivalsTest extends ApiTest {
             assertThat(Duration.ofNanos(calledAt.get(1) - calledAt.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(1_990));
         } finally {
             stream.close();
-            slow.destroy();
+            slow.shutDown();
         }
     }
 
@@ -114,7 +114,7 @@ class EventArrivalsTest extends ApiTest {
     void an_event_another_node_appended_reaches_the_processors_streams_within_the_poll_interval() throws Exception {
         // another node: an event store of its own on the same log, whose appends this node's store is not told of
         EmbeddedEventStore otherNode = EmbeddedEventStore.builder().storageEngine(storageEngine).build();
-        StreamableMessageSource<TrackedEventMessage<?>> watched = arrivals.watching(eventStore);
+        StreamableMessageSource<TrackedEventMessage<?>> watched = eventStore;
         List<Duration> took = new ArrayList<>();
         try {
             for (int i = 0; i < 10; i++) {
@@ -145,7 +145,8 @@ class EventArrivalsTest extends ApiTest {
 
     @Test
     void a_negative_wake_interval_is_refused() {
-        assertThatThrownBy(() -> new EventArrivals(Duration.ofMillis(-1)))
+        assertThatThrownBy(() -> new CallingBackEventStore(EmbeddedEventStore.builder().storageEngine(storageEngine),
+                Duration.ofMillis(-1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("portal.events.wake-interval");
     }
 
@@ -156,6 +157,6 @@ class EventArrivalsTest extends ApiTest {
         assertThat(pooled).as("pooled processors").isGreaterThanOrEqualTo(5);
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(arrivals.streamsCalledBack()).isGreaterThanOrEqualTo((int) pooled));
+                assertThat(eventStore.streamsCalledBack()).isGreaterThanOrEqualTo((int) pooled));
     }
 }
