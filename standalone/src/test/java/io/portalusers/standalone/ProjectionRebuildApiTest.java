@@ -281,6 +281,54 @@ class ProjectionRebuildApiTest extends ApiTest {
     }
 
     /**
+     * Events appended while the users processor was stopped lie past every segment's token at the
+     * reset, so Axon hands them on as new, not as replayed. Going to the tables aside the view,
+     * they are held in memory as the replayed ones are (written when the swap begins, not batch
+     * by batch: a row once for every event), and the view swapped in has them all.
+     */
+    @Test
+    void R_AUD_3_events_new_to_the_users_processor_at_a_rebuild_are_held_aside_and_swapped_in() {
+        someHistory();
+        awaitCaughtUp("users");
+        awaitNothingBehind();
+        StreamingEventProcessor processor = processing.eventProcessor("users", StreamingEventProcessor.class).orElseThrow();
+        List<String> created = new ArrayList<>();
+        usersViewSwap.stop();
+        try {
+            processor.shutDown();
+            String org = api.post("/api/organizations", """
+                    {"name": "Held %s", "accountPlan": "Gold"}""".formatted(UUID.randomUUID())).token(admin).send()
+                    .json().get("id").asText();
+            for (int i = 0; i < 3; i++) {
+                String unique = UUID.randomUUID().toString().substring(0, 12);
+                String user = api.post("/api/users", """
+                        {"username": "held-%s", "email": "held-%s@example.com", "firstName": "Held", "lastName": "New",
+                         "role": "DEVELOPER", "memberships": [{"organizationId": "%s", "role": "DEVELOPER"}]}"""
+                        .formatted(unique, unique, org)).token(admin).send().json().get("id").asText();
+                assertThat(api.patch("/api/users/" + user, """
+                        {"firstName": "Held", "lastName": "Renamed"}""").token(admin).send().status()).isEqualTo(200);
+                created.add(user);
+            }
+            processor.resetTokens();
+            processor.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> !processor.isReplaying()
+                    && !processor.processingStatus().isEmpty()
+                    && processor.processingStatus().values().stream().allMatch(status -> status.isCaughtUp()));
+            assertThat(jdbc.sql("select count(*) from user_view_next where user_id = any(?::uuid[])")
+                    .param(created.toArray(String[]::new)).query(Long.class).single())
+                    .as("new to the processor, yet held in memory like the replayed events").isZero();
+        } finally {
+            usersViewSwap.start();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql("select count(*) from users_view_rebuild")
+                .query(Long.class).single() == 0);
+        assertThat(jdbc.sql("select count(*) from user_view where user_id = any(?::uuid[]) and last_name = 'Renamed'")
+                .param(created.toArray(String[]::new)).query(Long.class).single())
+                .as("written when the swap began, each at its last event").isEqualTo(created.size());
+        awaitNothingBehind();
+    }
+
+    /**
      * Users created by concurrent callers before, during and after a rebuild of the users view:
      * each one is in the view swapped in, at its version. The writers of the live events and the
      * swap meet on the rebuild's row (db/query V10): none writes into tables that are swapped

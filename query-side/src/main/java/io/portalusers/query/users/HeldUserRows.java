@@ -24,8 +24,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * activation), so a batch that wrote what it folded would write about one row per event; held
  * over many batches, a row is written once for several of its events.
  *
- * <p>Only a replay into the tables aside the view holds rows (nobody reads those tables until
- * the swap), and only for a bounded number of events: then a batch writes every held row. While
+ * <p>Only batches into the tables aside the view hold rows (nobody reads those tables until the
+ * swap), whether the events are replayed or new to the processor (a segment whose token lay
+ * behind the others' at the reset meets the events past it as new), until the swap begins
+ * ({@link #writeAll}), and only for a bounded number of events: then a batch writes every held row. While
  * rows are held, the segment's stored token stays where everything was last written
  * ({@link HoldingTokenStore}), so a node that stops or dies with rows held is resumed from
  * there: the events after it are folded again, the rows' versions keeping what was written from
@@ -41,6 +43,12 @@ class HeldUserRows {
     private final UserViewWriter writer;
     private final TokenStore tokens;
     private final TransactionTemplate transaction;
+    /**
+     * Set when the swap begins, by the first call of {@link #writeAll}: from then on no batch holds
+     * its rows, so what is written then is all there is (a row held after it would wait in memory,
+     * past the swap, for its segment's next batch). Cleared when a rebuild begins.
+     */
+    private volatile boolean swapping;
 
     HeldUserRows(@Value("${portal.projections.users.replay.held-rows}") int capacity,
                  @Value("${portal.projections.users.replay.held-events}") int events,
@@ -54,10 +62,12 @@ class HeldUserRows {
 
     /**
      * Writes what every segment holds, each with the latest token its processor asked to store,
-     * once the replay is done (no batch then comes to write them: the log may be quiet). True
-     * if nothing is held anymore; a segment busy with a batch is left for the next call.
+     * once the replay is done (no batch then comes to write them: the log may be quiet), and
+     * from its first call on lets no batch hold rows. True if nothing is held anymore; a segment
+     * busy with a batch is left for the next call.
      */
     boolean writeAll() {
+        swapping = true;
         boolean all = true;
         for (Map.Entry<Integer, Held> segment : segments.entrySet()) {
             Held held = segment.getValue();
@@ -84,6 +94,11 @@ class HeldUserRows {
             }
         }
         return all;
+    }
+
+    /** A rebuild begins: its batches may hold rows again until its swap begins. */
+    void rebuildBegins() {
+        swapping = false;
     }
 
     /** Whether a replay holds rows at all (off with a capacity or a number of events of 0). */
@@ -119,7 +134,7 @@ class HeldUserRows {
 
         /** Whether another batch may hold its rows rather than write every held one. */
         boolean mayHoldAnotherBatch() {
-            return enabled() && !broken && heldEvents < events;
+            return enabled() && !swapping && !broken && heldEvents < events;
         }
 
         /** Removes and returns the held rows of these users. */

@@ -76,6 +76,20 @@ class HeldUserRowsTest {
     }
 
     @Test
+    void once_the_swap_begins_no_segment_holds_another_batch_until_a_rebuild_begins_again() {
+        HeldUserRows rows = new HeldUserRows(100, 1_000, null, null, null);
+        HeldUserRows.Held held = rows.segment(0);
+        assertThat(held.mayHoldAnotherBatch()).isTrue();
+        // nothing held: nothing to write, no transaction needed
+        assertThat(rows.writeAll()).isTrue();
+        assertThat(held.mayHoldAnotherBatch()).as("the swap has begun").isFalse();
+        assertThat(rows.segment(1).mayHoldAnotherBatch()).as("every segment's, even one not seen before").isFalse();
+
+        rows.rebuildBegins();
+        assertThat(held.mayHoldAnotherBatch()).isTrue();
+    }
+
+    @Test
     void holding_is_off_with_no_capacity_or_no_events() {
         assertThat(segment(0, 1_000).mayHoldAnotherBatch()).isFalse();
         assertThat(segment(1_000, 0).mayHoldAnotherBatch()).isFalse();
