@@ -407,6 +407,7 @@ class UserSearchApiTest extends ApiTest {
             settings.setCountCap(4);
             // every match sorted, as the heads-less search reads a common term's page
             settings.setHeads(false);
+            settings.setSplit(false);
             Map<String, List<String>> sorted = new LinkedHashMap<>();
             for (String term : terms) {
                 for (String query : queries) {
@@ -416,6 +417,7 @@ class UserSearchApiTest extends ApiTest {
             }
             assertThat(sorted.get(marker + "&category=publishers&size=3&page=0")).containsExactly(publisher);
             settings.setHeads(true);
+            settings.setSplit(true);
 
             // heads holding every user of their trigrams (this test's are only its own ten)
             double fromHeads = commonPages("head");
@@ -437,13 +439,16 @@ class UserSearchApiTest extends ApiTest {
                     .as("the marker's first trigram is cut at a bound").isEqualTo(1);
             fromHeads = commonPages("head");
             double sortedPages = commonPages("sort") + commonPages("walk");
+            double splitPages = commonPages("split");
             assertThat(ids(search(admin, "name=" + marker + "&size=3&page=0"))).containsExactlyElementsOf(sorted.get(marker + "&size=3&page=0"));
             assertThat(commonPages("head")).as("within the head").isEqualTo(fromHeads + 1);
+            // past the head: the names starting with the marker in order, those with it later sorted in
             assertThat(ids(search(admin, "name=" + marker + "&size=3&page=1"))).containsExactlyElementsOf(sorted.get(marker + "&size=3&page=1"));
+            assertThat(commonPages("split")).as("past the head, split at the term").isEqualTo(splitPages + 1);
             assertThat(ids(search(admin, "name=" + marker + "&category=developers&size=4&page=0")))
                     .containsExactlyElementsOf(sorted.get(marker + "&category=developers&size=4&page=0"));
             assertThat(commonPages("head")).as("past the head, and a filter leaving too few in it").isEqualTo(fromHeads + 1);
-            assertThat(commonPages("sort") + commonPages("walk")).isEqualTo(sortedPages + 2);
+            assertThat(commonPages("sort") + commonPages("walk")).as("a filter: not split").isEqualTo(sortedPages + 1);
             for (String term : terms) {
                 for (String query : queries) {
                     assertThat(ids(search(admin, "name=" + term + query))).as(term + query)
@@ -455,6 +460,7 @@ class UserSearchApiTest extends ApiTest {
         } finally {
             settings.setCountCap(cap);
             settings.setHeads(true);
+            settings.setSplit(true);
             jdbc.sql("update search_head_size set entries = 200").update();
             jdbc.sql("select search_heads_rebuild()").query(String.class).single();
         }

@@ -20,6 +20,8 @@ final class SearchConditions {
     private final Map<Column, String> terms = new EnumMap<>(Column.class);
     /** Each term's bind parameter, by column. */
     private final Map<Column, String> termParams = new EnumMap<>(Column.class);
+    /** Where in {@link #conditions} each term's condition is, by column. */
+    private final Map<Column, Integer> termConditions = new EnumMap<>(Column.class);
 
     /**
      * R-SEARCH-4 (neither results nor counts show a user the actor may not see): a
@@ -55,6 +57,7 @@ final class SearchConditions {
      */
     void matching(Column column, String param, SearchTerm term, SearchKeySample sample) {
         if (term != null) {
+            termConditions.put(column, conditions.size());
             and("strpos(lower(u." + column.text + "), lower(:" + param + ")) <> 0 and u." + column.key
                     + " like '%' || user_search_key(:" + param + "Indexed) || '%'");
             param(param, term.text());
@@ -80,17 +83,44 @@ final class SearchConditions {
         return copy;
     }
 
-    /** A searched column of {@code user_view u} and its stored search key. */
+    /**
+     * These conditions with the term of {@code column} matched only where it starts the column's
+     * text: a range of the index of the order by that column (collation "C"), read in that order.
+     */
+    SearchConditions startingWith(Column column) {
+        return withTerm(column, "lower(u.%1$s) collate \"C\" ^@ lower(:%2$s)");
+    }
+
+    /**
+     * These conditions with the term of {@code column} matched only where it does not start the
+     * column's text but comes later in it: what the trigram index of the key without its first
+     * character ({@link Column#laterKey}) answers, a superset as for {@link #matching}.
+     */
+    SearchConditions laterOnly(Column column) {
+        return withTerm(column, "strpos(substr(lower(u.%1$s), 2), lower(:%2$s)) <> 0 and " + column.laterKey
+                + " like '%%' || user_search_key(:%2$sIndexed) || '%%' and not (lower(u.%1$s) collate \"C\" ^@ lower(:%2$s))");
+    }
+
+    private SearchConditions withTerm(Column column, String condition) {
+        SearchConditions copy = copy();
+        copy.conditions.set(termConditions.get(column), condition.formatted(column.text, termParams.get(column)));
+        return copy;
+    }
+
+    /** A searched column of {@code user_view u}, its stored search key, and that key without its first character where it has a trigram index. */
     enum Column {
-        NAME("full_name", "name_key"),
-        EMAIL("email", "email_key");
+        NAME("full_name", "name_key", "substr(u.name_key, 2)"),
+        EMAIL("email", "email_key", null);
 
         final String text;
         final String key;
+        /** The expression of the trigram index of the key without its first character (db/query V12), or null: none. */
+        final String laterKey;
 
-        Column(String text, String key) {
+        Column(String text, String key, String laterKey) {
             this.text = text;
             this.key = key;
+            this.laterKey = laterKey;
         }
     }
 
@@ -100,6 +130,7 @@ final class SearchConditions {
         copy.params.putAll(params);
         copy.terms.putAll(terms);
         copy.termParams.putAll(termParams);
+        copy.termConditions.putAll(termConditions);
         return copy;
     }
 

@@ -213,6 +213,15 @@ class SearchKeySample {
     }
 
     /**
+     * How many users have the term after the first character of their key (db/query V12), by the
+     * sample; -1 when the sample knows nothing of its column.
+     */
+    long usersLater(SearchConditions.Column column, String term) {
+        Sample sample = samples.get(column);
+        return sample == null ? -1 : Math.round(sample.shareLater(key(term.codePoints().toArray())) * rows);
+    }
+
+    /**
      * The share of the users that have every one of the terms, at most: that of the least common
      * (1 with none). Other conditions (visibility, filters) are not counted; they only leave fewer.
      */
@@ -290,6 +299,17 @@ class SearchKeySample {
             double[] share = new double[keyed.length - 2];
             for (int i = 0; i < share.length; i++) {
                 share[i] = trigrams.getOrDefault(new String(keyed, i, 3), 0.0);
+            }
+            return share;
+        }
+
+        double shareLater(String key) {
+            double share = 0;
+            for (int i = 0; i < keys.length; i++) {
+                // after the first code point (the sample's keys are mostly ASCII: a char is one)
+                if (!keys[i].isEmpty() && keys[i].indexOf(key, Character.charCount(keys[i].codePointAt(0))) >= 0) {
+                    share += weights[i];
+                }
             }
             return share;
         }

@@ -33,6 +33,7 @@ class SearchQueries {
 
     /** How common terms' pages were read: many "sort" would say the heads are too short for the filters used. */
     private final Counter fromHeads;
+    private final Counter split;
     private final Counter walked;
     private final Counter sorted;
     private final Counter sortedWhole;
@@ -47,6 +48,7 @@ class SearchQueries {
         this.jdbc = jdbc;
         this.sample = sample;
         this.fromHeads = pagesRead("head", meters);
+        this.split = pagesRead("split", meters);
         this.walked = pagesRead("walk", meters);
         this.sorted = pagesRead("sort", meters);
         this.sortedWhole = pagesRead("all", meters);
@@ -92,11 +94,13 @@ class SearchQueries {
      * their indexes and of the typeahead, whatever the database's collation (their indexes in db/query).
      */
     enum Sort {
-        NAME("lower(u.full_name) collate \"C\"", "n", "m", "name"),
-        EMAIL("lower(u.email) collate \"C\"", "f", "e", "email"),
-        CREATED("u.created_at", null, null, null);
+        NAME("lower(u.full_name) collate \"C\"", "n", "m", "name", SearchConditions.Column.NAME),
+        EMAIL("lower(u.email) collate \"C\"", "f", "e", "email", SearchConditions.Column.EMAIL),
+        CREATED("u.created_at", null, null, null, null);
 
         final String key;
+        /** The searched column this order sorts by, or null. */
+        final SearchConditions.Column column;
         /** The term typed into the field this order sorts by, whose heads' keys are its text lower-cased. */
         final String ownTerm;
         /**
@@ -106,8 +110,9 @@ class SearchQueries {
          */
         final Map<String, String> heads;
 
-        Sort(String key, String nameHeads, String emailHeads, String ownTerm) {
+        Sort(String key, String nameHeads, String emailHeads, String ownTerm, SearchConditions.Column column) {
             this.key = key;
+            this.column = column;
             this.ownTerm = ownTerm;
             this.heads = nameHeads == null ? Map.of() : Map.of("name", nameHeads, "email", emailHeads);
         }
@@ -164,7 +169,7 @@ class SearchQueries {
         long estimated = sole == null ? -1 : sample.users(sole, where.terms().get(sole));
         boolean headFirst = estimated > cap && settings.isHeads() && order.heads() != null;
         if (headFirst) {
-            List<T> page = fromHead(columns, where, order, limit, offset, row);
+            List<T> page = fromHeadOrSplit(columns, where, order, limit, offset, row);
             if (page != null) {
                 return Found.of(page, manyProven(where, estimated) ? cap + 1L : countUpTo(where, cap + 1L), cap);
             }
@@ -190,10 +195,13 @@ class SearchQueries {
         return many(headFirst, columns, where, order, limit, offset, row);
     }
 
-    /** The page of a term with more matches than the cap: from the heads unless they were asked already, else the first of many. */
+    /**
+     * The page of a term with more matches than the cap: from the heads or split at the term
+     * unless they were asked already, else the first of many.
+     */
     private <T> Found<T> many(boolean headAsked, String columns, SearchConditions where, Order order, int limit,
                               long offset, RowMapper<T> row) {
-        List<T> page = headAsked ? null : fromHead(columns, where, order, limit, offset, row);
+        List<T> page = headAsked ? null : fromHeadOrSplit(columns, where, order, limit, offset, row);
         return Found.of(page != null ? page : firstOfMany(columns, where, order, limit, offset, row),
                 countCap() + 1L, countCap());
     }
@@ -341,6 +349,62 @@ class SearchQueries {
         }
         fromHeads.increment();
         return found.subList((int) Math.min(offset, found.size()), found.size());
+    }
+
+    private <T> List<T> fromHeadOrSplit(String columns, SearchConditions where, Order order, int limit, long offset,
+                                        RowMapper<T> row) {
+        List<T> page = fromHead(columns, where, order, limit, offset, row);
+        return page != null ? page : splitAtTerm(columns, where, order, limit, offset, row);
+    }
+
+    /**
+     * At most this many matches of a term that do not start with it are read to split a page at the
+     * term ({@link #splitAtTerm}); past it the split gives up.
+     */
+    static final int LATER_AT_MOST = 2_000;
+
+    /**
+     * The page of a term typed into the field its order sorts by, split at the term: the matches
+     * that start with it are a range of the order's index, read in order and no further than the
+     * page needs; those that have it later in the field (rare: "Mary James Jones" for "james jo")
+     * come from the trigram index of the key without its first character (db/query V12), and all
+     * of them are read and sorted in ({@code portal.search.split}). Two-word names late in name
+     * order were the slowest common searches ("JAMES JO", 7,000 matches at a million users, 71 ms):
+     * no head held their page, and proving that no earlier name had the term took a read of every
+     * match. Null when off, the term is not the one condition, the order not by its field or
+     * descending, the field has no such index, the sample puts more than {@link #LATER_AT_MOST}
+     * users' term later in the field or more are found, or the page lies past every match.
+     */
+    private <T> List<T> splitAtTerm(String columns, SearchConditions where, Order order, int limit, long offset,
+                                    RowMapper<T> row) {
+        SearchConditions.Column column = where.soleTerm();
+        if (!settings.isSplit() || column == null || column.laterKey == null || order.heads() == null
+                || order.heads().column != column || sample.usersLater(column, where.terms().get(column)) > LATER_AT_MOST) {
+            return null;
+        }
+        long[] later = {0};
+        List<T> page = new ArrayList<>();
+        jdbc.sql("""
+                        with later as materialized (select %1$s, %2$s from user_view u where %3$s limit :laterCap),
+                             starting as materialized (select %1$s, %2$s from user_view u where %4$s order by %5$s limit :needed)
+                        select %1$s, (select count(*) from later) as later_found
+                        from (select * from later union all select * from starting) u
+                        order by %6$s limit :limit offset :offset""".formatted(columns, order.keys(),
+                        where.laterOnly(column).sql(), where.startingWith(column).sql(), order.columns(), order.byKeys()))
+                .params(where.params())
+                .param("laterCap", LATER_AT_MOST + 1)
+                .param("needed", offset + limit)
+                .param("limit", limit)
+                .param("offset", offset)
+                .query(rs -> {
+                    later[0] = rs.getLong("later_found");
+                    page.add(row.mapRow(rs, page.size()));
+                });
+        if (page.isEmpty() || later[0] > LATER_AT_MOST) {
+            return null;
+        }
+        split.increment();
+        return page;
     }
 
     /**

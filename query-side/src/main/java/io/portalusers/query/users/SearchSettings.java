@@ -15,6 +15,7 @@ public class SearchSettings {
     private int countCap;
     private int walk;
     private boolean heads;
+    private boolean split;
     private boolean headsBuild;
 
     /** Exact totals up to this many matches; beyond, the total is this cap and a lower bound. */
@@ -45,6 +46,19 @@ public class SearchSettings {
 
     public void setHeads(boolean heads) {
         this.heads = heads;
+    }
+
+    /**
+     * Whether the page of a common term typed into the field the list is sorted by is read split at
+     * the term (the matches that start with it, in order, and those that have it later), when the
+     * heads do not hold it.
+     */
+    public boolean isSplit() {
+        return split;
+    }
+
+    public void setSplit(boolean split) {
+        this.split = split;
     }
 
     /**
