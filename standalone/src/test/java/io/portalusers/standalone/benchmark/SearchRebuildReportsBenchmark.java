@@ -1,6 +1,7 @@
 package io.portalusers.standalone.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.portalusers.platform.PeriodicTask;
 import io.portalusers.query.users.SearchSettings;
 import io.portalusers.standalone.Api;
@@ -24,10 +25,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,6 +74,8 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
     private PeriodicTask reconciliation;
     @Autowired
     private SearchSettings search;
+    @Autowired
+    private MeterRegistry meters;
 
     private final Markdown out = new Markdown();
 
@@ -239,6 +245,7 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
     private void search(Connection connection) throws Exception {
         List<Term> terms = Terms.pick(connection, TERMS, 7);
         Map<String, Latencies> latencies = new LinkedHashMap<>();
+        List<Timed> commonSearches = new ArrayList<>();
         int unequal = 0;
         List<String> differences = new ArrayList<>();
         // warm-up: caches, JIT, plans
@@ -255,8 +262,15 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
                 break;
             }
             Result naive = naive(connection, term);
+            Map<String, Double> before = pagesRead();
             Result ours = ours(term);
             String kind = UsersDataSet.kind(naive.total(), naive.capped());
+            if (kind.equals("common")) {
+                Map<String, Double> after = pagesRead();
+                String read = after.keySet().stream().filter(how -> after.get(how) > before.getOrDefault(how, 0.0))
+                        .reduce((a, b) -> a + "+" + b).orElse("counted");
+                commonSearches.add(new Timed(term, ours.searchMs(), read));
+            }
             latencies.computeIfAbsent(kind + " search", k -> new Latencies()).add(ours.searchMs(), naive.searchMs());
             latencies.computeIfAbsent(kind + " typeahead", k -> new Latencies()).add(ours.suggestMs(), naive.suggestMs());
             latencies.computeIfAbsent(kind + " terms", k -> new Latencies()).add(0, 0);
@@ -298,10 +312,49 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
                     (common ? "<= 0.2x" : "<= 0.05x") + ", <= 25 ms: " + (ok ? "met" : "NOT met"));
         }
         out.line("");
+        slowestAndSplitOff(commonSearches);
         out.line("Results equal to the baseline (ids of the page in order, the typeahead's ids in order, total and its "
                 + "lower-bound flag): %,d of %,d terms%s. Targets overall: %s.", terms.size() - unequal, terms.size(),
                 unequal == 0 ? "" : " — differences: " + differences, met && unequal == 0 ? "met" : "NOT all met");
         assertThat(differences).as("results equal for every term").isEmpty();
+    }
+
+    /** A common term's search, and how its page was read (the tags of {@code portal.search.common.pages} it counted). */
+    private record Timed(Term term, double searchMs, String read) {
+    }
+
+    private Map<String, Double> pagesRead() {
+        Map<String, Double> read = new HashMap<>();
+        meters.find("portal.search.common.pages").counters()
+                .forEach(counter -> read.put(counter.getId().getTag("read"), counter.count()));
+        return read;
+    }
+
+    /**
+     * The slowest common searches and how their pages were read; then every common search again with
+     * the page split at the term off and on, in turn, to compare the two on the same terms.
+     */
+    private void slowestAndSplitOff(List<Timed> common) {
+        if (common.isEmpty()) {
+            return;
+        }
+        out.line("Slowest common searches (ms, how the page was read): " + common.stream()
+                .sorted(Comparator.comparingDouble(Timed::searchMs).reversed()).limit(8)
+                .map(t -> "`%s` (%s) %.1f %s".formatted(t.term().text(), t.term().field(), t.searchMs(), t.read()))
+                .collect(Collectors.joining(", ")) + ".");
+        out.line("");
+        Latencies off = new Latencies();
+        Latencies on = new Latencies();
+        for (Timed timed : common) {
+            search.setSplit(false);
+            double without = ours(timed.term()).searchMs();
+            search.setSplit(true);
+            off.add(without, 0);
+            on.add(ours(timed.term()).searchMs(), 0);
+        }
+        out.line("The %d common searches again, each with `portal.search.split` off and then on: p50 / p95 %.1f / %.1f ms "
+                + "off, %.1f / %.1f ms on.", common.size(), off.ours(50), off.ours(95), on.ours(50), on.ours(95));
+        out.line("");
     }
 
     private record Result(List<String> page, List<String> suggestions, long total, boolean capped,
