@@ -55,15 +55,12 @@ public class CallingBackEventStore extends EmbeddedEventStore {
      *                     busy node pays for every wake-up)
      */
     public CallingBackEventStore(Builder builder, Duration wakeInterval) {
-        super(notNegative(wakeInterval, builder));
-        this.wakeInterval = wakeInterval;
-    }
-
-    private static Builder notNegative(Duration wakeInterval, Builder builder) {
+        // the store starts no thread until a stream is opened: nothing to stop when this refuses
+        super(builder);
         if (wakeInterval.isNegative()) {
             throw new IllegalArgumentException("portal.events.wake-interval must not be negative: " + wakeInterval);
         }
-        return builder;
+        this.wakeInterval = wakeInterval;
     }
 
     @Override

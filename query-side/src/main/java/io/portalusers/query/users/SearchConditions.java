@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /** The conditions of a search of {@code user_view u} and their bind parameters. */
 final class SearchConditions {
@@ -58,8 +59,7 @@ final class SearchConditions {
     void matching(Column column, String param, SearchTerm term, SearchKeySample sample) {
         if (term != null) {
             termConditions.put(column, conditions.size());
-            and("strpos(lower(u." + column.text + "), lower(:" + param + ")) <> 0 and u." + column.key
-                    + " like '%' || user_search_key(:" + param + "Indexed) || '%'");
+            and(containing("lower(u." + column.text + ")", "u." + column.key, param));
             param(param, term.text());
             param(param + "Indexed", sample.indexed(column, term.text()));
             terms.put(column, term.text());
@@ -69,6 +69,25 @@ final class SearchConditions {
 
     Map<Column, String> terms() {
         return terms;
+    }
+
+    /** The bind parameter of the term of {@code column}, or null: none. */
+    String termParam(Column column) {
+        return termParams.get(column);
+    }
+
+    /**
+     * The term (bind parameter {@code param}) in {@code text}: strpos decides, the LIKE over
+     * {@code key}, the search key of that text, is what a trigram index answers.
+     */
+    private static String containing(String text, String key, String param) {
+        return "strpos(" + text + ", lower(:" + param + ")) <> 0 and " + key + " like '%' || user_search_key(:"
+                + param + "Indexed) || '%'";
+    }
+
+    /** The text of {@code column} starts with the term: a range of the index of the order by that column. */
+    private static String starting(Column column, String param) {
+        return "lower(u." + column.text + ") collate \"C\" ^@ lower(:" + param + ")";
     }
 
     /** The column of the one term these conditions match on, when they have no other condition; else null. */
@@ -88,7 +107,7 @@ final class SearchConditions {
      * text: a range of the index of the order by that column (collation "C"), read in that order.
      */
     SearchConditions startingWith(Column column) {
-        return withTerm(column, "lower(u.%1$s) collate \"C\" ^@ lower(:%2$s)");
+        return withTerm(column, param -> starting(column, param));
     }
 
     /**
@@ -97,13 +116,14 @@ final class SearchConditions {
      * character ({@link Column#laterKey}) answers, a superset as for {@link #matching}.
      */
     SearchConditions laterOnly(Column column) {
-        return withTerm(column, "strpos(substr(lower(u.%1$s), 2), lower(:%2$s)) <> 0 and " + column.laterKey
-                + " like '%%' || user_search_key(:%2$sIndexed) || '%%' and not (lower(u.%1$s) collate \"C\" ^@ lower(:%2$s))");
+        return withTerm(column, param -> containing("substr(lower(u." + column.text + "), 2)", column.laterKey, param)
+                + " and not (" + starting(column, param) + ")");
     }
 
-    private SearchConditions withTerm(Column column, String condition) {
+    /** These conditions with the term of {@code column} matched by {@code condition} of its bind parameter instead. */
+    private SearchConditions withTerm(Column column, UnaryOperator<String> condition) {
         SearchConditions copy = copy();
-        copy.conditions.set(termConditions.get(column), condition.formatted(column.text, termParams.get(column)));
+        copy.conditions.set(termConditions.get(column), condition.apply(termParams.get(column)));
         return copy;
     }
 

@@ -94,13 +94,11 @@ class SearchQueries {
      * their indexes and of the typeahead, whatever the database's collation (their indexes in db/query).
      */
     enum Sort {
-        NAME("lower(u.full_name) collate \"C\"", "n", "m", "name", SearchConditions.Column.NAME),
-        EMAIL("lower(u.email) collate \"C\"", "f", "e", "email", SearchConditions.Column.EMAIL),
-        CREATED("u.created_at", null, null, null, null);
+        NAME("lower(u.full_name) collate \"C\"", "n", "m", "name"),
+        EMAIL("lower(u.email) collate \"C\"", "f", "e", "email"),
+        CREATED("u.created_at", null, null, null);
 
         final String key;
-        /** The searched column this order sorts by, or null. */
-        final SearchConditions.Column column;
         /** The term typed into the field this order sorts by, whose heads' keys are its text lower-cased. */
         final String ownTerm;
         /**
@@ -110,9 +108,8 @@ class SearchQueries {
          */
         final Map<String, String> heads;
 
-        Sort(String key, String nameHeads, String emailHeads, String ownTerm, SearchConditions.Column column) {
+        Sort(String key, String nameHeads, String emailHeads, String ownTerm) {
             this.key = key;
-            this.column = column;
             this.ownTerm = ownTerm;
             this.heads = nameHeads == null ? Map.of() : Map.of("name", nameHeads, "email", emailHeads);
         }
@@ -158,7 +155,8 @@ class SearchQueries {
      * {@code where} finds, with their total up to the count cap. Up to one match past the cap is
      * read in the page's order: when that is every match (a rare or medium term), it gives the
      * total and the page in one read of those rows, through the trigram index. Past the cap (a
-     * common term) the page comes from the heads ({@link #fromHead}) or from {@link #firstOfMany}.
+     * common term) the page comes from the heads ({@link #fromHead}), split at the term
+     * ({@link #splitAtTerm}) or from {@link #firstOfMany}.
      * A term that the sample puts past the cap, and all the conditions match on, is looked up in the
      * heads first; a count then follows only when they hold its page.
      */
@@ -199,9 +197,9 @@ class SearchQueries {
      * The page of a term with more matches than the cap: from the heads or split at the term
      * unless they were asked already, else the first of many.
      */
-    private <T> Found<T> many(boolean headAsked, String columns, SearchConditions where, Order order, int limit,
+    private <T> Found<T> many(boolean asked, String columns, SearchConditions where, Order order, int limit,
                               long offset, RowMapper<T> row) {
-        List<T> page = headAsked ? null : fromHeadOrSplit(columns, where, order, limit, offset, row);
+        List<T> page = asked ? null : fromHeadOrSplit(columns, where, order, limit, offset, row);
         return Found.of(page != null ? page : firstOfMany(columns, where, order, limit, offset, row),
                 countCap() + 1L, countCap());
     }
@@ -379,7 +377,7 @@ class SearchQueries {
                                     RowMapper<T> row) {
         SearchConditions.Column column = where.soleTerm();
         if (!settings.isSplit() || column == null || column.laterKey == null || order.heads() == null
-                || order.heads().column != column || sample.usersLater(column, where.terms().get(column)) > LATER_AT_MOST) {
+                || !order.heads().ownTerm.equals(where.termParam(column)) || sample.usersLater(column, where.terms().get(column)) > LATER_AT_MOST) {
             return null;
         }
         long[] later = {0};
