@@ -1,7 +1,9 @@
 package io.portalusers.standalone.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.portalusers.api.UserId;
 import io.portalusers.platform.PeriodicTask;
 import io.portalusers.query.users.SearchSettings;
 import io.portalusers.standalone.Api;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 import javax.sql.DataSource;
 import java.net.URLEncoder;
@@ -32,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,7 +49,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code benchmark.terms} (1,000), {@code benchmark.results} (where the Markdown goes),
  * {@code benchmark.rebuildBaseline} (true; false leaves out B4's raw baseline, which folds every
  * user in memory in this JVM: a run under a heap cap measures the service's memory, not the
- * baseline's).
+ * baseline's), {@code benchmark.keepSeconds} (0; more keeps the service and its database up that long after
+ * the results are written, to read the plans of the terms measured: the file {@code kept-database.txt} beside the
+ * results names the database's address, the service's port, a Portal Admin's token renewed every minute and
+ * every common search's term and time; deleting it ends the wait).
  */
 class SearchRebuildReportsBenchmark extends ServiceBenchmark {
 
@@ -56,6 +63,7 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
     private static final int SEARCH_BUDGET_SECONDS = Integer.getInteger("benchmark.searchBudgetSeconds", 3_600);
     private static final boolean REBUILD_BASELINE =
             Boolean.parseBoolean(System.getProperty("benchmark.rebuildBaseline", "true"));
+    private static final int KEEP_SECONDS = Integer.getInteger("benchmark.keepSeconds", 0);
     private static final int PAGE = 20;
     private static final int SUGGESTIONS = 10;
 
@@ -76,6 +84,10 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
     private SearchSettings search;
     @Autowired
     private MeterRegistry meters;
+    @LocalServerPort
+    private int serverPort;
+    @Value("${portal.bootstrap-admin.id}")
+    private String bootstrapAdmin;
 
     private final Markdown out = new Markdown();
 
@@ -101,6 +113,22 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
             reports(connection);
         } finally {
             out.write(RESULTS);
+        }
+        keepForInspection();
+    }
+
+    private final List<String> commonSearchesTimed = new ArrayList<>();
+
+    private void keepForInspection() throws Exception {
+        Path kept = RESULTS.resolveSibling("kept-database.txt");
+        long until = System.nanoTime() + KEEP_SECONDS * 1_000_000_000L;
+        String url = dataSource.unwrap(HikariDataSource.class).getJdbcUrl();
+        boolean first = true;
+        while (System.nanoTime() < until && (first || Files.exists(kept))) {
+            Files.write(kept, Stream.concat(Stream.of("url=" + url, "port=" + serverPort,
+                    "token=" + tokenFor(UserId.of(bootstrapAdmin))), commonSearchesTimed.stream()).toList());
+            first = false;
+            Thread.sleep(Math.min(60_000, Math.max(0, (until - System.nanoTime()) / 1_000_000)));
         }
     }
 
@@ -270,6 +298,7 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
                 String read = after.keySet().stream().filter(how -> after.get(how) > before.getOrDefault(how, 0.0))
                         .reduce((a, b) -> a + "+" + b).orElse("counted");
                 commonSearches.add(new Timed(term, ours.searchMs(), read));
+                commonSearchesTimed.add("%s\t%s\t%.1f\t%s".formatted(term.field(), term.text(), ours.searchMs(), read));
             }
             latencies.computeIfAbsent(kind + " search", k -> new Latencies()).add(ours.searchMs(), naive.searchMs());
             latencies.computeIfAbsent(kind + " typeahead", k -> new Latencies()).add(ours.suggestMs(), naive.suggestMs());
