@@ -467,6 +467,67 @@ class UserSearchApiTest extends ApiTest {
     }
 
     /**
+     * R-SEARCH-1: a common term typed into the field the list is ordered by, with nothing else asked,
+     * takes its page from the first entries of a head that have the term and reads only their rows.
+     * The page is still the one every match sorted gives when the head holds an entry twice (taken
+     * once, still from the head) and when it holds an entry of a user without the term (read
+     * another way). The service writes neither; this test puts them in by hand.
+     */
+    @Test
+    void R_SEARCH_1_a_page_from_the_first_entries_of_a_head_equals_the_sorted_page_with_entries_doubled_or_stale() {
+        String org = organization();
+        for (int i = 0; i < 9; i++) {
+            developer("Entry" + letters(3), letters(2) + marker + letters(2), org);
+        }
+        String without = developer("Entry" + letters(3), letters(8), org);
+        awaitMatches("name=" + marker, 9);
+        jdbc.sql("select search_heads_build_if_missing()").query(Boolean.class).single();
+        SearchSettings settings = context.getBean(SearchSettings.class);
+        int cap = settings.getCountCap();
+        // nine matches, one past the cap; the last page ends with the last match
+        List<String> queries = List.of("&size=3&page=0", "&size=3&page=1", "&size=4&page=1", "&size=3&page=2");
+        try {
+            settings.setCountCap(8);
+            settings.setHeads(false);
+            settings.setSplit(false);
+            Map<String, List<String>> sorted = new LinkedHashMap<>();
+            for (String query : queries) {
+                sorted.put(query, ids(search(admin, "name=" + marker + query)));
+            }
+            assertThat(sorted.values()).allSatisfy(page -> assertThat(page).hasSizeGreaterThanOrEqualTo(3));
+            settings.setHeads(true);
+            settings.setSplit(true);
+
+            jdbc.sql("insert into search_head select * from search_head where field = 'n' and user_id in "
+                    + "(select user_id from user_view where strpos(lower(full_name), lower(:marker)) <> 0)")
+                    .param("marker", marker).update();
+            double fromHeads = commonPages("head");
+            for (String query : queries) {
+                assertThat(ids(search(admin, "name=" + marker + query))).as("doubled entries, " + query)
+                        .containsExactlyElementsOf(sorted.get(query));
+            }
+            assertThat(commonPages("head")).as("every page still from the head").isEqualTo(fromHeads + queries.size());
+
+            // first in the order of each of the marker's heads: a key with the marker, of a user without it
+            jdbc.sql("insert into search_head (field, trigram, sort_key, user_id) "
+                    + "select 'n', t, ' ' || lower(:marker), cast(:user as uuid) from search_trigrams(lower(:marker)) as t")
+                    .param("marker", marker).param("user", without).update();
+            fromHeads = commonPages("head");
+            for (String query : queries) {
+                assertThat(ids(search(admin, "name=" + marker + query))).as("a stale entry, " + query)
+                        .containsExactlyElementsOf(sorted.get(query));
+            }
+            assertThat(commonPages("head")).as("no page with the stale entry among its entries from the head")
+                    .isEqualTo(fromHeads);
+        } finally {
+            settings.setCountCap(cap);
+            settings.setHeads(true);
+            settings.setSplit(true);
+            jdbc.sql("select search_heads_rebuild()").query(String.class).single();
+        }
+    }
+
+    /**
      * R-SEARCH-1: a common term typed into one field with the list in the other field's order (an
      * email term in name order, the console's default, and a name term in email order) reads its
      * page from the heads kept across the fields (db/query V8), and gets the page every match sorted gives.
