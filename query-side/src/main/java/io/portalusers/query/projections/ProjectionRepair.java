@@ -5,9 +5,12 @@ import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.AbstractEventProcessor;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandlerInvoker;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.Segment;
+import org.axonframework.eventhandling.async.SequencingPolicy;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.ResultMessage;
+import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.RollbackConfigurationType;
 import org.slf4j.Logger;
@@ -15,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Folds an aggregate's events again into a projection's rows: what the reconciliation check
@@ -24,6 +28,11 @@ import java.util.List;
  * would; the handlers apply only events above the row's version (the guard that makes a
  * redelivery harmless), so the row ends as a replay from the start leaves it. The processor
  * itself is not stopped and its token does not move.
+ *
+ * <p>An aggregate whose events the processor parked in its dead-letter queue is behind on
+ * purpose and is left to the queue's retry: refolded through the processor's handlers, each of
+ * its events would only be parked once more (a round added its five events to the letters of a
+ * sequence each time it came by).
  */
 @Component
 class ProjectionRepair {
@@ -40,17 +49,25 @@ class ProjectionRepair {
         this.transactions = transactions;
     }
 
+    private static boolean isParked(SequencedDeadLetterQueue<EventMessage<?>> queue,
+                                    SequencingPolicy<? super EventMessage<?>> sequencing, EventMessage<?> event) {
+        Object sequence = sequencing.getSequenceIdentifierFor(event);
+        return sequence != null && queue.contains(sequence);
+    }
+
     /** Refolds each aggregate; the number refolded (an aggregate that fails is logged and left for the next round). */
     int refold(String projection, List<String> aggregates) {
         EventHandlerInvoker handlers = processing.eventProcessor(projection, AbstractEventProcessor.class)
                 .map(AbstractEventProcessor::eventHandlerInvoker)
                 .orElseThrow(() -> new IllegalArgumentException("no processor " + projection));
+        Optional<SequencedDeadLetterQueue<EventMessage<?>>> parked = processing.deadLetterQueue(projection);
+        SequencingPolicy<? super EventMessage<?>> sequencing = processing.sequencingPolicy(projection);
         int refolded = 0;
         for (String aggregate : aggregates) {
             try {
                 List<DomainEventMessage<?>> stream = events.readEvents(aggregate).asStream()
                         .<DomainEventMessage<?>>map(event -> event).toList();
-                if (stream.isEmpty()) {
+                if (stream.isEmpty() || parked.isPresent() && isParked(parked.get(), sequencing, stream.get(0))) {
                     continue;
                 }
                 DefaultUnitOfWork<DomainEventMessage<?>> unitOfWork = DefaultUnitOfWork.startAndGet(stream.get(0));
