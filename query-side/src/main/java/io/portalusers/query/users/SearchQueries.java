@@ -5,8 +5,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.postgresql.PGConnection;
 import org.springframework.jdbc.core.RowMapper;
-import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -328,8 +328,7 @@ class SearchQueries {
         // the term typed into the field of the order, and nothing else to check: every entry of the
         // head that has the term is a match, so the page is the first entries that do, and only their
         // rows are read ("son" at a million users: 20 rows instead of the head's 200, 3.5 ms to 1.4)
-        SearchConditions.Column sole = where.soleTerm();
-        boolean entriesAreMatches = sole != null && sort.ownTerm.equals(where.termParam(sole));
+        boolean entriesAreMatches = ownFieldTerm(where, sort) != null;
         List<T> found = new ArrayList<>();
         boolean[] complete = {false};
         long[] entriesRead = {0};
@@ -373,6 +372,16 @@ class SearchQueries {
         return found.subList((int) Math.min(offset, found.size()), found.size());
     }
 
+    /**
+     * The column of the one term {@code where} matches on, when nothing else is asked and the term
+     * was typed into the field {@code sort} orders by; else null (also for no sort with heads).
+     */
+    private static SearchConditions.Column ownFieldTerm(SearchConditions where, Sort sort) {
+        SearchConditions.Column column = where.soleTerm();
+        return column != null && sort != null && sort.ownTerm != null && sort.ownTerm.equals(where.termParam(column))
+                ? column : null;
+    }
+
     private <T> List<T> fromHeadOrSplit(String columns, SearchConditions where, Order order, int limit, long offset,
                                         RowMapper<T> row) {
         List<T> page = fromHead(columns, where, order, limit, offset, row);
@@ -407,9 +416,8 @@ class SearchQueries {
      */
     private <T> List<T> splitAtTerm(String columns, SearchConditions where, Order order, int limit, long offset,
                                     RowMapper<T> row) {
-        SearchConditions.Column column = where.soleTerm();
-        if (!settings.isSplit() || column == null || column.laterKey == null || order.heads() == null
-                || !order.heads().ownTerm.equals(where.termParam(column))
+        SearchConditions.Column column = ownFieldTerm(where, order.heads());
+        if (!settings.isSplit() || column == null || column.laterKey == null
                 || sample.usersLater(column, where.terms().get(column)) > LATER_SAMPLED_AT_MOST) {
             return null;
         }
