@@ -101,7 +101,7 @@ public abstract class ApiTest {
     }
 
     @LocalServerPort
-    int port;
+    protected int port;
     @Autowired
     protected LocalTokens tokens;
     @Autowired
@@ -119,7 +119,12 @@ public abstract class ApiTest {
     @BeforeEach
     void connect() {
         api = validatesAgainstOpenApi() ? new Api(port) : new Api(port).uncheckedAgainstOpenApi();
-        admin = tokenFor(UserId.of(bootstrapAdminId));
+        admin = adminToken();
+    }
+
+    /** A new token of the bootstrap Portal Admin (the one in {@link #admin} may have expired in a long run). */
+    protected String adminToken() {
+        return tokenFor(UserId.of(bootstrapAdminId));
     }
 
     /**

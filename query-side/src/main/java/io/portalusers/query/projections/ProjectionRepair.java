@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Folds an aggregate's events again into a projection's rows: what the reconciliation check
@@ -49,25 +48,19 @@ class ProjectionRepair {
         this.transactions = transactions;
     }
 
-    private static boolean isParked(SequencedDeadLetterQueue<EventMessage<?>> queue,
-                                    SequencingPolicy<? super EventMessage<?>> sequencing, EventMessage<?> event) {
-        Object sequence = sequencing.getSequenceIdentifierFor(event);
-        return sequence != null && queue.contains(sequence);
-    }
-
     /** Refolds each aggregate; the number refolded (an aggregate that fails is logged and left for the next round). */
     int refold(String projection, List<String> aggregates) {
         EventHandlerInvoker handlers = processing.eventProcessor(projection, AbstractEventProcessor.class)
                 .map(AbstractEventProcessor::eventHandlerInvoker)
                 .orElseThrow(() -> new IllegalArgumentException("no processor " + projection));
-        Optional<SequencedDeadLetterQueue<EventMessage<?>>> parked = processing.deadLetterQueue(projection);
+        SequencedDeadLetterQueue<EventMessage<?>> parked = processing.deadLetterQueue(projection).orElse(null);
         SequencingPolicy<? super EventMessage<?>> sequencing = processing.sequencingPolicy(projection);
         int refolded = 0;
         for (String aggregate : aggregates) {
             try {
                 List<DomainEventMessage<?>> stream = events.readEvents(aggregate).asStream()
                         .<DomainEventMessage<?>>map(event -> event).toList();
-                if (stream.isEmpty() || parked.isPresent() && isParked(parked.get(), sequencing, stream.get(0))) {
+                if (stream.isEmpty() || isParked(parked, sequencing, stream.get(0))) {
                     continue;
                 }
                 DefaultUnitOfWork<DomainEventMessage<?>> unitOfWork = DefaultUnitOfWork.startAndGet(stream.get(0));
@@ -92,5 +85,12 @@ class ProjectionRepair {
             }
         }
         return refolded;
+    }
+
+    /** Whether the processor's dead-letter queue ({@code queue}, null: it has none) holds the event's sequence. */
+    private static boolean isParked(SequencedDeadLetterQueue<EventMessage<?>> queue,
+                                    SequencingPolicy<? super EventMessage<?>> sequencing, EventMessage<?> event) {
+        Object sequence = queue == null ? null : sequencing.getSequenceIdentifierFor(event);
+        return sequence != null && queue.contains(sequence);
     }
 }

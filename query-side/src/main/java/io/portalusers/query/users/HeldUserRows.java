@@ -28,8 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * swap), whether the events are replayed or new to the processor (a segment whose token lay
  * behind the others' at the reset meets the events past it as new), until the swap begins
  * ({@link #writeAll}), and only for a bounded number of events: then a batch writes every held
- * row. While
- * rows are held, the segment's stored token stays where everything was last written
+ * row. While rows are held, the segment's stored token stays where everything was last written
  * ({@link HoldingTokenStore}), so a node that stops or dies with rows held is resumed from
  * there: the events after it are folded again, the rows' versions keeping what was written from
  * being changed twice. Held rows beyond {@code capacity} are written, the least recently changed

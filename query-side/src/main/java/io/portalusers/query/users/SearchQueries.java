@@ -12,7 +12,6 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -374,12 +373,11 @@ class SearchQueries {
 
     /**
      * The column of the one term {@code where} matches on, when nothing else is asked and the term
-     * was typed into the field {@code sort} orders by; else null (also for no sort with heads).
+     * was typed into the field {@code sort} orders by (a sort with heads: by a searched field); else null.
      */
     private static SearchConditions.Column ownFieldTerm(SearchConditions where, Sort sort) {
         SearchConditions.Column column = where.soleTerm();
-        return column != null && sort != null && sort.ownTerm != null && sort.ownTerm.equals(where.termParam(column))
-                ? column : null;
+        return column != null && sort != null && sort.ownTerm.equals(where.termParam(column)) ? column : null;
     }
 
     private <T> List<T> fromHeadOrSplit(String columns, SearchConditions where, Order order, int limit, long offset,
@@ -500,18 +498,14 @@ class SearchQueries {
      * The JDBC driver turns a statement run five times into a server-side prepared one, whose
      * generic plan PostgreSQL then may keep: one plan for every term, where a common term needs
      * the walk of a sort index and a rare one the trigram index (a walk that finds nothing reads
-     * the whole index). On PostgreSQL's own driver the connection is told, for the transaction,
+     * the whole index). The connection is told, for the transaction,
      * never to prepare a statement on the server (its unnamed statements are planned for the
      * values bound each time): a setting of the client, where asking the server for custom plans
      * was a round trip of its own on every search and typeahead (0.2 to 3 ms at a million users).
      */
     <T> T customPlans(Supplier<T> queries) {
         return readOnly.execute(status -> {
-            PGConnection driver = driver(DataSourceUtils.getConnection(dataSource));
-            if (driver == null) {
-                jdbc.sql("select set_config('plan_cache_mode', 'force_custom_plan', true)").query(String.class).single();
-                return queries.get();
-            }
+            PGConnection driver = driver();
             int threshold = driver.getPrepareThreshold();
             driver.setPrepareThreshold(0);
             try {
@@ -522,11 +516,12 @@ class SearchQueries {
         });
     }
 
-    private static PGConnection driver(Connection connection) {
+    /** The transaction's connection, as PostgreSQL's driver (the only one the service runs on). */
+    private PGConnection driver() {
         try {
-            return connection.isWrapperFor(PGConnection.class) ? connection.unwrap(PGConnection.class) : null;
+            return DataSourceUtils.getConnection(dataSource).unwrap(PGConnection.class);
         } catch (SQLException e) {
-            return null;
+            throw new IllegalStateException("the search needs PostgreSQL's JDBC driver", e);
         }
     }
 

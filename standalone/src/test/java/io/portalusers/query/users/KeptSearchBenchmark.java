@@ -7,6 +7,10 @@ import io.portalusers.api.user.Role;
 import io.portalusers.api.user.UserSource;
 import io.portalusers.platform.actor.Actor;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.support.ResourcePropertySource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
@@ -25,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * against the database that run kept up ({@code -Dbenchmark.keepSeconds}): to compare two
  * versions of the search on the same million users without generating them again, run it at
  * each version in turn while the database stays up. No HTTP, no Spring context: the query side's
- * search classes over a pool of two connections, with the service's search settings.
+ * search classes over a pool of two connections, with the service's default search settings.
  *
  * <p>Not a test: surefire's default includes skip it. System properties: {@code benchmark.kept}
  * (the {@code kept-database.txt} that run wrote), {@code benchmark.rounds} (9: each term's time
@@ -56,11 +60,9 @@ class KeptSearchBenchmark {
             pool.setUsername("postgres");
             pool.setMaximumPoolSize(2);
             JdbcClient jdbc = JdbcClient.create(pool);
-            SearchSettings settings = new SearchSettings();
-            settings.setCountCap(1000);
-            settings.setWalk(2000);
-            settings.setHeads(true);
-            settings.setSplit(true);
+            // the service's own defaults of portal.search.*, as the query side loads them
+            SearchSettings settings = new Binder(ConfigurationPropertySources.from(new ResourcePropertySource(
+                    new ClassPathResource("query-side-defaults.properties")))).bind("portal.search", SearchSettings.class).get();
             SearchKeySample sample = new SearchKeySample(jdbc);
             sample.refresh();
             UserSearch search = new UserSearch(new SearchQueries(jdbc, pool, new DataSourceTransactionManager(pool),

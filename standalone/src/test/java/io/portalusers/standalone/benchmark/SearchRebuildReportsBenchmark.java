@@ -3,7 +3,6 @@ package io.portalusers.standalone.benchmark;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.portalusers.api.UserId;
 import io.portalusers.platform.PeriodicTask;
 import io.portalusers.query.users.SearchSettings;
 import io.portalusers.standalone.Api;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import javax.sql.DataSource;
 import java.net.URLEncoder;
@@ -84,10 +82,6 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
     private SearchSettings search;
     @Autowired
     private MeterRegistry meters;
-    @LocalServerPort
-    private int serverPort;
-    @Value("${portal.bootstrap-admin.id}")
-    private String bootstrapAdmin;
 
     private final Markdown out = new Markdown();
 
@@ -117,19 +111,23 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
         keepForInspection();
     }
 
-    private final List<String> commonSearchesTimed = new ArrayList<>();
+    /** The common searches timed by {@link #search}, with how each page was read. */
+    private final List<Timed> commonSearches = new ArrayList<>();
 
     private void keepForInspection() throws Exception {
+        if (KEEP_SECONDS <= 0) {
+            return;
+        }
         Path kept = RESULTS.resolveSibling("kept-database.txt");
         long until = System.nanoTime() + KEEP_SECONDS * 1_000_000_000L;
         String url = dataSource.unwrap(HikariDataSource.class).getJdbcUrl();
-        boolean first = true;
-        while (System.nanoTime() < until && (first || Files.exists(kept))) {
-            Files.write(kept, Stream.concat(Stream.of("url=" + url, "port=" + serverPort,
-                    "token=" + tokenFor(UserId.of(bootstrapAdmin))), commonSearchesTimed.stream()).toList());
-            first = false;
+        List<String> searches = commonSearches.stream().map(timed -> "%s\t%s\t%.1f\t%s".formatted(
+                timed.term().field(), timed.term().text(), timed.searchMs(), timed.read())).toList();
+        do {
+            Files.write(kept, Stream.concat(Stream.of("url=" + url, "port=" + port, "token=" + adminToken()),
+                    searches.stream()).toList());
             Thread.sleep(Math.min(60_000, Math.max(0, (until - System.nanoTime()) / 1_000_000)));
-        }
+        } while (System.nanoTime() < until && Files.exists(kept));
     }
 
     // ---------------------------------------------------------------- data
@@ -273,7 +271,6 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
     private void search(Connection connection) throws Exception {
         List<Term> terms = Terms.pick(connection, TERMS, 7);
         Map<String, Latencies> latencies = new LinkedHashMap<>();
-        List<Timed> commonSearches = new ArrayList<>();
         int unequal = 0;
         List<String> differences = new ArrayList<>();
         // warm-up: caches, JIT, plans
@@ -298,7 +295,6 @@ class SearchRebuildReportsBenchmark extends ServiceBenchmark {
                 String read = after.keySet().stream().filter(how -> after.get(how) > before.getOrDefault(how, 0.0))
                         .reduce((a, b) -> a + "+" + b).orElse("counted");
                 commonSearches.add(new Timed(term, ours.searchMs(), read));
-                commonSearchesTimed.add("%s\t%s\t%.1f\t%s".formatted(term.field(), term.text(), ours.searchMs(), read));
             }
             latencies.computeIfAbsent(kind + " search", k -> new Latencies()).add(ours.searchMs(), naive.searchMs());
             latencies.computeIfAbsent(kind + " typeahead", k -> new Latencies()).add(ours.suggestMs(), naive.suggestMs());
